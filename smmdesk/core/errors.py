@@ -1,0 +1,171 @@
+"""Every error smmdesk raises on purpose, in one tree.
+
+    SmmdeskError                 root; .user_message is a sentence for the reseller
+    ├── PanelError               the panel answered, and said no (or answered nonsense)
+    │   ├── BadKey               401, or an "invalid key" message
+    │   ├── InsufficientFunds    402, or "not enough funds"
+    │   ├── NotFound             404, "incorrect order/service id"
+    │   ├── BadRequest           400, a field the panel refused
+    │   │   └── SubscriptionsRefused   the panel creates subscriptions on its site only
+    │   ├── RateLimited          429; .retry_after seconds
+    │   ├── UpstreamFailure      502 / 5xx: the panel's provider failed
+    │   └── InvalidResponse      not JSON, truncated, or not the shape the action answers
+    ├── TransportError           the panel could not be reached / the connection broke
+    ├── AddOutcomeUnknown        an add may or may not have reached the panel: never resend
+    ├── ConfigError              a URL or setting smmdesk refuses to use
+    ├── KeyringUnavailable       no usable OS keyring: what to install or unlock
+    ├── ValidationError          order fields that fail the order-type table; .problems
+    └── NotFoundLocally          a panel / order / import the local store does not have
+
+Known errors (the environment's or the panel's fault) are all SmmdeskError; anything else
+reaching the top is a bug and gets logged with its traceback.
+
+No exception here ever holds the API key: constructors take texts, never requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SmmdeskError(Exception):
+    """Root of every error smmdesk raises on purpose.
+
+    ``user_message``: what happened and what to do, for the reseller.
+    ``panel_message``: the panel's own words, when the panel said something.
+    """
+
+    default_message = "Something went wrong."
+
+    def __init__(self, user_message: str | None = None, *, panel_message: str | None = None):
+        self.user_message = user_message or self.default_message
+        self.panel_message = panel_message
+        super().__init__(self.user_message)
+
+    def __str__(self) -> str:
+        if self.panel_message and self.panel_message not in self.user_message:
+            return f"{self.user_message} (panel said: {self.panel_message})"
+        return self.user_message
+
+
+class PanelError(SmmdeskError):
+    """The panel answered with an error. ``status_code`` is the HTTP status (200 for an
+    error inside a 200 answer, None when unknown)."""
+
+    default_message = "The panel refused the request."
+
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        panel_message: str | None = None,
+        status_code: int | None = None,
+    ):
+        super().__init__(user_message, panel_message=panel_message)
+        self.status_code = status_code
+
+
+class BadKey(PanelError):
+    default_message = (
+        "The panel does not accept this API key. Copy the key again from your account page "
+        "on the panel and update it in smmdesk."
+    )
+
+
+class InsufficientFunds(PanelError):
+    default_message = (
+        "Your balance on this panel is too low for this order. Add funds on the panel, "
+        "then try again."
+    )
+
+
+class NotFound(PanelError):
+    default_message = "The panel does not know this order or service. Check the id."
+
+
+class BadRequest(PanelError):
+    default_message = "The panel refused the request. Check the order's fields."
+
+
+class SubscriptionsRefused(BadRequest):
+    default_message = (
+        "This panel does not create subscriptions through its API. Place the subscription "
+        "on the panel's website, then track it in smmdesk by its order id."
+    )
+
+
+class RateLimited(PanelError):
+    default_message = "The panel is limiting how fast smmdesk may ask. smmdesk will wait."
+
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        panel_message: str | None = None,
+        status_code: int | None = 429,
+        retry_after: float | None = None,
+    ):
+        super().__init__(user_message, panel_message=panel_message, status_code=status_code)
+        self.retry_after = retry_after
+
+
+class UpstreamFailure(PanelError):
+    default_message = (
+        "The panel's provider failed to handle the request. Try again in a few minutes."
+    )
+
+
+class InvalidResponse(PanelError):
+    default_message = (
+        "The panel answered with something smmdesk cannot read (it may be down or behind a "
+        "protection page). Try again later, or check the panel's URL."
+    )
+
+
+class TransportError(SmmdeskError):
+    default_message = (
+        "smmdesk could not reach the panel. Check your internet connection and the panel's URL."
+    )
+
+
+class AddOutcomeUnknown(SmmdeskError):
+    default_message = (
+        "The connection broke while the order was being sent, so smmdesk cannot tell whether "
+        "the panel placed it. It was NOT sent again. Check the panel's order list: if the "
+        "order is there, enter its id in smmdesk; if not, resend it."
+    )
+
+
+class ConfigError(SmmdeskError):
+    default_message = "This setting cannot be used."
+
+
+class KeyringUnavailable(SmmdeskError):
+    default_message = (
+        "No usable system keyring was found, and smmdesk keeps API keys only there."
+    )
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One field that failed validation. ``field`` is the API field name ("" for the order
+    as a whole)."""
+
+    field: str
+    message: str
+
+
+class ValidationError(SmmdeskError):
+    default_message = "Some fields of the order need fixing."
+
+    def __init__(self, problems: list[FieldProblem], user_message: str | None = None):
+        self.problems = list(problems)
+        if user_message is None and self.problems:
+            user_message = "; ".join(
+                f"{p.field}: {p.message}" if p.field else p.message for p in self.problems
+            )
+        super().__init__(user_message)
+
+
+class NotFoundLocally(SmmdeskError):
+    default_message = "smmdesk has no such item."
