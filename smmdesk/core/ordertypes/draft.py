@@ -1,0 +1,231 @@
+"""Preparing an order from raw texts: every check of the type table, the ``add`` params,
+the delivered quantity and the expected cost.
+
+``prepare_order`` is what the form, the CLI and the CSV importer call before sending;
+``live_problems`` runs the same checks for messages while a form is being filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from smmdesk.core.api.models import Service
+from smmdesk.core.errors import FieldProblem, ValidationError
+from smmdesk.core.ordertypes.fields import (
+    BadValue,
+    FieldSpec,
+    FieldValue,
+    is_blank,
+    parse_integer,
+    shown,
+)
+from smmdesk.core.ordertypes.table import (
+    RESERVED,
+    ROW_COLUMNS,
+    CostRule,
+    QuantityRule,
+    TypeSpec,
+    in_range,
+    range_text,
+    spec_for,
+    unknown_type_warning,
+)
+from smmdesk.protocol import CHARGE_PLACES
+
+CHARGE_STEP = Decimal(1).scaleb(-CHARGE_PLACES)
+
+
+@dataclass(frozen=True)
+class OrderDraft:
+    """An order ready to send. ``params``: exactly what ``add`` sends besides key, action
+    and service. ``quantity``: what will be delivered (None when the service sets it).
+    ``link``: what the order is for (the link, or the username of a subscription)."""
+
+    params: dict[str, str]
+    quantity: int | None
+    expected_cost: Decimal
+    warnings: list[str] = field(default_factory=list)
+    link: str | None = None
+
+
+class _Check:
+    """One run of every check over ``values``; collects problems instead of stopping."""
+
+    def __init__(self, service: Service, values: Mapping[str, str], today: date | None):
+        self.service = service
+        self.spec: TypeSpec = spec_for(service)
+        self.fields = self.spec.fields_for(service)
+        self.today = today or date.today()
+        self.problems: list[FieldProblem] = []
+        self.parsed: dict[str, FieldValue] = {}
+        self.failed: set[str] = set()
+        self.given: dict[str, tuple[str, str]] = {}  # lower name -> (name as given, text)
+        for name, raw in values.items():
+            key, text = name.strip().lower(), "" if raw is None else str(raw)
+            if key not in ROW_COLUMNS and not is_blank(text):
+                self.given[key] = (name.strip(), text)
+
+    def problem(self, name: str, message: str) -> None:
+        self.problems.append(FieldProblem(name, message))
+        self.failed.add(name)
+
+    def run(self) -> _Check:
+        for spec in self.fields:
+            self._read(spec)
+        for spec in self.fields:
+            self._cross_check(spec)
+        self.extras = self._leftovers()
+        self.quantity = self._quantity()
+        return self
+
+    def _read(self, spec: FieldSpec) -> None:
+        _, raw = self.given.pop(spec.name, (spec.name, ""))
+        raw = raw if not is_blank(raw) else spec.default
+        value: FieldValue | None = None
+        if not is_blank(raw):
+            try:
+                value = spec.parse(raw, today=self.today)
+            except BadValue as error:
+                self.problem(spec.name, error.message)
+                return
+        if value is None or value == []:
+            if spec.required:
+                self.problem(spec.name, spec.missing_message)
+            return
+        if spec.service_bounds and isinstance(value, int) and not in_range(value, self.service):
+            text = range_text(self.service)
+            self.problem(spec.name, f"{spec.label} must be {text} for this service.")
+            return
+        self.parsed[spec.name] = value
+
+    def _cross_check(self, spec: FieldSpec) -> None:
+        value = self.parsed.get(spec.name)
+        other = self.spec.field(spec.together_with or spec.not_above or "")
+        alone = other is not None and not ({other.name} & (self.parsed.keys() | self.failed))
+        if spec.together_with and other and value is not None and alone:
+            self.problem(
+                other.name,
+                f"Enter the {other.in_sentence} too, or leave "
+                f"the {spec.in_sentence} empty: the two go together.",
+            )
+        if spec.not_above and other and isinstance(value, int):
+            top = self.parsed.get(other.name)
+            if isinstance(top, int) and value > top:
+                self.problem(
+                    spec.name,
+                    f"{spec.label} ({value:,}) can't be more than the "
+                    f"{other.in_sentence} ({top:,}).",
+                )
+        if spec.needed_when:
+            self._check_needed(spec, value)
+
+    def _check_needed(self, spec: FieldSpec, value: FieldValue | None) -> None:
+        chooser = self.spec.field(spec.needed_when[0]) if spec.needed_when else None
+        chosen = self.parsed.get(chooser.name) if chooser else None
+        if chooser is None or not isinstance(chosen, str) or spec.needed_when is None:
+            return
+        code = spec.needed_when[1]
+        case = f"{chooser.in_sentence} {code} ({chooser.choice_label(code)})"
+        if chosen == code and value is None and spec.name not in self.failed:
+            self.problem(spec.name, f"Enter the {spec.in_sentence}: {case} needs it.")
+        elif chosen != code and value is not None:
+            self.problem(spec.name, f"Leave the {spec.in_sentence} empty: only {case} uses it.")
+
+    def _leftovers(self) -> dict[str, str]:
+        """Given fields the type has no place for: extras of an unknown type, else problems."""
+        extras: dict[str, str] = {}
+        for key, (name, text) in self.given.items():
+            if key in RESERVED:
+                self.problem(name, f"'{name}' is not an order field: smmdesk sends it itself.")
+            elif key == "quantity" and self.spec.quantity is QuantityRule.COUNT:
+                continue  # checked against the count in _quantity
+            elif any(f.name == key for f in self.spec.fields):
+                self.problem(
+                    key,
+                    f"This service doesn't offer drip-feed: leave the {key} empty "
+                    "(or choose a service that allows drip-feed).",
+                )
+            elif self.spec.takes_extras:
+                extras[name] = text
+            else:
+                self.problem(name, f"Services of type {self.spec.name} don't take '{name}'.")
+        return extras
+
+    def _quantity(self) -> int | None:
+        rule = self.spec.quantity
+        if rule is QuantityRule.FIXED:
+            return None
+        if rule is QuantityRule.COUNT:
+            return self._counted()
+        if rule is QuantityRule.POSTS_X_MAX:
+            posts, top = self.parsed.get("posts"), self.parsed.get("max")
+            return posts * top if isinstance(posts, int) and isinstance(top, int) else None
+        quantity, runs = self.parsed.get("quantity"), self.parsed.get("runs", 1)
+        return quantity * runs if isinstance(quantity, int) and isinstance(runs, int) else None
+
+    def _counted(self) -> int | None:
+        spec = self.spec.field(self.spec.count_field or "")
+        items = self.parsed.get(spec.name) if spec else None
+        if spec is None or not isinstance(items, list):
+            return None
+        count, noun = len(items), spec.in_sentence
+        if self.spec.cost is CostRule.PER_THOUSAND and not in_range(count, self.service):
+            self.problem(
+                spec.name,
+                f"Give {range_text(self.service)} {noun} for this service, one per line "
+                f"(you gave {count:,}).",
+            )
+        name, stated = self.given.get("quantity", ("quantity", ""))
+        if not is_blank(stated) and parse_integer(stated) != count:
+            self.problem(
+                name,
+                f"The quantity is the number of {noun} ({count:,}), not '{shown(stated)}': "
+                "leave the quantity empty.",
+            )
+        return count
+
+    def params(self) -> dict[str, str]:
+        params = {
+            f.name: f.to_param(self.parsed[f.name]) for f in self.fields if f.name in self.parsed
+        }
+        return params | self.extras
+
+    def expected_cost(self) -> Decimal:
+        rate = self.service.rate
+        if self.spec.cost is CostRule.FLAT:
+            cost = rate
+        else:
+            cost = rate * Decimal(self.quantity or 0) / 1000
+        return cost.quantize(CHARGE_STEP, rounding=ROUND_HALF_UP)
+
+    def warnings(self) -> list[str]:
+        return [] if self.spec.known else [unknown_type_warning(self.service)]
+
+
+def live_problems(
+    service: Service, values: Mapping[str, str], *, today: date | None = None
+) -> list[FieldProblem]:
+    """Every problem of ``values`` for ``service`` (the checks of prepare_order)."""
+    return _Check(service, values, today).run().problems
+
+
+def prepare_order(
+    service: Service, values: Mapping[str, str], *, today: date | None = None
+) -> OrderDraft:
+    """Check ``values`` (raw texts keyed by API field name; missing or blank = empty; CSV
+    columns ``service``, ``panel`` and ``reference`` are skipped) against the service's
+    type and bounds. Raises ValidationError listing every problem at once."""
+    check = _Check(service, values, today).run()
+    if check.problems:
+        raise ValidationError(check.problems)
+    params = check.params()
+    return OrderDraft(
+        params=params,
+        quantity=check.quantity,
+        expected_cost=check.expected_cost(),
+        warnings=check.warnings(),
+        link=params.get(check.spec.target),
+    )

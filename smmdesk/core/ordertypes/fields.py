@@ -1,0 +1,257 @@
+"""Field kinds of the order-type table: how one text becomes a value, and back.
+
+A ``FieldSpec`` describes one ``add`` field (its API name, kind, label, help text and the
+checks that belong to the field alone). ``FieldSpec.parse`` turns the raw text a reseller
+typed into a form, passed as ``FIELD=VALUE`` on the command line or left in a CSV cell into
+a value (``int``, ``str``, ``list[str]``, ``datetime.date``), raising ``BadValue`` with a
+sentence the reseller understands. ``FieldSpec.to_param`` turns the value back into the
+text ``add`` sends. Checks that need the service or other fields live in ``draft.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from smmdesk.protocol import squash
+
+
+class FieldKind(Enum):
+    TEXT = "text"  # one line of free text, trimmed
+    LINK = "link"  # a URL, or at least a non-empty text without spaces
+    USERNAME = "username"  # "@name" or "name": a text without spaces, kept as given
+    INTEGER = "integer"  # a whole number; "1 000" and "1,000" are read as 1000
+    LINES = "lines"  # one item per line; blank lines dropped
+    LIST = "list"  # items separated by commas or new lines
+    DATE = "date"  # YYYY-MM-DD (also DD.MM.YYYY, YYYY/MM/DD)
+    CHOICE = "choice"  # one of FieldSpec.choices, by code or by label
+
+
+MULTILINE_KINDS = frozenset({FieldKind.LINES, FieldKind.LIST})
+
+FieldValue = str | int | date | list[str]
+
+
+class BadValue(ValueError):
+    """A text that does not fit its field; ``message`` is a sentence for the reseller."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One ``add`` field of an order type.
+
+    ``help`` is placeholder / tooltip text. ``minimum``/``maximum`` bound an INTEGER
+    field; ``service_bounds`` bounds it by the service's min..max instead. ``default`` is
+    used (and sent) when the text is empty. ``dripfeed`` fields exist only when the service
+    allows drip-feed; ``together_with`` names a field that must be given with this one (both
+    or neither); ``not_above`` names a field this one may not exceed; ``needed_when`` =
+    (field, code): required when that CHOICE field has that code, refused otherwise.
+    ``separator`` joins a LIST's items in the sent text; ``not_past`` refuses past dates;
+    ``noun`` names the field inside a sentence when the lower-cased label won't do.
+    """
+
+    name: str
+    kind: FieldKind
+    required: bool
+    label: str
+    help: str
+    choices: tuple[tuple[str, str], ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    service_bounds: bool = False
+    default: str = ""
+    dripfeed: bool = False
+    together_with: str | None = None
+    not_above: str | None = None
+    needed_when: tuple[str, str] | None = None
+    separator: str = ","
+    not_past: bool = False
+    noun: str = ""
+
+    @property
+    def in_sentence(self) -> str:
+        """The field's name inside a sentence ("the {in_sentence}")."""
+        if self.noun:
+            return self.noun
+        first, _, rest = self.label.partition(" ")
+        first = first if first.isupper() else first.lower()
+        return f"{first} {rest}" if rest else first
+
+    @property
+    def multiline(self) -> bool:
+        """Whether a form shows this field as a multi-line text box."""
+        return self.kind in MULTILINE_KINDS
+
+    @property
+    def missing_message(self) -> str:
+        """What a reseller reads when this required field is empty."""
+        if self.kind is FieldKind.LINES:
+            return f"Enter the {self.in_sentence}, one per line."
+        if self.kind is FieldKind.LIST:
+            return f"Enter the {self.in_sentence}, separated by commas or new lines."
+        if self.kind is FieldKind.CHOICE:
+            return f"Choose the {self.in_sentence}: {self.choices_text()}."
+        return f"Enter the {self.in_sentence}."
+
+    def choices_text(self) -> str:
+        return ", ".join(f"{code} {label}" for code, label in self.choices)
+
+    def choice_label(self, code: str) -> str:
+        return dict(self.choices).get(code, code)
+
+    def parse(self, raw: str, *, today: date | None = None) -> FieldValue:
+        """The value of a non-empty ``raw`` text; raises BadValue with a sentence."""
+        parser = _PARSERS[self.kind]
+        return parser(self, raw, today or date.today())
+
+    def to_param(self, value: FieldValue) -> str:
+        """The text ``add`` sends for ``value``."""
+        if isinstance(value, list):
+            return ("\n" if self.kind is FieldKind.LINES else self.separator).join(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+
+def is_blank(raw: str | None) -> bool:
+    return raw is None or not raw.strip()
+
+
+def split_lines(raw: str) -> list[str]:
+    """Non-empty, trimmed lines of ``raw``; accepts \\n, \\r\\n and \\r line ends."""
+    return [line.strip() for line in re.split(r"\r\n|\r|\n", raw) if line.strip()]
+
+
+def split_list(raw: str) -> list[str]:
+    """Trimmed items of ``raw`` separated by commas or line ends; empties dropped."""
+    return [item.strip() for item in re.split(r"\r\n|\r|\n|,", raw) if item.strip()]
+
+
+def shown(raw: str, limit: int = 40) -> str:
+    """``raw`` trimmed and cut to ``limit`` characters, for quoting in a message."""
+    text = " ".join(raw.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _parse_text(spec: FieldSpec, raw: str, today: date) -> str:
+    text = raw.strip()
+    if re.search(r"[\r\n]", text):
+        raise BadValue(f"{spec.label} must fit on one line.")
+    return text
+
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$")
+
+
+def _parse_link(spec: FieldSpec, raw: str, today: date) -> str:
+    text = raw.strip()
+    if re.search(r"\s", text):
+        raise BadValue(
+            f"{spec.label} can't contain spaces: paste the address exactly as the browser shows it."
+        )
+    match = _SCHEME.match(text)
+    if match and not match.group(2).strip("/"):
+        raise BadValue(f"{spec.label} '{shown(text)}' has no address after '{match.group(1)}://'.")
+    return text
+
+
+def _parse_username(spec: FieldSpec, raw: str, today: date) -> str:
+    text = raw.strip()
+    if re.search(r"\s", text):
+        raise BadValue(f"{spec.label} can't contain spaces: give one name like @name.")
+    if text.strip("@") == "":
+        raise BadValue(f"{spec.label} needs a name after the '@'.")
+    return text
+
+
+_MAX_DIGITS = 15  # beyond any real quantity; also keeps int() far from its digit limit
+_GROUPED = re.compile(r"^[0-9]{1,3}([, \u00a0\u202f])[0-9]{3}(?:\1[0-9]{3})*$")
+
+
+def parse_integer(text: str) -> int | None:
+    """A whole number from ``text``, or None. Reads "1000", "1 000", "1,000" (thousands
+    groups of three digits, also with no-break spaces); refuses "1.5", "1,5" and "-3"."""
+    text = text.strip()
+    if not (re.fullmatch(r"[0-9]+", text) or _GROUPED.match(text)):
+        return None
+    digits = re.sub(r"[^0-9]", "", text)
+    return int(digits) if len(digits) <= _MAX_DIGITS else None
+
+
+def _parse_integer(spec: FieldSpec, raw: str, today: date) -> int:
+    number = parse_integer(raw)
+    if number is None:
+        example = spec.minimum if spec.minimum is not None and spec.minimum > 1 else 100
+        raise BadValue(f"{spec.label} must be a whole number like {example:,}, not '{shown(raw)}'.")
+    if spec.minimum is not None and number < spec.minimum:
+        raise BadValue(f"{spec.label} must be at least {spec.minimum:,}.")
+    if spec.maximum is not None and number > spec.maximum:
+        raise BadValue(f"{spec.label} must be at most {spec.maximum:,}.")
+    return number
+
+
+def _parse_lines(spec: FieldSpec, raw: str, today: date) -> list[str]:
+    return split_lines(raw)
+
+
+def _parse_list(spec: FieldSpec, raw: str, today: date) -> list[str]:
+    return split_list(raw)
+
+
+_DATE_FORMATS = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), ("d", "m", "y")),
+)
+
+
+def parse_date(text: str) -> date | None:
+    """A date from YYYY-MM-DD, YYYY/MM/DD or DD.MM.YYYY, or None (also for 2025-02-30)."""
+    for pattern, order in _DATE_FORMATS:
+        match = pattern.match(text.strip())
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
+            try:
+                return date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                return None
+    return None
+
+
+def _parse_date(spec: FieldSpec, raw: str, today: date) -> date:
+    day = parse_date(raw)
+    if day is None:
+        raise BadValue(
+            f"{spec.label} must be a real date written YYYY-MM-DD (like "
+            f"{today.year}-12-31), not '{shown(raw)}'."
+        )
+    if spec.not_past and day < today:
+        raise BadValue(f"{spec.label} {day.isoformat()} is in the past: pick today or later.")
+    return day
+
+
+def _parse_choice(spec: FieldSpec, raw: str, today: date) -> str:
+    wanted = squash(raw)
+    for code, label in spec.choices:
+        if wanted in (squash(code), squash(label), squash(code + label)):
+            return code
+    raise BadValue(f"{spec.label} must be one of: {spec.choices_text()}.")
+
+
+_PARSERS: dict[FieldKind, Callable[[FieldSpec, str, date], FieldValue]] = {
+    FieldKind.TEXT: _parse_text,
+    FieldKind.LINK: _parse_link,
+    FieldKind.USERNAME: _parse_username,
+    FieldKind.INTEGER: _parse_integer,
+    FieldKind.LINES: _parse_lines,
+    FieldKind.LIST: _parse_list,
+    FieldKind.DATE: _parse_date,
+    FieldKind.CHOICE: _parse_choice,
+}
