@@ -1,0 +1,47 @@
+"""Opening the smmdesk SQLite file.
+
+``open_db`` turns WAL on (outside any transaction), foreign keys on, a busy timeout so two
+smmdesk processes (GUI and CLI) wait for each other instead of failing, then runs the
+migrations. Synchronous stays FULL: the order ledger must survive a power cut.
+
+A Database belongs to the thread that opened it: background work opens its own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from smmdesk.core.errors import ConfigError
+from smmdesk.core.store.migrations import migrate
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def open_db(path: str | Path) -> Database:
+    """Open (creating if needed) and migrate the smmdesk database at ``path``."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise ConfigError(
+            f"smmdesk cannot open its database {path} ({exc}). Check that the data folder "
+            "exists and that you may write to it."
+        ) from None
+    db = Database(conn)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        migrate(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise ConfigError(
+            f"smmdesk cannot use the database {path} ({exc}). If the file is damaged, move "
+            "it away and start again with an empty data folder."
+        ) from None
+    except BaseException:
+        db.close()
+        raise
+    return db

@@ -1,0 +1,179 @@
+"""The database schema, as named migrations applied in order and recorded with their time.
+
+Each migration is a function ``mNNN_what(db)``, run inside one write transaction together
+with its row in ``migrations(name, applied_at)``; running ``migrate`` again does nothing.
+Add a migration by appending a function to MIGRATIONS; never edit one that has shipped.
+(The bulk importer's ``imports`` / ``import_rows`` tables will come as a later migration.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from smmdesk.core.errors import ConfigError
+from smmdesk.core.store.sql import now, time_text, transaction
+
+Migration = Callable[[Database], None]
+
+
+def m001_initial(db: Database) -> None:
+    """Panels, the catalog with its price history, orders and their events, refills."""
+    for statement in _INITIAL_SCHEMA:
+        db.execute(statement)
+
+
+_INITIAL_SCHEMA = (
+    """CREATE TABLE panels (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        url TEXT NOT NULL,
+        currency TEXT,
+        balance TEXT,
+        balance_at TEXT,
+        rate_limit INTEGER NOT NULL DEFAULT 1000,
+        refuses_subscriptions INTEGER NOT NULL DEFAULT 0,
+        catalog_fetched_at TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE services (
+        panel_id INTEGER NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        service_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        type_name TEXT,
+        category TEXT NOT NULL,
+        rate TEXT NOT NULL,
+        min INTEGER NOT NULL,
+        max INTEGER NOT NULL,
+        dripfeed INTEGER NOT NULL DEFAULT 0,
+        refill INTEGER NOT NULL DEFAULT 0,
+        cancel INTEGER NOT NULL DEFAULT 0,
+        extra TEXT NOT NULL DEFAULT '{}',
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (panel_id, service_id)
+    )""",
+    """CREATE TABLE service_prices (
+        id INTEGER PRIMARY KEY,
+        panel_id INTEGER NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        service_id TEXT NOT NULL,
+        rate TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX service_prices_by_service ON service_prices(panel_id, service_id, id)",
+    """CREATE TABLE orders (
+        id INTEGER PRIMARY KEY,
+        panel_id INTEGER NOT NULL REFERENCES panels(id),
+        remote_id TEXT,
+        service_id TEXT,
+        service_name TEXT,
+        service_type TEXT,
+        params TEXT NOT NULL DEFAULT '{}',
+        link TEXT,
+        quantity INTEGER,
+        expected_cost TEXT,
+        charge TEXT,
+        currency TEXT,
+        status TEXT,
+        raw_status TEXT,
+        start_count INTEGER,
+        remains INTEGER,
+        state TEXT NOT NULL,
+        error TEXT,
+        source TEXT NOT NULL,
+        reference TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        checked_at TEXT,
+        not_found_count INTEGER NOT NULL DEFAULT 0,
+        final INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE UNIQUE INDEX orders_by_remote_id ON orders(panel_id, remote_id)
+        WHERE remote_id IS NOT NULL""",
+    "CREATE INDEX orders_open ON orders(panel_id, state) WHERE final = 0",
+    "CREATE INDEX orders_by_created_at ON orders(created_at)",
+    "CREATE INDEX orders_by_status ON orders(status)",
+    "CREATE INDEX orders_by_remote_id_alone ON orders(remote_id)",
+    """CREATE TABLE order_events (
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        status TEXT,
+        raw_status TEXT,
+        start_count INTEGER,
+        remains INTEGER,
+        charge TEXT,
+        source TEXT NOT NULL,
+        note TEXT
+    )""",
+    "CREATE INDEX order_events_by_order ON order_events(order_id, id)",
+    """CREATE TABLE refills (
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+        panel_id INTEGER NOT NULL REFERENCES panels(id),
+        refill_id TEXT,
+        status TEXT,
+        raw_status TEXT,
+        error TEXT,
+        final INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE INDEX refills_by_refill_id ON refills(panel_id, refill_id)
+        WHERE refill_id IS NOT NULL""",
+    "CREATE INDEX refills_by_order ON refills(order_id)",
+    "CREATE INDEX refills_pending ON refills(panel_id) WHERE final = 0",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+
+
+def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[str]:
+    """Apply the migrations not applied yet, in order; return the names applied now.
+
+    Takes the write lock only when something is to be done, so opening a database that is
+    up to date never waits for another process's write.
+    """
+    if "migrations" not in db.table_names():
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS migrations "
+            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+    done = applied_migrations(db)
+    _refuse_newer(done, migrations)
+    applied_now = []
+    for migration in migrations:
+        if migration.__name__ in done:
+            continue
+        with transaction(db):
+            # Checked again under the write lock: another process may have just applied it.
+            if _is_applied(db, migration.__name__):
+                continue
+            migration(db)
+            db.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (migration.__name__, time_text(now())),
+            )
+        applied_now.append(migration.__name__)
+    return applied_now
+
+
+def applied_migrations(db: Database) -> dict[str, str]:
+    """Name -> applied_at (ISO-8601 UTC text) of every migration recorded."""
+    return {name: at for name, at in db.execute("SELECT name, applied_at FROM migrations")}
+
+
+def _is_applied(db: Database, name: str) -> bool:
+    return db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone() is not None
+
+
+def _refuse_newer(done: dict[str, str], migrations: tuple[Migration, ...]) -> None:
+    known = {migration.__name__ for migration in migrations}
+    unknown = set(done) - known
+    if unknown:
+        raise ConfigError(
+            "This data folder was last used by a newer version of smmdesk "
+            f"(database changes {', '.join(sorted(unknown))} are unknown to this one). "
+            "Update smmdesk, or use another data folder with --data-dir."
+        )

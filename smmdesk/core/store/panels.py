@@ -1,0 +1,195 @@
+"""The panels a reseller buys from: name, API URL, balance, pacing and what they refuse.
+
+A panel's API key is not here: it lives in the OS keyring under the panel's name
+(smmdesk.core.secrets). Names are unique regardless of case ("Main" and "main" are one).
+
+Removing a panel never loses order history silently: ``remove_panel`` refuses while the
+panel has orders, unless ``purge=True`` (then its orders, events and refills go too).
+Its catalog and price history always go with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlite_utils import Database
+
+from smmdesk.core.errors import ConfigError, NotFoundLocally
+from smmdesk.core.store.sql import money_text, now, parse_money, parse_time, time_text, transaction
+from smmdesk.protocol import DEFAULT_RATE_LIMIT
+
+NAME_MAX_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class Panel:
+    id: int
+    name: str
+    url: str
+    currency: str | None
+    balance: Decimal | None  # last balance seen, None before the first check
+    balance_at: datetime | None
+    rate_limit: int  # requests per minute smmdesk allows itself on this panel
+    refuses_subscriptions: bool  # the panel answered that subscriptions are site-only
+    catalog_fetched_at: datetime | None
+    created_at: datetime
+
+
+def add_panel(db: Database, name: str, url: str, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> Panel:
+    """Add a panel. The caller checks the URL (smmdesk.core.api) and stores the key."""
+    name = _check_name(name)
+    _check_rate_limit(rate_limit)
+    with transaction(db):
+        if _find(db, name) is not None:
+            raise ConfigError(
+                f'A panel named "{name}" already exists. Choose another name, or remove '
+                "the old panel first."
+            )
+        cursor = db.execute(
+            "INSERT INTO panels (name, url, rate_limit, created_at) VALUES (?, ?, ?, ?)",
+            (name, url, rate_limit, time_text(now())),
+        )
+        return get_panel_by_id(db, cursor.lastrowid or 0)
+
+
+def get_panel(db: Database, name: str) -> Panel:
+    """The panel called ``name`` (any case); NotFoundLocally when there is none."""
+    panel = _find(db, name.strip())
+    if panel is None:
+        known = ", ".join(p.name for p in list_panels(db)) or "none yet"
+        raise NotFoundLocally(
+            f'smmdesk has no panel named "{name}" (panels: {known}). Check the name, or add '
+            "the panel first."
+        )
+    return panel
+
+
+def get_panel_by_id(db: Database, panel_id: int) -> Panel:
+    row = db.execute(f"{_SELECT} WHERE id = ?", (panel_id,)).fetchone()
+    if row is None:
+        raise NotFoundLocally(f"smmdesk has no panel number {panel_id}.")
+    return _panel(row)
+
+
+def list_panels(db: Database) -> list[Panel]:
+    """Every panel, by name."""
+    return [_panel(row) for row in db.execute(f"{_SELECT} ORDER BY name")]
+
+
+def remove_panel(db: Database, name: str, *, purge: bool = False) -> Panel:
+    """Remove a panel and its catalog; its orders too only with ``purge=True``.
+
+    Raises ConfigError while orders exist and ``purge`` is False. Returns the removed panel
+    (the caller deletes its key from the keyring).
+    """
+    with transaction(db):
+        panel = get_panel(db, name)
+        orders = db.execute(
+            "SELECT count(*) FROM orders WHERE panel_id = ?", (panel.id,)
+        ).fetchone()[0]
+        if orders and not purge:
+            raise ConfigError(
+                f'The panel "{panel.name}" still has {orders} order(s) in smmdesk, and removing '
+                "it would delete their history. Export the orders first if you want to keep "
+                "them, then remove the panel with its orders (purge)."
+            )
+        db.execute("DELETE FROM refills WHERE panel_id = ?", (panel.id,))
+        db.execute("DELETE FROM orders WHERE panel_id = ?", (panel.id,))
+        db.execute("DELETE FROM panels WHERE id = ?", (panel.id,))
+    return panel
+
+
+def set_balance(
+    db: Database, panel_id: int, amount: Decimal, currency: str, at: datetime | None = None
+) -> Panel:
+    """Remember the balance the panel reported (at ``at``, default now)."""
+    with transaction(db):
+        _update(
+            db,
+            panel_id,
+            balance=money_text(amount),
+            currency=currency,
+            balance_at=time_text(at or now()),
+        )
+        return get_panel_by_id(db, panel_id)
+
+
+def set_refuses_subscriptions(db: Database, panel_id: int, refuses: bool = True) -> None:
+    """Remember that the panel refuses (or, again, accepts) subscriptions by API."""
+    with transaction(db):
+        _update(db, panel_id, refuses_subscriptions=int(refuses))
+
+
+def update_panel(
+    db: Database, panel_id: int, *, url: str | None = None, rate_limit: int | None = None
+) -> Panel:
+    """Change a panel's URL and/or its requests-per-minute budget."""
+    changes: dict[str, Any] = {}
+    if url is not None:
+        changes["url"] = url
+    if rate_limit is not None:
+        _check_rate_limit(rate_limit)
+        changes["rate_limit"] = rate_limit
+    with transaction(db):
+        if changes:
+            _update(db, panel_id, **changes)
+        return get_panel_by_id(db, panel_id)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+_COLUMNS = (
+    "id, name, url, currency, balance, balance_at, rate_limit, refuses_subscriptions, "
+    "catalog_fetched_at, created_at"
+)
+_SELECT = f"SELECT {_COLUMNS} FROM panels"
+
+
+def _panel(row: tuple) -> Panel:
+    return Panel(
+        id=row[0],
+        name=row[1],
+        url=row[2],
+        currency=row[3],
+        balance=parse_money(row[4]),
+        balance_at=parse_time(row[5]),
+        rate_limit=row[6],
+        refuses_subscriptions=bool(row[7]),
+        catalog_fetched_at=parse_time(row[8]),
+        created_at=parse_time(row[9]),
+    )
+
+
+def _find(db: Database, name: str) -> Panel | None:
+    row = db.execute(f"{_SELECT} WHERE name = ?", (name,)).fetchone()
+    return None if row is None else _panel(row)
+
+
+def _update(db: Database, panel_id: int, **values: Any) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in values)
+    cursor = db.execute(
+        f"UPDATE panels SET {assignments} WHERE id = ?", (*values.values(), panel_id)
+    )
+    if cursor.rowcount == 0:
+        raise NotFoundLocally(f"smmdesk has no panel number {panel_id}.")
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
+        raise ConfigError(
+            f"A panel name must be 1 to {NAME_MAX_LENGTH} printable characters, like "
+            '"MainPanel". Choose another name.'
+        )
+    return name
+
+
+def _check_rate_limit(rate_limit: int) -> None:
+    if isinstance(rate_limit, bool) or not isinstance(rate_limit, int) or rate_limit < 1:
+        raise ConfigError(
+            "The request budget of a panel must be a whole number of requests per minute, "
+            "at least 1."
+        )

@@ -1,0 +1,294 @@
+"""Orders as the panel reports them: status answers, adopted orders, cancel requests.
+
+``apply_statuses`` takes one batch of status answers (a refresh, a webhook, a track) and
+writes it in ONE transaction: an ``order_events`` row only where something a reseller cares
+about changed (status, start count, remains, charge), the ``final`` flag kept equal to "the
+status is final". Per-order "Incorrect order ID" answers are counted; after LOST_AFTER in a
+row the order is *lost*: kept with its last status, never deleted, no longer refreshed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlite_utils import Database
+
+from smmdesk.core.api.models import CancelResult, ItemError, OrderStatus, Service
+from smmdesk.core.store.orders import (
+    LOST_AFTER,
+    Order,
+    OrderState,
+    add_event,
+    find_order,
+    get_order,
+)
+from smmdesk.core.store.panels import get_panel_by_id
+from smmdesk.core.store.sql import money_text, now, time_text, transaction
+from smmdesk.protocol import UNKNOWN, is_final, squash
+
+# Per-order error texts that mean "the panel does not know this id" (compared squashed).
+_NOT_FOUND_MARKERS = (
+    "incorrectorderid",
+    "invalidorderid",
+    "incorrectrefillid",
+    "invalidrefillid",
+    "notfound",
+    "doesnotexist",
+)
+
+
+def is_not_found(message: str) -> bool:
+    """True for per-id errors like "Incorrect order ID", "Incorrect refill ID", "Not found"."""
+    text = squash(message)
+    return any(marker in text for marker in _NOT_FOUND_MARKERS)
+
+
+@dataclass(frozen=True)
+class StatusChanges:
+    """What one batch of answers did. Order ids are local ids."""
+
+    checked: int = 0  # answers that matched an order
+    changed: tuple[int, ...] = ()  # orders that got an event (status/counts/charge changed)
+    finished: tuple[int, ...] = ()  # orders whose status became final
+    lost: tuple[int, ...] = ()  # orders that just became lost
+    errors: Mapping[int, str] = field(default_factory=dict)  # per-order error answers
+    unmatched: tuple[str, ...] = ()  # remote ids the store does not have on this panel
+
+
+def apply_statuses(
+    db: Database,
+    panel_id: int,
+    answers: Mapping[str, OrderStatus | ItemError],
+    source: str = "refresh",
+    at: datetime | None = None,
+) -> StatusChanges:
+    """Write a batch of status answers (remote id -> answer) for one panel."""
+    batch = _Batch(source, time_text(at or now()))
+    by_remote = {str(remote_id): answer for remote_id, answer in answers.items()}
+    with transaction(db):
+        for row in db.execute(_SELECT_ANSWERED, (panel_id, json.dumps(list(by_remote)))):
+            batch.apply(row, by_remote.pop(row[1]))
+        db.conn.executemany(_UPDATE_ORDER, batch.updates)
+        db.conn.executemany(_INSERT_EVENT, batch.events)
+    return StatusChanges(
+        checked=len(batch.updates),
+        changed=tuple(batch.changed),
+        finished=tuple(batch.finished),
+        lost=tuple(batch.lost),
+        errors=batch.errors,
+        unmatched=tuple(by_remote),
+    )
+
+
+def open_orders(db: Database, panel_id: int) -> list[tuple[int, str]]:
+    """(local id, remote id) of the panel's orders to refresh: not final, not lost."""
+    rows = db.execute(
+        "SELECT id, remote_id FROM orders WHERE panel_id = ? AND final = 0 "
+        "AND state IN (?, ?) AND remote_id IS NOT NULL AND not_found_count < ? ORDER BY id",
+        (panel_id, OrderState.PLACED, OrderState.TRACKED, LOST_AFTER),
+    )
+    return [(order_id, remote_id) for order_id, remote_id in rows]
+
+
+def track(
+    db: Database,
+    panel_id: int,
+    remote_id: str,
+    *,
+    service: Service | None = None,
+    status: OrderStatus | None = None,
+    link: str | None = None,
+    reference: str | None = None,
+    at: datetime | None = None,
+) -> Order:
+    """Adopt an order placed elsewhere (state "tracked"); the existing one if known already.
+
+    ``status``: its status when the caller has asked the panel already (the next refresh
+    fills it in otherwise).
+    """
+    remote_id = str(remote_id).strip()
+    stamp = time_text(at or now())
+    with transaction(db):
+        existing = find_order(db, panel_id, remote_id)
+        if existing is not None:
+            return existing
+        get_panel_by_id(db, panel_id)
+        cursor = db.execute(
+            "INSERT INTO orders (panel_id, remote_id, service_id, service_name, service_type, "
+            "link, state, source, reference, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                panel_id,
+                remote_id,
+                None if service is None else str(service.id),
+                None if service is None else service.name,
+                None if service is None else service.type_name or service.type,
+                link,
+                OrderState.TRACKED,
+                "track",
+                reference,
+                stamp,
+                stamp,
+            ),
+        )
+        order_id = cursor.lastrowid or 0
+        add_event(db, order_id, "track", note=f"Tracked: order {remote_id} of the panel.", at=at)
+        if status is not None:
+            apply_statuses(db, panel_id, {remote_id: status}, source="track", at=at)
+        return get_order(db, order_id)
+
+
+def record_cancel_requests(
+    db: Database, panel_id: int, results: Iterable[CancelResult], at: datetime | None = None
+) -> list[int]:
+    """Note each cancel answer in its order's history; return the local ids noted.
+
+    A cancel "success" means *requested*: the next status refresh tells what happened.
+    """
+    noted = []
+    with transaction(db):
+        for result in results:
+            order = find_order(db, panel_id, result.order_id)
+            if order is None:
+                continue
+            note = "Cancel requested." if result.ok else f"Cancel refused: {result.error}"
+            add_event(db, order.id, "cancel", note=note, at=at)
+            noted.append(order.id)
+    return noted
+
+
+# --- the batch ---------------------------------------------------------------------------
+
+_SELECT_ANSWERED = (
+    "SELECT id, remote_id, status, raw_status, start_count, remains, charge, currency, "
+    "final, not_found_count, updated_at FROM orders "
+    "WHERE panel_id = ? AND remote_id IN (SELECT value FROM json_each(?))"
+)
+_UPDATE_ORDER = (
+    "UPDATE orders SET status = ?, raw_status = ?, start_count = ?, remains = ?, charge = ?, "
+    "currency = ?, final = ?, not_found_count = ?, error = ?, updated_at = ?, checked_at = ? "
+    "WHERE id = ?"
+)
+_INSERT_EVENT = (
+    "INSERT INTO order_events (order_id, at, status, raw_status, start_count, remains, "
+    "charge, source, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class _Batch:
+    """Turns answers into UPDATE and event rows, collecting what changed."""
+
+    def __init__(self, source: str, stamp: str):
+        self.source = source
+        self.stamp = stamp
+        self.updates: list[tuple[Any, ...]] = []
+        self.events: list[tuple[Any, ...]] = []
+        self.changed: list[int] = []
+        self.finished: list[int] = []
+        self.lost: list[int] = []
+        self.errors: dict[int, str] = {}
+
+    def apply(self, row: tuple[Any, ...], answer: OrderStatus | ItemError) -> None:
+        if isinstance(answer, ItemError):
+            self._error(row, answer.message)
+        else:
+            self._status(row, answer)
+
+    def _status(self, row: tuple[Any, ...], answer: OrderStatus) -> None:
+        (
+            order_id,
+            _,
+            status,
+            raw,
+            old_start,
+            old_remains,
+            charge,
+            currency,
+            final,
+            misses,
+            updated,
+        ) = row
+        old_charge = None if charge is None else Decimal(charge)
+        charge = old_charge if answer.charge is None else answer.charge
+        start = old_start if answer.start_count is None else answer.start_count
+        remains = old_remains if answer.remains is None else answer.remains
+        revived = misses >= LOST_AFTER
+        if (
+            answer.status != status
+            or (answer.status == UNKNOWN and answer.raw_status != raw)
+            or (start, remains, charge) != (old_start, old_remains, old_charge)
+            or revived
+        ):
+            updated = self.stamp
+            self.changed.append(order_id)
+            note = "The panel knows this order again." if revived else None
+            self.events.append(
+                (
+                    order_id,
+                    self.stamp,
+                    answer.status,
+                    answer.raw_status,
+                    start,
+                    remains,
+                    money_text(charge),
+                    self.source,
+                    note,
+                )
+            )
+        now_final = is_final(answer.status)
+        if now_final and not final:
+            self.finished.append(order_id)
+        self.updates.append(
+            (
+                answer.status,
+                answer.raw_status,
+                start,
+                remains,
+                money_text(charge),
+                answer.currency or currency,
+                int(now_final),
+                0,
+                None,
+                updated,
+                self.stamp,
+                order_id,
+            )
+        )
+
+    def _error(self, row: tuple[Any, ...], message: str) -> None:
+        order_id, _, status, raw, start, remains, charge, currency, final, misses, updated = row
+        self.errors[order_id] = message
+        if is_not_found(message):
+            misses += 1
+            if misses == LOST_AFTER:
+                updated = self.stamp
+                self.lost.append(order_id)
+                self.changed.append(order_id)
+                note = (
+                    f'The panel answered "{message}" {LOST_AFTER} times in a row: the order '
+                    "is marked lost and no longer refreshed."
+                )
+                self.events.append(
+                    (order_id, self.stamp, status, raw, start, remains, charge, self.source, note)
+                )
+        self.updates.append(
+            (
+                status,
+                raw,
+                start,
+                remains,
+                charge,
+                currency,
+                final,
+                misses,
+                message,
+                updated,
+                self.stamp,
+                order_id,
+            )
+        )
