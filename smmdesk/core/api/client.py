@@ -1,0 +1,443 @@
+"""PanelClient: one long-lived async client per panel (panel API v2).
+
+Owns the conversation with one panel: the form-encoded POSTs, pacing (a shared ``Pacer``
+per origin), retries, and which failures may be retried. Reading the answers is
+``parse``'s job; this module decides what to do when there is no readable answer.
+
+Retry policy (design.md, "Never send an add twice by accident"):
+
+    action                          resent after
+    balance, services, status,      connect errors, timeouts, dropped connections,
+    multi status, refill_status     cut-off answers, 5xx, 429 (after Retry-After)
+    add, cancel, refill             only when the request provably never reached the
+                                    panel: ConnectError / ConnectTimeout / PoolTimeout, 429
+
+When an ``add`` may have reached the panel but no readable answer came back (a timeout
+after sending, a dropped connection, a cut-off or non-JSON answer, a proxy's HTML 5xx
+page) it raises ``AddOutcomeUnknown`` and never resends; ``cancel`` / ``refill`` raise a
+``TransportError`` saying the result is unknown. A JSON error from the panel itself is a
+definite answer: its ``PanelError``.
+
+The key never leaves this object except in the request body: exceptions are raised
+outside ``except`` blocks (httpx exceptions hold the request), messages never include a
+body, the log names only actions and hosts, and a key echoed by a panel is masked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
+
+import httpx
+
+from smmdesk import USER_AGENT, protocol
+from smmdesk.core.api import parse
+from smmdesk.core.api.answers import is_json
+from smmdesk.core.api.models import (
+    Balance,
+    CancelResult,
+    ItemError,
+    OrderStatus,
+    RefillResult,
+    RefillStatus,
+    Service,
+)
+from smmdesk.core.api.pacing import Pacer, pacer_for
+from smmdesk.core.api.urls import check_panel_url, origin
+from smmdesk.core.errors import (
+    AddOutcomeUnknown,
+    ConfigError,
+    FieldProblem,
+    InvalidResponse,
+    RateLimited,
+    SmmdeskError,
+    TransportError,
+    UpstreamFailure,
+    ValidationError,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Parser = Callable[[int, Mapping[str, str], bytes], T]
+
+KEEPALIVE_EXPIRY = 4.0  # below common servers' keep-alive (5 s): never reuse a closing socket
+MAX_RETRY_WAIT = 60.0  # a longer Retry-After is reported instead of waited for
+MAX_BACKOFF = 30.0
+_RESERVED_FIELDS = frozenset({"key", "action", "service"})
+_MASK = "[API key hidden]"
+
+
+class Kind(enum.Enum):
+    """How an action may be retried."""
+
+    SAFE = "safe"  # reads: retry on anything transient
+    ADD = "add"  # never resent unless it provably never arrived
+    WRITE = "write"  # cancel / refill: same, and an unknown result is a TransportError
+
+
+class _State(enum.Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status_code: int
+    headers: httpx.Headers
+    body: bytes
+
+
+@dataclass(frozen=True)
+class _Broken:
+    """No complete answer. ``reached``: the request may have arrived at the panel."""
+
+    reached: bool
+    reason: str  # for the log
+    message: str  # for the user
+    cut_off: bool = False  # the answer started but was cut off
+
+
+class PanelClient:
+    """Async client of one panel's API v2. Use ``async with`` or call ``aclose()``.
+
+    ``pacer``: the origin's shared Pacer by default (``pacer_for(url)``). ``retries``:
+    resends after a transient failure, so at most ``retries + 1`` requests per call (per
+    chunk for batches). ``backoff``: base seconds of the exponential backoff (with jitter).
+    ``transport``: an httpx transport (tests). ``requests_made`` counts HTTP requests sent.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        key: str,
+        *,
+        pacer: Pacer | None = None,
+        timeout: float = 30.0,
+        retries: int = 3,
+        transport: httpx.AsyncBaseTransport | None = None,
+        backoff: float = 0.5,
+    ):
+        self.url = check_panel_url(url)
+        if not isinstance(key, str) or not key.strip():
+            raise ConfigError(
+                "The API key is empty. Copy it from the API page of your account on the panel."
+            )
+        self._key = key.strip()
+        self._host = origin(self.url)[1]
+        self._pacer = pacer if pacer is not None else pacer_for(self.url)
+        self._timeout = timeout
+        self._retries = max(int(retries), 0)
+        self._backoff = backoff
+        self.requests_made = 0
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            verify=True,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            limits=httpx.Limits(
+                max_connections=32, max_keepalive_connections=16, keepalive_expiry=KEEPALIVE_EXPIRY
+            ),
+            transport=transport,
+        )
+        self._state = _State.OPEN
+
+    def __repr__(self) -> str:
+        return f"<PanelClient {self.url!r} {self._state.value}>"
+
+    @property
+    def pacer(self) -> Pacer:
+        return self._pacer
+
+    @property
+    def closed(self) -> bool:
+        return self._state is _State.CLOSED
+
+    async def aclose(self) -> None:
+        if self._state is not _State.CLOSED:
+            self._state = _State.CLOSED
+            await self._http.aclose()
+
+    async def __aenter__(self) -> PanelClient:
+        self._check_open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # --- actions -------------------------------------------------------------------------
+
+    async def balance(self) -> Balance:
+        return await self._call("balance", {}, parse.parse_balance, Kind.SAFE)
+
+    async def services(self) -> list[Service]:
+        """The catalog; entries the panel sends broken are skipped (and logged)."""
+        return await self._call("services", {}, parse.parse_services, Kind.SAFE)
+
+    async def add(self, service_id: str, params: Mapping[str, str]) -> str:
+        """Place an order; return the panel's order id. Never sent twice by accident:
+        raises AddOutcomeUnknown when the panel may or may not have placed it."""
+        reserved = _RESERVED_FIELDS.intersection(params)
+        if reserved:
+            raise ValueError(f"order fields may not include {sorted(reserved)}")
+        fields = {"service": _one_id(service_id, "service")}
+        fields.update({name: str(value) for name, value in params.items()})
+        return await self._call("add", fields, parse.parse_add, Kind.ADD)
+
+    async def status(self, order_id: str) -> OrderStatus:
+        fields = {"order": _one_id(order_id, "order")}
+        return await self._call("status", fields, parse.parse_status, Kind.SAFE)
+
+    async def multi_status(
+        self, ids: Iterable[str], *, concurrency: int = 4
+    ) -> dict[str, OrderStatus | ItemError]:
+        """Statuses keyed by the ids asked (as strings), ``MULTI_STATUS_MAX`` per call,
+        up to ``concurrency`` calls at once (all under the pacer)."""
+
+        def fetch(chunk: list[str]) -> Awaitable[dict[str, OrderStatus | ItemError]]:
+            parser = partial(parse.parse_multi_status, ids=chunk)
+            return self._call("status", {"orders": ",".join(chunk)}, parser, Kind.SAFE)
+
+        return await _merged(_chunks(_ids(ids, "order")), fetch, concurrency)
+
+    async def cancel(self, ids: Iterable[str]) -> list[CancelResult]:
+        """Ask the panel to cancel orders. ``ok`` means *requested*: refresh to see."""
+        results: list[CancelResult] = []
+        for chunk in _chunks(_ids(ids, "order")):
+            parser = partial(parse.parse_cancel, ids=chunk)
+            results += await self._call("cancel", {"orders": ",".join(chunk)}, parser, Kind.WRITE)
+        return results
+
+    async def refill(self, order_id: str) -> str:
+        """Ask for a refill of one order; return the refill id."""
+        fields = {"order": _one_id(order_id, "order")}
+        return await self._call("refill", fields, parse.parse_refill, Kind.WRITE)
+
+    async def refill_many(self, ids: Iterable[str]) -> list[RefillResult]:
+        results: list[RefillResult] = []
+        for chunk in _chunks(_ids(ids, "order")):
+            parser = partial(parse.parse_refill_many, ids=chunk)
+            results += await self._call("refill", {"orders": ",".join(chunk)}, parser, Kind.WRITE)
+        return results
+
+    async def refill_status(self, refill_id: str) -> RefillStatus:
+        refill_id = _one_id(refill_id, "refill")
+        parser = partial(parse.parse_refill_status, refill_id=refill_id)
+        return await self._call("refill_status", {"refill": refill_id}, parser, Kind.SAFE)
+
+    async def refill_statuses(
+        self, ids: Iterable[str], *, concurrency: int = 4
+    ) -> dict[str, RefillStatus | ItemError]:
+        def fetch(chunk: list[str]) -> Awaitable[dict[str, RefillStatus | ItemError]]:
+            parser = partial(parse.parse_refill_statuses, ids=chunk)
+            return self._call("refill_status", {"refills": ",".join(chunk)}, parser, Kind.SAFE)
+
+        return await _merged(_chunks(_ids(ids, "refill")), fetch, concurrency)
+
+    # --- the exchange --------------------------------------------------------------------
+
+    async def _call(self, action: str, fields: dict[str, str], parser: Parser[T], kind: Kind) -> T:
+        self._check_open()
+        try:
+            return await self._attempts(action, fields, parser, kind)
+        except SmmdeskError as exc:
+            self._mask(exc)
+            raise
+
+    async def _attempts(
+        self, action: str, fields: dict[str, str], parser: Parser[T], kind: Kind
+    ) -> T:
+        for attempt in range(self._retries + 1):
+            last = attempt == self._retries
+            await self._pacer.acquire()
+            outcome = await self._exchange(action, fields)
+            if isinstance(outcome, _Broken):
+                error = self._broken_error(action, kind, outcome)
+                if (kind is not Kind.SAFE and outcome.reached) or last:
+                    raise error
+                await self._retry_later(action, attempt, outcome.reason)
+                continue
+            try:
+                return parser(outcome.status_code, outcome.headers, outcome.body)
+            except SmmdeskError as exc:
+                error = exc
+            wait = self._retry_wait(action, kind, outcome, error, attempt)
+            if wait is None or last:
+                raise error
+            await self._retry_later(action, attempt, f"HTTP {outcome.status_code}", wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _exchange(self, action: str, fields: dict[str, str]) -> _Reply | _Broken:
+        """One POST. Never raises an httpx error: returns what broke instead."""
+        self.requests_made += 1
+        started = time.monotonic()
+        form = {"key": self._key, "action": action, **fields}
+        try:
+            request = self._http.build_request("POST", self.url, data=form)
+            response = await self._http.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError) as e:
+            return self._not_reached(e)
+        except httpx.TimeoutException:
+            return _Broken(True, "timeout", f"The panel did not answer within {self._timeout:g} s.")
+        except httpx.HTTPError as e:
+            return _Broken(True, type(e).__name__, _dropped(cut_off=False))
+        try:
+            body = await response.aread()
+        except httpx.HTTPError as e:
+            return _Broken(
+                True, f"answer cut off ({type(e).__name__})", _dropped(cut_off=True), True
+            )
+        finally:
+            await _quietly_close(response)
+        log.debug(
+            "%s on %s: HTTP %s in %.2f s",
+            action,
+            self._host,
+            response.status_code,
+            time.monotonic() - started,
+        )
+        return _Reply(response.status_code, response.headers, body)
+
+    def _not_reached(self, exc: httpx.HTTPError) -> _Broken:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            message = (
+                f"The security certificate of {self._host} could not be verified, so smmdesk "
+                "did not send anything. Check the panel's URL; if it is right, the panel's "
+                "site has a certificate problem."
+            )
+        else:
+            message = (
+                f"smmdesk could not connect to {self._host}. Check your internet connection "
+                "and the panel's URL."
+            )
+        return _Broken(False, type(exc).__name__, message)
+
+    def _broken_error(self, action: str, kind: Kind, broken: _Broken) -> SmmdeskError:
+        if kind is Kind.ADD and broken.reached:
+            return AddOutcomeUnknown(f"{broken.message} {AddOutcomeUnknown.default_message}")
+        if kind is Kind.WRITE and broken.reached:
+            return TransportError(_unknown_result(action, broken.message))
+        if broken.cut_off:
+            return InvalidResponse(f"{broken.message} Try again later.")
+        return TransportError(broken.message)
+
+    def _retry_wait(
+        self, action: str, kind: Kind, reply: _Reply, error: SmmdeskError, attempt: int
+    ) -> float | None:
+        """Seconds to wait before resending after ``error``, or None to raise it.
+
+        Raises AddOutcomeUnknown (add) or TransportError (cancel, refill) instead when the
+        answer leaves the outcome of a write unknown.
+        """
+        if isinstance(error, RateLimited):
+            wait = error.retry_after if error.retry_after is not None else self._delay(attempt)
+            self._pacer.hold(min(wait, MAX_RETRY_WAIT))
+            return 0.0 if wait <= MAX_RETRY_WAIT else None
+        unknown = (200 <= reply.status_code < 300 and isinstance(error, InvalidResponse)) or (
+            reply.status_code >= 500 and not is_json(reply.body)
+        )
+        if unknown and kind is Kind.ADD:
+            raise AddOutcomeUnknown(
+                f"The panel's answer to the order could not be read (HTTP {reply.status_code}). "
+                f"{AddOutcomeUnknown.default_message}"
+            )
+        if unknown and kind is Kind.WRITE:
+            raise TransportError(_unknown_result(action, "The panel's answer could not be read."))
+        if kind is Kind.SAFE and isinstance(error, UpstreamFailure):
+            return self._delay(attempt)
+        return None
+
+    def _delay(self, attempt: int) -> float:
+        """Exponential backoff with jitter: 0.5-1 x backoff x 2^attempt, capped."""
+        return min(self._backoff * 2**attempt, MAX_BACKOFF) * random.uniform(0.5, 1.0)
+
+    async def _retry_later(
+        self, action: str, attempt: int, reason: str, wait: float | None = None
+    ) -> None:
+        wait = self._delay(attempt) if wait is None else wait
+        log.info("Retrying %s on %s in %.1f s (%s)", action, self._host, wait, reason)
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def _mask(self, exc: SmmdeskError) -> None:
+        """Hide the key if the panel echoed it in an error text."""
+        for name in ("user_message", "panel_message"):
+            text = getattr(exc, name)
+            if text and self._key in text:
+                setattr(exc, name, text.replace(self._key, _MASK))
+        exc.args = tuple(a.replace(self._key, _MASK) if isinstance(a, str) else a for a in exc.args)
+
+    def _check_open(self) -> None:
+        if self._state is _State.CLOSED:
+            raise RuntimeError(f"{self!r} is closed; make a new PanelClient.")
+
+
+async def _quietly_close(response: httpx.Response) -> None:
+    try:
+        await response.aclose()
+    except httpx.HTTPError:
+        log.debug("closing a broken answer failed", exc_info=False)
+
+
+def _dropped(cut_off: bool) -> str:
+    if cut_off:
+        return "The panel's answer was cut off before it was complete."
+    return "The connection to the panel broke before its answer arrived."
+
+
+def _unknown_result(action: str, what: str) -> str:
+    return (
+        f"{what} smmdesk cannot tell whether the panel received the {action} request, and did "
+        "not send it again. Refresh the orders to see their real state."
+    )
+
+
+def _one_id(value: object, field: str) -> str:
+    ident = parse.to_id(value if isinstance(value, str) else str(value))
+    if ident is None:
+        raise ValidationError([FieldProblem(field, f"{value!r} is not a valid {field} id.")])
+    return ident
+
+
+def _ids(values: Iterable[object], field: str) -> list[str]:
+    """Ids as strings, each once, in the order given."""
+    return list(dict.fromkeys(_one_id(v, field) for v in values))
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    size = protocol.MULTI_STATUS_MAX
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+async def _merged(
+    chunks: list[list[str]],
+    fetch: Callable[[list[str]], Awaitable[dict[str, Any]]],
+    concurrency: int,
+) -> dict[str, Any]:
+    """Run ``fetch`` over ``chunks``, at most ``concurrency`` at once; merge the dicts.
+    The first error cancels the rest and is raised as is."""
+    limit = asyncio.Semaphore(max(int(concurrency), 1))
+
+    async def one(chunk: list[str]) -> dict[str, Any]:
+        async with limit:
+            return await fetch(chunk)
+
+    tasks = [asyncio.ensure_future(one(chunk)) for chunk in chunks]
+    try:
+        parts = await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    merged: dict[str, Any] = {}
+    for part in parts:
+        merged.update(part)
+    return merged
