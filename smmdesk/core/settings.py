@@ -1,0 +1,130 @@
+"""User settings, each declared once with its type, default and meaning.
+
+Kept as ``settings.json`` in the data folder (nothing secret goes there: the webhook token
+is not an API key, but it is also not shown in logs). Window layout and other remembered UI
+state are not settings: the GUI keeps them apart (QSettings).
+
+    settings = Settings.load(folder)
+    settings.refresh_interval          # typed attribute access
+    settings.update(refresh_interval=120).save()
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from smmdesk.core.errors import ConfigError
+
+SETTINGS_NAME = "settings.json"
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every user setting. Change with ``update`` (validated), persist with ``save``."""
+
+    # seconds between background status refreshes (open orders only)
+    refresh_interval: int = 60
+    # desktop notifications when orders finish, come back partial or get canceled
+    notify_orders: bool = True
+    # warn when a panel's balance falls under this amount (its own currency); 0 = never
+    balance_threshold: Decimal = Decimal("0")
+    # the webhook receiver (off by default), where it listens, and the secret in its path
+    webhook_enabled: bool = False
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8765
+    webhook_token: str = ""
+    folder: Path | None = None  # where it was loaded from (not saved)
+
+    @classmethod
+    def load(cls, folder: Path) -> Settings:
+        """The settings of a data folder (defaults when there is no file yet). A damaged
+        file is set aside as ``settings.json.bad`` and defaults are used."""
+        path = Path(folder) / SETTINGS_NAME
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(raw, dict):
+                raise ValueError("not an object")
+            loaded = cls(folder=Path(folder)).update(**_known(raw))
+        except FileNotFoundError:
+            loaded = cls(folder=Path(folder))
+        except (ValueError, ConfigError, OSError):
+            os.replace(path, path.with_name(SETTINGS_NAME + ".bad"))
+            loaded = cls(folder=Path(folder))
+        if not loaded.webhook_token:  # made once per data folder, then kept
+            loaded = replace(loaded, webhook_token=_token())
+            loaded.save()
+        return loaded
+
+    def update(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied after checking each (ConfigError says what's wrong)."""
+        checked = {name: _check(name, value) for name, value in changes.items()}
+        return replace(self, **checked)
+
+    def save(self) -> None:
+        if self.folder is None:
+            raise ConfigError("These settings belong to no data folder.")
+        data = {f.name: _dump(getattr(self, f.name)) for f in fields(self) if f.name != "folder"}
+        path = self.folder / SETTINGS_NAME
+        partial = path.with_name(SETTINGS_NAME + ".part")
+        partial.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        os.replace(partial, path)
+
+
+_NAMES = {f.name for f in fields(Settings)} - {"folder"}
+
+
+def _known(raw: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in raw.items() if name in _NAMES}
+
+
+def _dump(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _check(name: str, value: Any) -> Any:
+    if name not in _NAMES:
+        raise ConfigError(f'There is no setting called "{name}".')
+    if name == "refresh_interval" or name == "webhook_port":
+        number = _int(name, value)
+        low, high = (15, 86400) if name == "refresh_interval" else (1, 65535)
+        if not low <= number <= high:
+            raise ConfigError(f"{name} must be between {low} and {high}.")
+        return number
+    if name in ("notify_orders", "webhook_enabled"):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{name} must be on or off.")
+    if name == "balance_threshold":
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ConfigError("The balance threshold must be an amount, like 25.50.") from None
+        if not amount.is_finite() or amount < 0:
+            raise ConfigError("The balance threshold must be 0 or more.")
+        return amount
+    text = str(value).strip()
+    if name == "webhook_host" and not text:
+        raise ConfigError("The webhook address must not be empty (127.0.0.1 keeps it private).")
+    return text
+
+
+def _int(name: str, value: Any) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number.") from None

@@ -1,0 +1,81 @@
+"""Background work on the one event loop (qasync): the window never waits on the network.
+
+``Jobs.run(coro, what)`` schedules a coroutine as a task and reports:
+    busy_changed(bool, str)     something runs (and what) / nothing runs any more
+    failed(object, str)         a job raised (the exception, what it was doing)
+Success is handed to the optional ``on_done`` callback; errors go to ``on_error`` when
+given, else to the ``failed`` signal, which the main window routes to ``show_error`` (the one
+place errors are shown). The busy state is a counter, so it is never left stuck when a job
+raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Jobs(QObject):
+    busy_changed = Signal(bool, str)
+    failed = Signal(object, str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._labels: dict[asyncio.Task[Any], str] = {}
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def run(
+        self,
+        coro: Coroutine[Any, Any, Any],
+        what: str,
+        *,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> asyncio.Task[Any]:
+        """Start ``coro``; ``what`` says what it does ("Refreshing statuses")."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        self._labels[task] = what
+        self.busy_changed.emit(True, what)
+        task.add_done_callback(lambda t: self._finished(t, on_done, on_error))
+        return task
+
+    def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    def _finished(
+        self,
+        task: asyncio.Task[Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> None:
+        what = self._labels.pop(task, "")
+        self._tasks.discard(task)
+        try:
+            if task.cancelled():
+                return
+            error = task.exception()
+            if error is None:
+                if on_done is not None:
+                    on_done(task.result())
+            elif on_error is not None:
+                on_error(error)
+            else:
+                self.failed.emit(error, what)
+        except Exception as exc:  # a callback's bug must not leave the busy state stuck
+            log.exception("callback after %r failed", what)
+            self.failed.emit(exc, what)
+        finally:
+            remaining = next(iter(self._labels.values()), "")
+            self.busy_changed.emit(self.busy, remaining)
