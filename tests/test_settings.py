@@ -1,0 +1,63 @@
+"""User settings: typed, validated, kept in the data folder, never lost to a damaged file."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from smmdesk.core.errors import ConfigError
+from smmdesk.core.settings import SETTINGS_NAME, Settings
+
+
+def test_defaults_then_saved_changes_come_back_typed(tmp_path):
+    settings = Settings.load(tmp_path)
+    assert settings.refresh_interval == 60
+    assert settings.webhook_enabled is False
+    assert settings.webhook_host == "127.0.0.1"
+
+    settings.update(refresh_interval="120", balance_threshold="12.50", notify_orders="off").save()
+
+    again = Settings.load(tmp_path)
+    assert again.refresh_interval == 120
+    assert again.balance_threshold == Decimal("12.50")
+    assert again.notify_orders is False
+
+
+def test_webhook_token_is_made_once_and_kept(tmp_path):
+    first = Settings.load(tmp_path).webhook_token
+    assert len(first) >= 24
+    assert Settings.load(tmp_path).webhook_token == first
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("refresh_interval", "5", "between 15 and 86400"),
+        ("refresh_interval", "soon", "whole number"),
+        ("webhook_port", "70000", "between 1 and 65535"),
+        ("balance_threshold", "-1", "0 or more"),
+        ("balance_threshold", "ten", "an amount"),
+        ("notify_orders", "maybe", "on or off"),
+        ("colour", "red", "no setting"),
+    ],
+)
+def test_bad_values_are_refused_with_a_sentence(tmp_path, name, value, words):
+    with pytest.raises(ConfigError) as caught:
+        Settings.load(tmp_path).update(**{name: value})
+    assert words in caught.value.user_message
+
+
+def test_a_damaged_file_is_set_aside_not_lost(tmp_path):
+    (tmp_path / SETTINGS_NAME).write_text("{not json", encoding="utf-8")
+    settings = Settings.load(tmp_path)
+    assert settings.refresh_interval == 60
+    assert (tmp_path / (SETTINGS_NAME + ".bad")).read_text(encoding="utf-8") == "{not json"
+
+
+def test_unknown_keys_in_the_file_are_ignored(tmp_path):
+    (tmp_path / SETTINGS_NAME).write_text(
+        json.dumps({"refresh_interval": 300, "from_a_newer_version": True}), encoding="utf-8"
+    )
+    assert Settings.load(tmp_path).refresh_interval == 300
