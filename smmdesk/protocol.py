@@ -123,5 +123,27 @@ def canonical_type(raw: object) -> str | None:
         return None
     return _TYPES_BY_KEY.get(squash(raw))
 
+
 # Charges are computed exactly, then rounded to this step (the reference shows 5 places).
 CHARGE_PLACES = 5
+
+# Error texts that mean "the panel does not know this id" (compared squashed): per-id errors
+# in batch answers, and whole answers mapped to NotFound.
+_NOT_FOUND_MARKERS = (
+    "incorrectorder",
+    "invalidorderid",
+    "incorrectservice",
+    "invalidserviceid",
+    "incorrectrefill",
+    "invalidrefillid",
+    "unknownorder",
+    "unknownservice",
+    "notfound",
+    "doesnotexist",
+)
+
+
+def means_not_found(message: str) -> bool:
+    """True for "Incorrect order ID", "Incorrect refill ID", "Not found" and the like."""
+    text = squash(message)
+    return any(marker in text for marker in _NOT_FOUND_MARKERS)

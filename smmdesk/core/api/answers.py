@@ -30,7 +30,7 @@ from smmdesk.core.errors import (
     SubscriptionsRefused,
     UpstreamFailure,
 )
-from smmdesk.protocol import squash
+from smmdesk.protocol import means_not_found, squash
 
 Headers = Mapping[str, str]
 
@@ -114,9 +114,6 @@ def error_message(data: Any) -> str | None:
 _FAILED = frozenset({"error", "fail", "failed"})
 _KEY_RE = re.compile(r"\b(api[\s_-]?)?key\b|\btoken\b|unauthori[sz]ed")
 _FUNDS_RE = re.compile(r"fund|balance|insufficient")
-_NOT_FOUND_RE = re.compile(
-    r"incorrect (order|service|refill)|not found|does not exist|unknown (order|service)"
-)
 _SUBS_RE = re.compile(r"subscription|customer site")
 _RATE_RE = re.compile(r"too many requests|rate limit")
 
@@ -138,7 +135,7 @@ def error_for(status_code: int, message: str | None, headers: Headers) -> PanelE
         return BadKey(**kw)
     if _FUNDS_RE.search(low):
         return InsufficientFunds(**kw)
-    if _NOT_FOUND_RE.search(low):
+    if means_not_found(low):
         return NotFound(**kw)
     return BadRequest(**kw)
 

@@ -29,23 +29,12 @@ from smmdesk.core.store.orders import (
 )
 from smmdesk.core.store.panels import get_panel_by_id
 from smmdesk.core.store.sql import money_text, now, time_text, transaction
-from smmdesk.protocol import UNKNOWN, is_final, squash
-
-# Per-order error texts that mean "the panel does not know this id" (compared squashed).
-_NOT_FOUND_MARKERS = (
-    "incorrectorderid",
-    "invalidorderid",
-    "incorrectrefillid",
-    "invalidrefillid",
-    "notfound",
-    "doesnotexist",
-)
+from smmdesk.protocol import UNKNOWN, is_final, means_not_found
 
 
 def is_not_found(message: str) -> bool:
     """True for per-id errors like "Incorrect order ID", "Incorrect refill ID", "Not found"."""
-    text = squash(message)
-    return any(marker in text for marker in _NOT_FOUND_MARKERS)
+    return means_not_found(message)
 
 
 @dataclass(frozen=True)
