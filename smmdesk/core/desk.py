@@ -27,6 +27,8 @@ from smmdesk.core.secrets import KeyStore
 
 # A catalog older than this is fetched again before it is used to validate an order.
 CATALOG_MAX_AGE = timedelta(hours=6)
+# A service id missing from a catalog older than this makes smmdesk fetch it again.
+CATALOG_RECHECK = timedelta(minutes=5)
 
 
 class Desk:
@@ -161,21 +163,27 @@ class Desk:
         return store.load_catalog(self.db, panel.id)
 
     async def service(self, name: str, service_id: str) -> Service:
-        """One service of a panel's catalog (the catalog is fetched again when it is old or
-        does not have the id yet)."""
+        """One service of a panel's catalog. The catalog is fetched again when it is old, or
+        when it lacks the id and is more than a few minutes old (a new service)."""
         panel = self.panel(name)
         service_id = str(service_id).strip()
-        found = store.get_service(self.db, panel.id, service_id)
         age = store.catalog_age(self.db, panel.id)
-        if found is None or age is None or age > CATALOG_MAX_AGE:
-            await self.refresh_catalog(name)
-            found = store.get_service(self.db, panel.id, service_id)
-        if found is None:
+        stale = age is None or age > CATALOG_MAX_AGE
+        if stale or (age > CATALOG_RECHECK and not self._has_service(panel, service_id)):
+            await self.refresh_catalog(panel.name)
+        if not self._has_service(panel, service_id):
             raise NotFoundLocally(
                 f'Panel "{panel.name}" has no service {service_id} in its catalog. Look up the '
-                f"service id in the catalog (smmdesk-cli services {panel.name})."
+                f"service id with: smmdesk-cli services {panel.name}"
             )
-        return found
+        return store.get_service(self.db, panel.id, service_id)
+
+    def _has_service(self, panel: store.Panel, service_id: str) -> bool:
+        try:
+            store.get_service(self.db, panel.id, service_id)
+        except NotFoundLocally:
+            return False
+        return True
 
     # --- orders (see smmdesk.core.ordering) --------------------------------------------
     async def place_order(

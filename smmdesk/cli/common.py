@@ -1,0 +1,387 @@
+"""What every CLI command shares: options, the Desk, output, warnings, failures, exit codes.
+
+A command module exposes ``register(subparsers)`` and adds its commands with
+``add_command``; a handler is ``async def handler(ctx: Context) -> int | None`` and runs
+inside ``asyncio.run`` with an open Desk::
+
+    def register(subparsers):
+        parser = add_command(subparsers, "refresh", refresh, help="...")
+        parser.add_argument("--panel", metavar="NAME")
+
+    async def refresh(ctx: Context) -> None:
+        changes = await ...(ctx.desk, ctx.args.panel)
+        ctx.out({"checked": ...}, f"{changes.checked} orders checked")
+
+Exit codes: 0 success; 1 a failure the user must act on (``fail(message)``, any
+SmmdeskError, or a bug, each one line on stderr starting "smmdesk: "); 2 usage (argparse).
+``--json`` output: Decimal as strings, datetimes ISO-8601, via ``dump_json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, NoReturn
+
+from smmdesk.core.desk import Desk
+from smmdesk.core.errors import SmmdeskError, ValidationError
+from smmdesk.core.logs import setup_logging
+from smmdesk.core.paths import data_dir
+from smmdesk.core.secrets import KeyStore
+from smmdesk.core.store import Order
+
+PROG = "smmdesk"  # prefix of every line on stderr
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+log = logging.getLogger("smmdesk.cli")
+
+Handler = Callable[["Context"], Awaitable[int | None]]
+
+
+class CliFailure(Exception):
+    """A failure the user must act on, raised by ``fail``: exit 1 with its message."""
+
+
+def fail(message: str) -> NoReturn:
+    """Stop the command: exit 1 with ``message`` (one sentence or two) on stderr."""
+    raise CliFailure(message)
+
+
+# --- options and registration ----------------------------------------------------------------
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """``--data-dir`` and ``--json``, accepted before and after the subcommand.
+
+    The top-level parser sets the defaults; subcommand parsers use SUPPRESS so a value given
+    before the subcommand is not overwritten by the subparser's default."""
+    default = (lambda value: value) if top_level else (lambda _value: argparse.SUPPRESS)
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default(None),
+        help="the data folder (default: $SMMDESK_DATA_DIR, else the user data folder)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default(False),
+        help="print machine-readable JSON",
+    )
+
+
+def add_command(
+    subparsers: Any, name: str, handler: Handler, *, help: str, **kwargs: Any
+) -> argparse.ArgumentParser:
+    """Add subcommand ``name`` run by ``handler``, with the common options; return its parser
+    (add the command's own arguments to it)."""
+    parser = subparsers.add_parser(name, help=help, description=help, **kwargs)
+    add_common_options(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_group(subparsers: Any, name: str, *, help: str) -> Any:
+    """A command with subcommands (``panel add``, ``order track``): returns its subparsers."""
+    parser = subparsers.add_parser(name, help=help, description=help)
+    add_common_options(parser)
+    group = parser.add_subparsers(dest=f"{name}_command", metavar="COMMAND", required=True)
+    return group
+
+
+# --- the context a handler gets --------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Context:
+    """One command run: its arguments, the Desk, and where output goes."""
+
+    args: argparse.Namespace
+    desk: Desk
+    log_path: Path
+
+    @property
+    def json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    @property
+    def folder(self) -> Path:
+        return self.desk.folder
+
+    def out(self, obj_for_json: Any, text_for_humans: str | Callable[[], str]) -> None:
+        """Print ``obj_for_json`` as JSON with ``--json``, else the text (or what it returns)."""
+        if self.json:
+            print(dump_json(obj_for_json), file=sys.stdout)
+        else:
+            text = text_for_humans() if callable(text_for_humans) else text_for_humans
+            if text:
+                print(text, file=sys.stdout)
+
+    def warn(self, message: str) -> None:
+        """A warning on stderr (also with --json): "smmdesk: warning: ..."."""
+        warn(message)
+
+    def note(self, message: str) -> None:
+        """Information that is not the command's result, on stderr: "smmdesk: ..."."""
+        error_line(message)
+
+
+def warn(message: str) -> None:
+    error_line(f"warning: {message}")
+
+
+def error_line(message: str) -> None:
+    """One line on stderr: "smmdesk: message" (newlines folded into spaces)."""
+    print(f"{PROG}: {one_line(message)}", file=sys.stderr)
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+# --- running a handler -----------------------------------------------------------------------
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Open the Desk for ``args.data_dir``, run ``args.handler`` on a fresh event loop, and
+    turn what happened into an exit code (messages on stderr)."""
+    log_path: Path | None = None
+    try:
+        folder = data_dir(getattr(args, "data_dir", None))
+        log_path = setup_logging(folder)
+        return asyncio.run(_run(args, folder, log_path))
+    except CliFailure as exc:
+        log.info("command failed: %s", exc)
+        error_line(str(exc))
+    except ValidationError as exc:
+        log.info("command failed: %s", exc)
+        error_line(problems_text(exc))
+    except SmmdeskError as exc:
+        log.info("command failed: %s", exc)
+        error_line(str(exc))
+    except BrokenPipeError:  # e.g. `smmdesk-cli orders | head`: the reader has gone
+        _silence_stdout()
+    except KeyboardInterrupt:
+        error_line("interrupted.")
+    except Exception:
+        log.exception("unexpected error in %s", getattr(args, "command", "command"))
+        where = log_path if log_path is not None else "the log"
+        error_line(f"unexpected error, details in {where}")
+    return EXIT_FAILURE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so the interpreter's final flush doesn't fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (captured in tests)
+        pass
+
+
+async def _run(args: argparse.Namespace, folder: Path, log_path: Path) -> int:
+    desk = Desk(folder, KeyStore())
+    try:
+        for order in desk.stale_sending:
+            warn(
+                f"order #{order.id} on {order.panel_name} was being sent when smmdesk stopped, "
+                "so it may or may not have been placed. Check the panel, then run "
+                f"'smmdesk-cli order resolve {order.id} REMOTE_ID' or '--not-placed'."
+            )
+        code = await args.handler(Context(args, desk, log_path))
+        return EXIT_OK if code is None else int(code)
+    finally:
+        await desk.aclose()
+
+
+def problems_text(exc: ValidationError) -> str:
+    """Every problem of a ValidationError on one line: "quantity: ... runs: ..."."""
+    if not exc.problems:
+        return str(exc)
+    parts = []
+    for problem in exc.problems:
+        message = problem.message.strip()
+        if not message.endswith((".", "!", "?")):
+            message += "."
+        parts.append(f"{problem.field}: {message}" if problem.field else message)
+    return " ".join(parts)
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+def read_secret(prompt: str) -> str:
+    """A secret from stdin: prompted without echo on a terminal, else the first line."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        try:
+            return getpass.getpass(prompt).strip()
+        except EOFError:
+            return ""
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.strip()
+
+
+def confirm(question: str, *, assume_yes: bool) -> bool:
+    """True when ``--yes`` was given or the user answers yes on a terminal.
+
+    Without a terminal and without ``--yes`` nothing may be sent: fail with what to do."""
+    if assume_yes:
+        return True
+    if not (sys.stdin is not None and sys.stdin.isatty()):
+        fail("Nothing was sent: add --yes to confirm when not running in a terminal.")
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with Decimal as strings, datetimes ISO, dataclasses as dicts, Paths as text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(jsonable(value), ensure_ascii=False, indent=2)
+
+
+def money(amount: Decimal | None, currency: str | None) -> str:
+    """Money for people: "12.50 USD" (two decimals at least, no zeros beyond); "" if unknown."""
+    if amount is None:
+        return ""
+    text = str(plain(amount))
+    return f"{text} {currency}" if currency else text
+
+
+def plain(amount: Decimal) -> Decimal:
+    """``amount`` without trailing zeros beyond the second decimal: 1000.00000 -> 1000.00."""
+    if not amount.is_finite():
+        return amount
+    trimmed = amount.normalize()
+    exponent = trimmed.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        return amount.quantize(Decimal("0.01"))
+    return trimmed
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, right: str = "") -> str:
+    """An aligned plain-text table. ``right``: header names whose column aligns right."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    right_aligned = set(right.split())
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            v.rjust(w) if h in right_aligned else v.ljust(w)
+            for h, v, w in zip(headers, values, widths, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(list(headers)), *(line(row) for row in cells)])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return one_line(str(value))
+
+
+def order_json(order: Order) -> dict[str, Any]:
+    """An order as the CLI prints it with --json (strings for money, ISO times)."""
+    return jsonable(
+        {
+            "id": order.id,
+            "panel": order.panel_name,
+            "remote_id": order.remote_id,
+            "service": order.service_id,
+            "service_name": order.service_name,
+            "type": order.service_type,
+            "link": order.link,
+            "quantity": order.quantity,
+            "expected_cost": order.expected_cost,
+            "charge": order.charge,
+            "currency": order.currency,
+            "status": order.status,
+            "raw_status": order.raw_status,
+            "start_count": order.start_count,
+            "remains": order.remains,
+            "state": order.state,
+            "error": order.error,
+            "lost": order.lost,
+            "final": order.final,
+            "source": order.source,
+            "reference": order.reference,
+            "params": dict(order.params),
+            "created_at": order.created_at,
+            "updated_at": order.updated_at,
+            "checked_at": order.checked_at,
+        }
+    )
+
+
+ORDER_HEADERS = ("ID", "PANEL", "REMOTE", "SERVICE", "QTY", "COST", "STATUS", "STATE", "CREATED")
+
+
+def order_row(order: Order) -> list[Any]:
+    """One order as a row under ORDER_HEADERS (plus LINK when ``orders_table`` adds it)."""
+    if order.charge is not None:
+        cost = money(order.charge, order.currency)
+    elif order.expected_cost is not None:
+        cost = f"~{money(order.expected_cost, order.currency)}"
+    else:
+        cost = ""
+    status = order.status or order.raw_status or ""
+    if order.lost:
+        status = f"{status} (lost)".strip()
+    return [
+        f"#{order.id}",
+        order.panel_name,
+        order.remote_id or "",
+        order.service_id or "",
+        order.quantity,
+        cost,
+        status,
+        order.state,
+        order.created_at,
+    ]
+
+
+def orders_table(orders: Sequence[Order]) -> str:
+    """Orders as an aligned table (the link last, so long links don't push columns)."""
+    if not orders:
+        return "No orders."
+    return table(
+        (*ORDER_HEADERS, "LINK"),
+        ([*order_row(o), o.link or ""] for o in orders),
+        right="QTY COST",
+    )
