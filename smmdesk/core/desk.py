@@ -59,6 +59,7 @@ class Desk:
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
+        self.db.execute("PRAGMA optimize")  # keeps the query planner's statistics current
         self.db.close()
 
     async def __aenter__(self) -> Desk:

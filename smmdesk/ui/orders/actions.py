@@ -1,0 +1,261 @@
+"""OrderActions: what a reseller does with selected orders, as QActions.
+
+Cancel and refill (a confirmation naming how many orders, the panel calls in ``Jobs.run``,
+then a dialog with one result per order and ``orders_changed`` for every order touched);
+copy the panels' order ids or the links; settle an order whose outcome is unknown (placed
+with the id the panel shows, or not placed); export the selection, or every order the
+filters match, to CSV through a native file dialog.
+
+Signals:
+    exported(int, str)   how many orders were written, and to which file
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+
+from smmdesk.core import store
+from smmdesk.core.desk import Desk
+from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
+from smmdesk.core.store import Order, OrderQuery, OrderState
+from smmdesk.ui.errors import show_error
+from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.jobs import Jobs
+from smmdesk.ui.orders.dialogs import Result, ResultsDialog, ask_remote_id, confirm
+from smmdesk.ui.orders.export import export_matching, export_selection
+
+BULK = {  # kind -> (verb, what the job does, what a success means)
+    "cancel": ("Cancel", "Canceling orders", "A cancel only asks the panel: the next status "
+               "refresh shows what was canceled and refunded."),
+    "refill": ("Refill", "Asking for refills", "Each accepted refill is followed until the "
+               "panel finishes it."),
+}  # fmt: skip
+
+
+def numbers(orders: list[Order], shown: int = 10) -> str:
+    """ "#12, #15, #16 and 4 more": which orders an action is about."""
+    text = ", ".join(f"#{o.id}" for o in orders[:shown])
+    return text + (f" and {len(orders) - shown} more" if len(orders) > shown else "")
+
+
+class OrderActions(QObject):
+    exported = Signal(int, str)
+
+    def __init__(
+        self,
+        desk: Desk,
+        events: DeskEvents,
+        jobs: Jobs,
+        selected: Callable[[], list[Order]],
+        query: Callable[[], OrderQuery],
+        parent: QWidget,
+    ):
+        super().__init__(parent)
+        self.desk, self.events, self.jobs = desk, events, jobs
+        self._selected, self._query, self._parent = selected, query, parent
+        self._dialog: QWidget | None = None
+        self.cancel = self._action("Cancel…", lambda: self.ask_bulk("cancel"), "Del")
+        self.refill = self._action("Refill…", lambda: self.ask_bulk("refill"))
+        self.copy_id = self._action("Copy order id", self.copy_ids, QKeySequence.StandardKey.Copy)
+        self.copy_link = self._action("Copy link", self.copy_links, "Ctrl+Shift+C")
+        self.mark_placed = self._action("Mark as placed…", self.ask_mark_placed)
+        self.mark_not_placed = self._action("Mark as not placed…", self.ask_mark_not_placed)
+        self.export_selected = self._action("Export selection…", lambda: self.ask_export(False))
+        self.export_all = self._action("Export all matching…", lambda: self.ask_export(True))
+        self.update_enabled()
+
+    @property
+    def dialog(self) -> QWidget | None:
+        """The dialog opened last, while it exists (for the main window and tests)."""
+        return self._dialog
+
+    @dialog.setter
+    def dialog(self, dialog: QWidget) -> None:
+        self._dialog = dialog
+        dialog.destroyed.connect(lambda *_: self._forget(dialog))
+
+    def _forget(self, dialog: QWidget) -> None:
+        if self._dialog is dialog:
+            self._dialog = None
+
+    def groups(self) -> list[list[QAction]]:
+        """The actions, grouped as toolbars and menus show them."""
+        return [
+            [self.cancel, self.refill],
+            [self.copy_id, self.copy_link],
+            [self.mark_placed, self.mark_not_placed],
+            [self.export_selected, self.export_all],
+        ]
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(text, self._parent)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self._parent.addAction(action)
+        return action
+
+    def update_enabled(self) -> None:
+        """Enable what makes sense for the selection."""
+        orders = self._selected()
+        placed = any(o.remote_id for o in orders)
+        unknown = [o for o in orders if o.state == OrderState.UNKNOWN]
+        self.cancel.setEnabled(placed)
+        self.refill.setEnabled(placed)
+        for action in (self.copy_id, self.copy_link, self.export_selected):
+            action.setEnabled(bool(orders))
+        self.mark_placed.setEnabled(len(orders) == 1 and len(unknown) == 1)
+        self.mark_not_placed.setEnabled(bool(unknown) and len(unknown) == len(orders))
+
+    # --- cancel and refill --------------------------------------------------------------
+    def ask_bulk(self, kind: str) -> None:
+        orders = self._selected()
+        sendable = [o for o in orders if o.remote_id]
+        if not sendable:
+            return
+        verb, _, meaning = BULK[kind]
+        count = f"{len(sendable)} order{'s' if len(sendable) != 1 else ''}"
+        skipped = len(orders) - len(sendable)
+        note = ""
+        if skipped:
+            note = f" {skipped} selected order(s) never reached a panel and are left out."
+        note += "\n\nOrders: " + numbers(sendable)
+        self.dialog = confirm(
+            self._parent,
+            f"{verb} orders",
+            f"{verb} {count}?",
+            meaning + note,
+            f"{verb} {count}",
+            lambda: self.run_bulk(kind, sendable),
+        )
+
+    def run_bulk(self, kind: str, orders: list[Order]) -> None:
+        """Ask the panels to cancel/refill ``orders`` (no confirmation), then show results."""
+        verb, what, _ = BULK[kind]
+        self.jobs.run(
+            self._bulk(kind, orders),
+            what,
+            on_done=lambda results: self._bulk_done(verb, orders, results),
+        )
+
+    async def _bulk(self, kind: str, orders: list[Order]) -> list[Result]:
+        by_panel: dict[str, list[Order]] = {}
+        for order in orders:
+            by_panel.setdefault(order.panel_name, []).append(order)
+        call = self.desk.cancel_orders if kind == "cancel" else self.desk.refill_orders
+
+        async def one_panel(panel: str, group: list[Order]) -> list[Result]:
+            try:
+                outcomes = await call(panel, [o.remote_id for o in group if o.remote_id])
+            except SmmdeskError as exc:
+                return [Result(o.id, panel, o.remote_id, False, str(exc)) for o in group]
+            return [Result(x.order_id, panel, x.remote_id, x.ok, x.message) for x in outcomes]
+
+        answers = await asyncio.gather(*(one_panel(p, g) for p, g in by_panel.items()))
+        return [result for results in answers for result in results]
+
+    def _bulk_done(self, verb: str, orders: list[Order], results: list[Result]) -> None:
+        self.events.orders_changed.emit([o.id for o in orders])
+        done = sum(r.ok for r in results)
+        summary = f"The panels accepted {done} of {len(results)}."
+        if done < len(results):
+            summary += " The message says why for the others."
+        dialog = ResultsDialog(self._parent, f"{verb}: results", summary, results)
+        dialog.open()
+        self.dialog = dialog
+
+    # --- copy ---------------------------------------------------------------------------
+    def copy_ids(self) -> None:
+        orders = self._selected()
+        if orders:
+            ids = [o.remote_id or f"#{o.id}" for o in orders]
+            QApplication.clipboard().setText("\n".join(ids))
+
+    def copy_links(self) -> None:
+        links = [o.link for o in self._selected() if o.link]
+        if links:
+            QApplication.clipboard().setText("\n".join(links))
+
+    # --- settling an unknown outcome -----------------------------------------------------
+    def ask_mark_placed(self) -> None:
+        orders = [o for o in self._selected() if o.state == OrderState.UNKNOWN]
+        if len(orders) == 1:
+            order = orders[0]
+            self.dialog = ask_remote_id(
+                self._parent, order.id, order.panel_name, lambda text: self.settle(order, text)
+            )
+
+    def ask_mark_not_placed(self) -> None:
+        orders = [o for o in self._selected() if o.state == OrderState.UNKNOWN]
+        if not orders:
+            return
+        count = f"{len(orders)} order{'s' if len(orders) != 1 else ''}"
+        self.dialog = confirm(
+            self._parent,
+            "Mark as not placed",
+            f"Mark {count} as not placed?",
+            "Do this only after checking the panel's order list: smmdesk will not ask the "
+            "panel about them again.\n\nOrders: " + numbers(orders),
+            f"Mark {count} as not placed",
+            lambda: self.settle_all(orders),
+        )
+
+    def settle_all(self, orders: list[Order]) -> None:
+        """Mark ``orders`` as not placed (the reseller checked the panel)."""
+        for order in orders:
+            self.settle(order, None)
+
+    def settle(self, order: Order, remote_id: str | None) -> None:
+        """Record what the reseller found on the panel: ``remote_id``, or None (not there)."""
+        what = "Marking the order as placed" if remote_id is not None else "Marking it not placed"
+        try:
+            if remote_id is not None and not remote_id.strip():
+                raise ValidationError(
+                    [FieldProblem("", "The order id is empty. Enter the id the panel shows.")]
+                )
+            store.resolve_unknown(self.desk.db, order.id, remote_id)
+        except SmmdeskError as exc:
+            self.dialog = show_error(self._parent, exc, what)
+            return
+        self.events.orders_changed.emit([order.id])
+
+    # --- export -------------------------------------------------------------------------
+    def ask_export(self, everything: bool) -> QFileDialog:
+        dialog = QFileDialog(self._parent, "Export orders to CSV", str(Path.home()))
+        dialog.setObjectName("exportDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter("CSV files (*.csv)")
+        dialog.setDefaultSuffix("csv")
+        dialog.selectFile("orders.csv")
+        dialog.fileSelected.connect(lambda path: self.export(path, everything))
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def export(self, path: str, everything: bool) -> None:
+        """Write the selection, or (``everything``) every order the filters match, to ``path``."""
+        if not everything:
+            self._exported(export_selection(self._parent, path, self._selected()), path)
+            return
+        self.jobs.run(
+            export_matching(self.desk.db, self._query(), path),
+            "Exporting orders",
+            on_done=lambda count: self._exported(count, path),
+        )
+
+    def _exported(self, count: int | None, path: str) -> None:
+        if count is not None:
+            self.exported.emit(count, path)

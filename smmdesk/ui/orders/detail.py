@@ -1,0 +1,140 @@
+"""DetailPane: everything smmdesk knows about one order, to answer "what happened to it?".
+
+Every field of the order (with the fields it was sent with), its status history from
+``store.order_events`` (oldest first) and its refills from ``store.refills_for``. The text is
+selectable so ids and links can be copied. Texts from the panel or the customer are escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from sqlite_utils import Database
+
+from smmdesk.core.errors import NotFoundLocally
+from smmdesk.core.store import (
+    Order,
+    OrderEvent,
+    OrderState,
+    Refill,
+    get_order,
+    order_events,
+    refills_for,
+)
+from smmdesk.ui.orders.columns import local_time, status_colour, status_label
+
+SUBMISSION = {
+    OrderState.SENDING: "being sent",
+    OrderState.PLACED: "placed by smmdesk",
+    OrderState.FAILED: "not placed",
+    OrderState.UNKNOWN: "outcome unknown: check the panel's order list",
+    OrderState.TRACKED: "placed elsewhere, tracked by its id",
+}
+EMPTY = "Select an order to see its details, its status history and its refills."
+
+
+def _text(value: object) -> str:
+    return "" if value is None else escape(str(value))
+
+
+def _table(headers: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
+    head = "".join(f"<th align='left'>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{_text(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table cellspacing='0' cellpadding='3'><tr>{head}</tr>{body}</table>"
+
+
+def _fields(order: Order) -> list[tuple[object, ...]]:
+    charge = f"{order.charge} {order.currency or ''}" if order.charge is not None else None
+    expected = order.expected_cost
+    lost = "yes: the panel no longer knows this order id" if order.lost else None
+    return [
+        ("Panel", order.panel_name),
+        ("Panel's order id", order.remote_id or "none yet"),
+        ("Service", f"{order.service_id or ''} {order.service_name or ''}".strip()),
+        ("Type", order.service_type),
+        ("Link", order.link),
+        ("Quantity", order.quantity),
+        ("Expected cost", f"{expected} {order.currency or ''}" if expected is not None else None),
+        ("Charge", charge),
+        ("Status", status_label(order)),
+        ("Panel's status text", order.raw_status),
+        ("Start count", order.start_count),
+        ("Remains", order.remains),
+        ("Submission", SUBMISSION.get(order.state, order.state)),
+        ("Problem", order.error),
+        ("Lost", lost),
+        ("Placed from", order.source),
+        ("Reference", order.reference),
+        ("Created", local_time(order.created_at)),
+        ("Updated", local_time(order.updated_at)),
+        ("Last checked", local_time(order.checked_at) or "never"),
+    ]
+
+
+def order_html(order: Order, events: list[OrderEvent], refills: list[Refill]) -> str:
+    """The detail text of ``order`` as HTML."""
+    colour = status_colour(order).name()
+    fields = "".join(
+        f"<tr><td><b>{_text(name)}</b></td><td>{_text(value)}</td></tr>"
+        for name, value in _fields(order)
+        if value not in (None, "")
+    )
+    params = [(name, value) for name, value in order.params.items()]
+    history = [(local_time(e.at), e.status, e.remains, e.charge, e.source, e.note) for e in events]
+    refill_rows = [
+        (r.refill_id or "refused", r.status, r.error, local_time(r.created_at)) for r in refills
+    ]
+    return (
+        f"<h3>Order #{order.id} <span style='color:{colour}'>● {escape(status_label(order))}"
+        f"</span></h3><table cellspacing='0' cellpadding='2'>{fields}</table>"
+        "<h4>Sent with</h4>"
+        + (_table(("Field", "Value"), params) if params else "<p>No fields recorded.</p>")
+        + "<h4>Status history</h4>"
+        + (
+            _table(("When", "Status", "Remains", "Charge", "From", "Note"), history)
+            if history
+            else "<p>No changes recorded yet.</p>"
+        )
+        + "<h4>Refills</h4>"
+        + (
+            _table(("Refill id", "Status", "Problem", "Asked"), refill_rows)
+            if refill_rows
+            else "<p>No refills asked for.</p>"
+        )
+    )
+
+
+class DetailPane(QWidget):
+    """Shows one order; ``show_order(None)`` shows a hint instead."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._db = db
+        self.order_id: int | None = None
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("orderDetail")
+        self.browser.setOpenLinks(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.browser)
+        self.show_order(None)
+
+    def show_order(self, order_id: int | None) -> None:
+        self.order_id = order_id
+        if order_id is None:
+            self.browser.setPlainText(EMPTY)
+            return
+        try:
+            order = get_order(self._db, order_id)
+        except NotFoundLocally as exc:
+            self.browser.setPlainText(exc.user_message)
+            return
+        html = order_html(order, order_events(self._db, order_id), refills_for(self._db, order_id))
+        self.browser.setHtml(html)
+
+    def refresh(self, changed_ids: list[int]) -> None:
+        """Read the shown order again if it is among ``changed_ids``."""
+        if self.order_id is not None and self.order_id in set(changed_ids):
+            self.show_order(self.order_id)

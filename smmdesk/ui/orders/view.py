@@ -1,0 +1,217 @@
+"""OrdersPane: the orders view of the main window.
+
+A filter bar, a toolbar, the orders table (read from SQLite a page at a time, sorted by
+clicking a column, several rows selectable, a context menu) and the detail pane of the
+chosen order. It keeps itself up to date from DeskEvents: ``orders_added`` and
+``orders_changed`` re-read just those orders (``OrdersModel.refresh_rows``), never the whole
+table; ``panels_changed`` updates the panel filter.
+
+Layout state (column widths and order, the splitter) for the main window to remember:
+``save_state()`` / ``restore_state(data)``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmdesk.core.desk import Desk
+from smmdesk.core.store import Order
+from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.jobs import Jobs
+from smmdesk.ui.orders.actions import OrderActions
+from smmdesk.ui.orders.columns import COLUMNS
+from smmdesk.ui.orders.detail import DetailPane
+from smmdesk.ui.orders.filters import FilterBar, named
+from smmdesk.ui.orders.model import OrdersModel
+
+WIDTHS = {"#": 60, "Panel": 110, "Order id": 90, "Service": 200, "Link": 240, "Status": 140}
+RECOUNT_MS = 150
+
+
+class OrdersPane(QWidget):
+    def __init__(
+        self, desk: Desk, events: DeskEvents, jobs: Jobs, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ordersPane")
+        self.desk = desk
+        self.filters = FilterBar([p.name for p in desk.panels()], self)
+        self.model = OrdersModel(desk.db, self)
+        self.model.set_query(self.filters.query())
+        self.table = self._make_table()
+        self.detail = DetailPane(desk.db, self)
+        self.order_actions = OrderActions(
+            desk, events, jobs, self.selected_orders, self.model.query, self
+        )
+        self.count_label = named(QLabel(), "ordersCount")
+        self.notice_label = named(QLabel(), "ordersNotice")
+        self._recount = QTimer(self, singleShot=True, interval=RECOUNT_MS)
+        self._recount.timeout.connect(self.update_count)
+        self._lay_out()
+        self._connect(events)
+        self.update_count()
+
+    # --- building -----------------------------------------------------------------------
+    def _make_table(self) -> QTableView:
+        table = named(QTableView(self), "ordersTable")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.setWordWrap(False)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        for column, spec in enumerate(COLUMNS):
+            header.resizeSection(column, WIDTHS.get(spec.title, 90))
+        column, order = self.model.sort_column()
+        header.setSortIndicator(column, order)
+        table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        return table
+
+    def _lay_out(self) -> None:
+        toolbar = named(QToolBar(self), "ordersToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for group in self.order_actions.groups():
+            toolbar.addActions(group)
+            toolbar.addSeparator()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.count_label)
+        status_row.addStretch(1)
+        status_row.addWidget(self.notice_label)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filters)
+        layout.addWidget(toolbar)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(status_row)
+
+    def _connect(self, events: DeskEvents) -> None:
+        self.filters.filters_changed.connect(self.model.set_filters)
+        self.model.modelReset.connect(self._recount.start)
+        self.model.modelReset.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.order_actions.exported.connect(self._exported)
+        events.orders_added.connect(self.refresh_rows)
+        events.orders_changed.connect(self.refresh_rows)
+        events.panels_changed.connect(self._panels_changed)
+
+    # --- what is selected ---------------------------------------------------------------
+    def selected_orders(self) -> list[Order]:
+        rows = [index.row() for index in self.table.selectionModel().selectedRows()]
+        return self.model.orders_at(rows)
+
+    def select_orders(self, order_ids: list[int]) -> None:
+        """Select the rows of these orders (those the table holds)."""
+        self.table.clearSelection()
+        flags = self.table.selectionModel().SelectionFlag
+        for order_id in order_ids:
+            row = self.model.row_of(order_id)
+            if row is not None:
+                self.table.selectionModel().select(
+                    self.model.index(row, 0), flags.Select | flags.Rows
+                )
+
+    # --- reacting -----------------------------------------------------------------------
+    def refresh_rows(self, order_ids: list[int]) -> None:
+        """Re-read just these orders (DeskEvents.orders_added / orders_changed)."""
+        self.model.refresh_rows(order_ids)
+        self.detail.refresh(order_ids)
+        self.order_actions.update_enabled()
+        self._recount.start()
+
+    def _selection_changed(self, *_: object) -> None:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        current = self.table.currentIndex().row()
+        chosen = rows[0] if len(rows) == 1 else current if current in rows else None
+        self.detail.show_order(None if chosen is None else self.model.order_at(chosen).id)
+        self.order_actions.update_enabled()
+
+    def _panels_changed(self) -> None:
+        self.filters.set_panels([p.name for p in self.desk.panels()])
+
+    def _sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
+        if COLUMNS[column].sort is None:  # not sortable: keep showing the sort in force
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*self.model.sort_column())
+            header.blockSignals(False)
+
+    def _context_menu(self, at: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for group in self.order_actions.groups():
+            menu.addActions(group)
+            menu.addSeparator()
+        menu.popup(self.table.viewport().mapToGlobal(at))
+
+    def update_count(self) -> None:
+        """Count the orders matching the filters (done shortly after each change)."""
+        self._recount.stop()
+        total = self.model.count_matching()
+        self.count_label.setText(f"{total:,} order{'s' if total != 1 else ''}")
+
+    def _exported(self, count: int, path: str) -> None:
+        self.notice_label.setText(f"Exported {count:,} orders to {path}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Nothing left to run once closed (the desk may close its database next)."""
+        self._recount.stop()
+        self.filters.cancel_pending()
+        super().closeEvent(event)
+
+    # --- layout state -------------------------------------------------------------------
+    def save_state(self) -> QByteArray:
+        """Column widths, order and sort, and the splitter, as opaque bytes."""
+        state = {
+            "header": _base64(self.table.horizontalHeader().saveState()),
+            "splitter": _base64(self.splitter.saveState()),
+        }
+        return QByteArray(json.dumps(state).encode())
+
+    def restore_state(self, data: QByteArray | bytes | str) -> None:
+        """Put back what ``save_state`` gave; anything else is ignored."""
+        try:
+            state = json.loads(data if isinstance(data, str) else bytes(data))  # type: ignore[arg-type]
+            header = QByteArray.fromBase64(state["header"].encode())
+            splitter = QByteArray.fromBase64(state["splitter"].encode())
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return
+        table_header = self.table.horizontalHeader()
+        if table_header.restoreState(header):
+            column, order = table_header.sortIndicatorSection(), table_header.sortIndicatorOrder()
+            if 0 <= column < len(COLUMNS) and COLUMNS[column].sort is not None:
+                self.model.sort(column, order)
+            else:
+                self._sort_indicator_changed(column, order)
+        self.splitter.restoreState(splitter)
+
+
+def _base64(data: QByteArray) -> str:
+    return str(data.toBase64(), "ascii")  # type: ignore[call-overload]
