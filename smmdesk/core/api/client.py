@@ -30,7 +30,7 @@ import enum
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -206,6 +206,20 @@ class PanelClient:
             return self._call("status", {"orders": ",".join(chunk)}, parser, Kind.SAFE)
 
         return await _merged(_chunks(_ids(ids, "order")), fetch, concurrency)
+
+    def multi_status_chunks(
+        self, ids: Iterable[str], *, concurrency: int = 4
+    ) -> AsyncGenerator[dict[str, OrderStatus | ItemError], None]:
+        """Like ``multi_status``, but yields each chunk's answers as soon as it arrives (in
+        the order they arrive), so a caller can write them while the rest are in flight.
+        The first error cancels the chunks not answered yet and is raised; so does closing
+        the iterator early (use ``contextlib.aclosing``)."""
+
+        def fetch(chunk: list[str]) -> Awaitable[dict[str, OrderStatus | ItemError]]:
+            parser = partial(parse.parse_multi_status, ids=chunk)
+            return self._call("status", {"orders": ",".join(chunk)}, parser, Kind.SAFE)
+
+        return _as_answered(_chunks(_ids(ids, "order")), fetch, concurrency)
 
     async def cancel(self, ids: Iterable[str]) -> list[CancelResult]:
         """Ask the panel to cancel orders. ``ok`` means *requested*: refresh to see."""
@@ -414,6 +428,29 @@ def _ids(values: Iterable[object], field: str) -> list[str]:
 def _chunks(ids: list[str]) -> list[list[str]]:
     size = protocol.MULTI_STATUS_MAX
     return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+async def _as_answered(
+    chunks: list[list[str]],
+    fetch: Callable[[list[str]], Awaitable[dict[str, Any]]],
+    concurrency: int,
+) -> AsyncGenerator[dict[str, Any], None]:
+    """Run ``fetch`` over ``chunks``, at most ``concurrency`` at once; yield each answer as
+    it comes. On an error (or when the consumer stops early) the rest are cancelled."""
+    limit = asyncio.Semaphore(max(int(concurrency), 1))
+
+    async def one(chunk: list[str]) -> dict[str, Any]:
+        async with limit:
+            return await fetch(chunk)
+
+    tasks = [asyncio.ensure_future(one(chunk)) for chunk in chunks]
+    try:
+        for answered in asyncio.as_completed(tasks):
+            yield await answered
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _merged(
