@@ -126,7 +126,48 @@ _INITIAL_SCHEMA = (
     "CREATE INDEX refills_pending ON refills(panel_id) WHERE final = 0",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+
+def m002_imports(db: Database) -> None:
+    """Bulk imports: one ``imports`` row per file content (its sha256), one ``import_rows``
+    row per order of the file, identified by file hash + row number and linked to the
+    order it became (smmdesk.core.importer.ledger)."""
+    for statement in _IMPORTS_SCHEMA:
+        db.execute(statement)
+
+
+_IMPORTS_SCHEMA = (
+    """CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        file_hash TEXT NOT NULL UNIQUE,
+        file_name TEXT NOT NULL,
+        format TEXT NOT NULL,
+        default_panel TEXT,
+        row_count INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE import_rows (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        row_number INTEGER NOT NULL,
+        identity TEXT NOT NULL UNIQUE,
+        line INTEGER NOT NULL,
+        "values" TEXT NOT NULL,
+        problem TEXT,
+        panel TEXT,
+        service TEXT,
+        fingerprint TEXT,
+        state TEXT NOT NULL,
+        order_id INTEGER REFERENCES orders(id) ON DELETE SET NULL,
+        error TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (import_id, row_number)
+    )""",
+    """CREATE INDEX import_rows_by_fingerprint ON import_rows(fingerprint)
+        WHERE fingerprint IS NOT NULL""",
+    "CREATE INDEX import_rows_by_order ON import_rows(order_id) WHERE order_id IS NOT NULL",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_imports)
 
 
 def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[str]:

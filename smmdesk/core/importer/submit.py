@@ -1,0 +1,355 @@
+"""Submission of an import: every valid row placed exactly once, whatever happens.
+
+``submit(desk, preview)`` records the import and its rows in the ledger, then for each
+valid row never sent (``ready``, or ``failed``: the panel definitely placed nothing):
+
+    claim: the order recorded "sending" and linked to the row, ONE committed transaction
+      -> add (one request, paced by the panel's client; never resent by the client)
+      -> settle: placed (remote id) | failed (the panel's reason) | unknown (no answer)
+
+Rows sent before whose fate is unknown (``sending``: the process died mid-request;
+``unknown``: the connection broke) are never sent again here: they are reported, and
+``ledger.resolve_row`` lets the user mark them placed (remote id) or choose to resend.
+
+Each panel's rows go in file order through ``concurrency`` workers (a few adds in flight
+per panel; the panel's pacer spaces them). A panel stops taking rows when it answers that
+the balance is too low, the key is refused, or it cannot be reached; the other panels go
+on. ``Control`` pauses, resumes and cancels between rows (an add in flight is always
+settled). ``on_progress`` is called after each row is settled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from smmdesk.core import store
+from smmdesk.core.api import PanelClient
+from smmdesk.core.errors import (
+    AddOutcomeUnknown,
+    BadKey,
+    InsufficientFunds,
+    RateLimited,
+    SmmdeskError,
+    SubscriptionsRefused,
+    TransportError,
+    ValidationError,
+)
+from smmdesk.core.importer import ledger
+from smmdesk.core.importer.ledger import RowState
+from smmdesk.core.importer.validate import Preview, PreviewRow, row_plans
+
+if TYPE_CHECKING:
+    from smmdesk.core.desk import Desk
+
+DEFAULT_CONCURRENCY = 4  # adds in flight per panel
+SAVE_CHUNK = 250  # rows written per transaction when recording an import (~10 ms)
+STOPPED_WHILE_SENDING = (
+    "smmdesk stopped while this order was being sent, so it may or may not be on the panel. "
+    "Check the panel's order list."
+)
+PANEL_STOPPERS = (InsufficientFunds, BadKey, TransportError, RateLimited)
+
+
+class Control:
+    """Pause, resume or cancel a running submission (between rows)."""
+
+    def __init__(self) -> None:
+        self._running = asyncio.Event()
+        self._running.set()
+        self.canceled = False
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def pause(self) -> None:
+        if not self.canceled:
+            self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def cancel(self) -> None:
+        self.canceled = True
+        self._running.set()
+
+    async def proceed(self) -> bool:
+        """Wait while paused; False once canceled."""
+        await self._running.wait()
+        return not self.canceled
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What became of one row. ``state``: placed, failed, invalid, unknown (it may be on
+    the panel: check), skipped (not sent this time: ``error`` says why) or not_placed (the
+    user checked: not on the panel)."""
+
+    number: int
+    panel: str | None
+    service: str | None
+    link: str | None
+    state: str
+    remote_id: str | None = None
+    order_id: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int  # rows this run sends
+    done: int
+    placed: int
+    failed: int
+    unknown: int
+    row: RowResult | None = None  # the row just settled
+
+
+@dataclass(frozen=True)
+class Report:
+    import_id: int
+    file_name: str
+    rows: list[RowResult]  # every row of the file, in order
+    placed_now: int
+    stopped: dict[str, str] = field(default_factory=dict)  # panel -> why it stopped
+    canceled: bool = False
+
+    def count(self, *states: str) -> int:
+        return sum(1 for row in self.rows if row.state in states)
+
+    @property
+    def unresolved(self) -> list[RowResult]:
+        return [row for row in self.rows if row.state == "unknown"]
+
+    def counts(self) -> dict[str, int]:
+        """{rows, placed, failed, skipped, unknown} (failed includes invalid rows; skipped
+        includes rows the user settled as not placed), plus invalid and placed_now."""
+        return {
+            "rows": len(self.rows),
+            "placed": self.count("placed"),
+            "failed": self.count("failed", "invalid"),
+            "skipped": self.count("skipped", "not_placed"),
+            "unknown": self.count("unknown"),
+            "invalid": self.count("invalid"),
+            "placed_now": self.placed_now,
+        }
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+async def record_import(desk: Desk, preview: Preview) -> ledger.ImportRecord:
+    """Write the import and its validated rows to the ledger (rows sent before keep their
+    state). Yields to the event loop between chunks."""
+    record = ledger.open_import(desk.db, preview.file, default_panel=preview.default_panel)
+    plans = row_plans(preview)
+    for start in range(0, len(plans), SAVE_CHUNK):
+        ledger.save_rows(desk.db, record, plans[start : start + SAVE_CHUNK])
+        await asyncio.sleep(0)
+    return record
+
+
+async def submit(
+    desk: Desk,
+    preview: Preview,
+    *,
+    control: Control | None = None,
+    on_progress: ProgressCallback | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    skip_duplicates: bool = False,
+) -> Report:
+    """Place the preview's rows that were never placed; return what became of every row."""
+    record = await record_import(desk, preview)
+    sendable = ledger.sendable_numbers(desk.db, record.id)
+    todo = [row for row in preview.rows if row.valid and row.draft and row.number in sendable]
+    if skip_duplicates:
+        skipped = [row.number for row in todo if row.duplicate]
+        note = "Not sent: a possible duplicate of an order already sent (skipped as asked)."
+        ledger.note_rows(desk.db, record.id, skipped, note)
+        todo = [row for row in todo if not row.duplicate]
+    run = _Run(desk, record, control or Control(), on_progress, len(todo))
+    await run.go(todo, max(int(concurrency), 1))
+    return await build_report(desk, record, preview, run.placed, run.stopped, run.control.canceled)
+
+
+async def build_report(
+    desk: Desk,
+    record: ledger.ImportRecord,
+    preview: Preview | None = None,
+    placed_now: int = 0,
+    stopped: dict[str, str] | None = None,
+    canceled: bool = False,
+) -> Report:
+    """What the ledger says about every row of an import now."""
+    shown = {row.number: row for row in preview.rows} if preview else {}
+    stored = await ledger.read_rows(desk.db, record.id)
+    rows = [_result(row, shown.get(row.number)) for row in stored]
+    return Report(record.id, record.file_name, rows, placed_now, dict(stopped or {}), canceled)
+
+
+class _Run:
+    """One submission: per-panel queues, their workers, and the counts so far."""
+
+    def __init__(
+        self,
+        desk: Desk,
+        record: ledger.ImportRecord,
+        control: Control,
+        on_progress: ProgressCallback | None,
+        total: int,
+    ):
+        self.desk, self.record, self.control = desk, record, control
+        self.on_progress = on_progress
+        self.total, self.done, self.placed, self.failed, self.unknown = total, 0, 0, 0, 0
+        self.stopped: dict[str, str] = {}
+        self.queues: dict[str, deque[PreviewRow]] = {}
+
+    async def go(self, todo: list[PreviewRow], concurrency: int) -> None:
+        for row in todo:
+            self.queues.setdefault(row.panel or "", deque()).append(row)
+        workers = []
+        for name, queue in self.queues.items():
+            panel = self.desk.panel(name)
+            try:
+                client = self.desk.client(panel)
+            except SmmdeskError as exc:
+                self._stop(panel.name, f"Not sent: {exc}")
+                continue
+            workers += [self._worker(panel, client, queue) for _ in range(concurrency)]
+        tasks = [asyncio.ensure_future(worker) for worker in workers]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:  # a bug or a cancel: settle what is in flight, then stop
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        finally:
+            self._note_left()
+
+    async def _worker(
+        self, panel: store.Panel, client: PanelClient, queue: deque[PreviewRow]
+    ) -> None:
+        while queue and panel.name not in self.stopped:
+            if not await self.control.proceed():
+                return
+            if not queue or panel.name in self.stopped:
+                return
+            await self._send(panel, client, queue.popleft())
+
+    async def _send(self, panel: store.Panel, client: PanelClient, row: PreviewRow) -> None:
+        assert row.service is not None and row.draft is not None
+        db, import_id = self.desk.db, self.record.id
+        try:
+            order = ledger.claim_row(
+                db,
+                import_id,
+                row.number,
+                panel=panel,
+                service=row.service,
+                draft=row.draft,
+                reference=row.reference,
+            )
+        except ledger.RowTaken:
+            return self._settled(_result(ledger.load_row(db, import_id, row.number), row))
+        state, remote_id, error = RowState.UNKNOWN, None, None
+        try:
+            remote_id = await client.add(row.service.id, dict(order.params))
+            state = RowState.PLACED
+        except AddOutcomeUnknown as exc:
+            error = exc.user_message
+        except SmmdeskError as exc:
+            state, error = RowState.FAILED, str(exc)
+            self._after_refusal(panel, exc)
+        except BaseException:  # canceled mid-request (Ctrl+C), or a bug: it may be there
+            ledger.settle_row(
+                db, import_id, row.number, order.id, state, error=STOPPED_WHILE_SENDING
+            )
+            raise
+        try:
+            settled = ledger.settle_row(
+                db, import_id, row.number, order.id, state, remote_id=remote_id, error=error
+            )
+        except ValidationError as exc:  # the panel's id is already another order here
+            state, error = RowState.UNKNOWN, f"The panel answered with order {remote_id}: {exc}"
+            settled = ledger.settle_row(db, import_id, row.number, order.id, state, error=error)
+        self._settled(
+            RowResult(
+                row.number,
+                panel.name,
+                row.service_id,
+                settled.link,
+                str(state),
+                settled.remote_id,
+                settled.id,
+                error,
+            )
+        )
+
+    def _after_refusal(self, panel: store.Panel, exc: SmmdeskError) -> None:
+        if isinstance(exc, SubscriptionsRefused):
+            store.set_refuses_subscriptions(self.desk.db, panel.id, True)
+        if isinstance(exc, PANEL_STOPPERS) and panel.name not in self.stopped:
+            self._stop(panel.name, _stop_note(panel.name, exc))
+
+    def _stop(self, panel_name: str, note: str) -> None:
+        self.stopped[panel_name] = note
+
+    def _settled(self, result: RowResult) -> None:
+        self.done += 1
+        if result.state == "placed":
+            self.placed += 1
+        elif result.state == "failed":
+            self.failed += 1
+        elif result.state == "unknown":
+            self.unknown += 1
+        if self.on_progress is not None:
+            self.on_progress(
+                Progress(self.total, self.done, self.placed, self.failed, self.unknown, result)
+            )
+
+    def _note_left(self) -> None:
+        """Rows never taken: say why they were not sent (they are sent on the next run)."""
+        for name, queue in self.queues.items():
+            if not queue:
+                continue
+            if name in self.stopped:
+                note = self.stopped[name]
+            elif self.control.canceled:
+                note = "Not sent: the import was canceled. Run it again to place the rest."
+            else:
+                note = "Not sent: the import stopped. Run it again to place the rest."
+            ledger.note_rows(self.desk.db, self.record.id, [row.number for row in queue], note)
+
+
+def _stop_note(panel_name: str, exc: SmmdeskError) -> str:
+    if isinstance(exc, InsufficientFunds):
+        return (
+            f'Not sent: the balance of panel "{panel_name}" ran out. Add funds on the panel, '
+            "then run the import again: only the rows not placed yet are sent."
+        )
+    return (
+        f'Not sent: panel "{panel_name}" stopped taking orders ({exc.user_message}) Fix '
+        "that, then run the import again: only the rows not placed yet are sent."
+    )
+
+
+def _result(row: ledger.RowRecord, shown: PreviewRow | None) -> RowResult:
+    state = {
+        RowState.READY: "skipped",
+        RowState.SENDING: "unknown",
+    }.get(row.state, str(row.state))
+    error = row.error
+    if row.state is RowState.SENDING and not error:
+        error = STOPPED_WHILE_SENDING
+    if row.state is RowState.READY and not error:
+        error = "Not sent yet."
+    link = row.link or (shown.link if shown else None)
+    service = row.service or (shown.service_id if shown else None)
+    return RowResult(
+        row.number, row.panel, service, link, state, row.remote_id, row.order_id, error
+    )
