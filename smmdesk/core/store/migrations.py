@@ -3,7 +3,7 @@
 Each migration is a function ``mNNN_what(db)``, run inside one write transaction together
 with its row in ``migrations(name, applied_at)``; running ``migrate`` again does nothing.
 Add a migration by appending a function to MIGRATIONS; never edit one that has shipped.
-(The bulk importer's ``imports`` / ``import_rows`` tables will come as a later migration.)
+m001 makes panels, catalogs, orders, events and refills; m002 the bulk importer's tables.
 """
 
 from __future__ import annotations
