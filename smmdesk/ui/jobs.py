@@ -54,6 +54,16 @@ class Jobs(QObject):
         for task in list(self._tasks):
             task.cancel()
 
+    async def aclose(self, grace: float = 3.0, timeout: float = 5.0) -> None:
+        """Let running jobs end by themselves for ``grace`` seconds (an order being sent
+        gets its answer), then cancel the rest and wait up to ``timeout`` seconds."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=grace)
+        tasks = list(self._tasks)
+        self.cancel_all()
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+
     def _finished(
         self,
         task: asyncio.Task[Any],

@@ -1,0 +1,118 @@
+"""The ``smmdesk`` program: options, the Qt application and the one event loop (qasync).
+
+    smmdesk                      the program over the usual data folder
+    smmdesk --data-dir DIR       ... over another data folder
+    smmdesk --demo               on the built-in demo panel, in a throw-away folder
+    smmdesk --demo --screenshot PATH    save a picture of the window once loaded, then exit
+    smmdesk --self-test          check that this installation works (smmdesk.selftest)
+    smmdesk --version
+
+One ``asyncio`` loop runs on Qt's (``asyncio.Runner(loop_factory=qasync.QEventLoop)``): the
+panels' HTTP clients, the refresh schedule and the widgets share it, so nothing needs a
+thread and the window never waits on the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from smmdesk import APP_NAME, __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME, description="smmdesk: one desktop program for every SMM panel."
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open on the built-in demo panel with a throw-away data folder",
+    )
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="data folder (default: $SMMDESK_DATA_DIR or yours)"
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PATH",
+        help="save a picture of the window once it has loaded and refreshed, then exit",
+    )
+    parser.add_argument(
+        "--self-test", action="store_true", help="check that this installation works, then exit"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``smmdesk`` gui-script; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if "--self-test" in args_list:
+        return _self_test([a for a in args_list if a != "--self-test"])
+    args = build_parser().parse_args(args_list)
+
+    # qasync uses the first Qt binding it finds: import PySide6 first, and name it.
+    from PySide6.QtWidgets import QApplication
+
+    os.environ.setdefault("QT_API", "pyside6")
+    import qasync
+
+    from smmdesk.ui.resources import app_icon
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)  # the loop ends when run() returns, not before
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        return runner.run(_run(args))
+
+
+def _self_test(argv: list[str]) -> int:
+    if importlib.util.find_spec("smmdesk.selftest") is None:
+        print("smmdesk: this build has no self-test.", file=sys.stderr)
+        return 1
+    from smmdesk import selftest
+
+    return int(selftest.main(argv))
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from smmdesk.ui.session import Session, SessionError
+
+    try:
+        session = await Session.open(
+            demo=args.demo, data_dir=args.data_dir, screenshot=args.screenshot is not None
+        )
+    except SessionError as error:
+        _fatal(str(error))
+        return 1
+    try:
+        if args.screenshot:
+            from smmdesk.ui.screenshot import capture
+
+            return await capture(session.window, Path(args.screenshot))
+        await session.window.wait_closed()
+        return 0
+    finally:
+        await session.close()
+
+
+def _fatal(message: str) -> None:
+    """Say why the program cannot start: on stderr, and in a box for a double-clicked app."""
+    print(f"smmdesk: {message}", file=sys.stderr)
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    if QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.critical(None, APP_NAME, message)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

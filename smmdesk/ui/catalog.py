@@ -1,0 +1,250 @@
+"""The service catalog of the chosen panel: grouped by category, searched as you type,
+sorted by clicking a column (rate, min, max ...), every service's terms in view.
+
+The saved catalog shows at once; a missing or old one is fetched in the background
+(``desk.catalog``). "Refresh" fetches it again and says what changed (new services, prices).
+
+Signals of ``CatalogPane``:
+    service_chosen(str, object)   the selected service changed (panel name, Service)
+    order_requested()             the reseller wants to order it (double-click or Enter)
+    message(str)                  a line for the status bar
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmdesk.core import store
+from smmdesk.core.api.models import Service
+from smmdesk.core.desk import Desk
+from smmdesk.core.errors import SmmdeskError
+from smmdesk.ui.catalog_model import (
+    COLUMNS,
+    NAME,
+    CatalogFilter,
+    CatalogModel,
+    rate_text,
+    type_text,
+)
+from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.jobs import Jobs
+
+_WIDTHS = {"ID": 40, "Type": 140, "Rate": 76, "Min": 56, "Max": 70, "Refill": 52, "Cancel": 56}
+
+
+class _Tree(QTreeView):
+    """A tree where Enter on a service asks to order it."""
+
+    activated_service = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.activated_service.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class CatalogPane(QWidget):
+    service_chosen = Signal(str, object)
+    order_requested = Signal()
+    message = Signal(str)
+
+    def __init__(self, desk: Desk, events: DeskEvents, jobs: Jobs, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._desk, self._events, self._jobs = desk, events, jobs
+        self.panel = ""
+        self.model = CatalogModel(self)
+        self.proxy = CatalogFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self._build()
+        events.catalog_changed.connect(self._catalog_changed)
+        events.panels_changed.connect(self._panels_changed)
+
+    def _build(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setObjectName("serviceSearch")
+        self.search.setPlaceholderText("Search services: name, id, type or category")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search)
+        self.grouped = QCheckBox("Group by category", self)
+        self.grouped.setChecked(True)
+        self.grouped.toggled.connect(self._group)
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.setToolTip("Fetch this panel's catalog again (new services, prices)")
+        self.refresh_button.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.grouped)
+        top.addWidget(self.refresh_button)
+        self.tree = _Tree(self)
+        self.tree.setObjectName("catalogTree")
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.tree.setSortingEnabled(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        for column, title in enumerate(COLUMNS):
+            if column != NAME:
+                header.resizeSection(column, _WIDTHS.get(title, 64))
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.tree.doubleClicked.connect(self._double_clicked)
+        self.tree.activated_service.connect(self._enter)
+        self.details = QLabel(self)
+        self.details.setObjectName("serviceDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.details)
+
+    # --- which panel ---------------------------------------------------------------------
+    def set_panel(self, name: str) -> None:
+        """Show ``name``'s saved catalog now; fetch it in the background if missing or old."""
+        self.panel = name
+        self._show_saved()
+        if not name:
+            return
+        self._jobs.run(
+            self._desk.catalog(name),
+            f"Loading the catalog of {name}",
+            on_done=lambda _services, wanted=name: self._loaded(wanted),
+        )
+
+    def refresh(self) -> None:
+        """Fetch the chosen panel's catalog again."""
+        if not self.panel:
+            return
+        name = self.panel
+        self._jobs.run(
+            self._desk.refresh_catalog(name),
+            f"Refreshing the catalog of {name}",
+            on_done=lambda changes: self._refreshed(name, changes),
+        )
+
+    def current_service(self) -> Service | None:
+        return self.proxy.service_at(self.tree.currentIndex())
+
+    def select_service(self, service_id: str) -> bool:
+        source = self.model.index_of(service_id)
+        index = self.proxy.mapFromSource(source)
+        if not index.isValid():
+            return False
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+        return True
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # --- loading -------------------------------------------------------------------------
+    def _show_saved(self) -> None:
+        chosen = self.current_service()
+        try:
+            panel = self._desk.panel(self.panel) if self.panel else None
+        except SmmdeskError:  # removed meanwhile
+            panel = None
+        services = store.load_catalog(self._desk.db, panel.id) if panel else []
+        self.model.set_services(services, panel.currency or "" if panel else "")
+        self.tree.expandAll()
+        if chosen is None or not self.select_service(chosen.id):
+            self._show_details(None)
+            self.service_chosen.emit(self.panel, None)
+
+    def _loaded(self, wanted: str) -> None:
+        if wanted == self.panel:
+            self._show_saved()
+
+    def _refreshed(self, name: str, changes: store.CatalogChanges) -> None:
+        self._events.catalog_changed.emit(name)
+        parts = [f"{len(changes.added)} new", f"{len(changes.removed)} gone"]
+        parts.append(f"{len(changes.price_changes)} price change(s)")
+        self.message.emit(f"Catalog of {name} refreshed: " + ", ".join(parts) + ".")
+
+    def _catalog_changed(self, name: str) -> None:
+        if name == self.panel:
+            self._show_saved()
+
+    def _panels_changed(self) -> None:
+        if self.panel and not any(p.name == self.panel for p in self._desk.panels()):
+            self.set_panel("")
+
+    # --- the reseller's moves ------------------------------------------------------------
+    def _search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self.tree.expandAll()
+        if not self.tree.currentIndex().isValid():
+            first = self._first_service()
+            if first.isValid():
+                self.tree.setCurrentIndex(first)
+
+    def _group(self, grouped: bool) -> None:
+        chosen = self.current_service()
+        self.model.set_grouped(grouped)
+        self.tree.setRootIsDecorated(grouped)
+        self.tree.expandAll()
+        if chosen is not None:
+            self.select_service(chosen.id)
+
+    def _first_service(self) -> QModelIndex:
+        for row in range(self.proxy.rowCount()):
+            top = self.proxy.index(row, 0)
+            if self.proxy.service_at(top) is not None:
+                return top
+            if self.proxy.rowCount(top):
+                return self.proxy.index(0, 0, top)
+        return QModelIndex()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        service = self.proxy.service_at(current)
+        self._show_details(service)
+        self.service_chosen.emit(self.panel, service)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if self.proxy.service_at(index) is not None:
+            self.order_requested.emit()
+
+    def _enter(self) -> None:
+        if self.current_service() is not None:
+            self.order_requested.emit()
+
+    def _show_details(self, service: Service | None) -> None:
+        if service is None:
+            count = len(self.model.services())
+            self.details.setText(
+                f"{count} services. Pick one to order it." if count else "No catalog yet."
+            )
+            return
+        terms = [
+            type_text(service),
+            rate_text(service, self.model.currency),
+            f"min {service.min:,}, max {service.max:,}",
+            "refill" if service.refill else "no refill",
+            "cancel" if service.cancel else "no cancel",
+            "drip-feed" if service.dripfeed else "no drip-feed",
+        ]
+        self.details.setText(f"<b>{service.id} · {_html(service.name)}</b><br>" + " · ".join(terms))
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

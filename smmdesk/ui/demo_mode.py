@@ -1,0 +1,141 @@
+"""``smmdesk --demo``: the program on the built-in demo panel, with nothing of the user's.
+
+A ``DemoSession`` starts a ``DemoPanel`` in this process (its own thread), makes a throw-away
+data folder, and keeps the demo's API keys in ``DemoKeyring``: a keyring backend in memory
+(demo keys are not secrets, and the demo must work on a computer without a system keyring).
+``add_demo_panels`` adds "Demo panel" (USD) and "Demo panel EUR" (a second account, nearly
+out of funds so the low-balance warning shows); ``make_history`` places orders of several
+types through the real API and moves the panel clock between them, so the first refresh
+shows every kind of status. ``stop`` stops the panel and deletes the folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+
+from smmdesk.core.desk import Desk
+from smmdesk.core.secrets import KeyStore
+from smmdesk.core.settings import Settings
+from smmdesk.demo.server import DemoPanel
+
+MAIN_PANEL = "Demo panel"
+EUR_PANEL = "Demo panel EUR"
+# Panel minutes per real second: slow enough to watch orders move, fast enough to see it.
+DEMO_CLOCK_SPEED = 2.0
+EUR_BALANCE = Decimal("48.00")
+DEMO_THRESHOLD = Decimal("50")
+
+_COMMENTS = "\n".join(
+    ("Love it!", "So good", "Where is this?", "Need this now", "Best in town", "Yum",
+     "Saving this", "Great shot", "Tag a friend", "Open on Sundays?")
+)  # fmt: skip
+_USERNAMES = "\n".join(f"@friend.{n}" for n in range(1, 13))
+
+# (panel, service id, fields, panel minutes to advance after placing it). The link hints
+# "#partial" / "#cancel" make the demo panel end those orders that way.
+_HISTORY: tuple[tuple[str, str, dict[str, str], float], ...] = (
+    (MAIN_PANEL, "1", {"link": "https://instagram.com/sunrise.bakery", "quantity": "1000"}, 0),
+    (MAIN_PANEL, "4", {"link": "https://instagram.com/p/CxLaunchDay",
+                       "comments": _COMMENTS}, 0),
+    (MAIN_PANEL, "6", {"link": "https://youtube.com/@sunrisebakery"}, 0),
+    (MAIN_PANEL, "2", {"link": "https://instagram.com/p/CxSummerSale#partial",
+                       "quantity": "2500"}, 0),
+    (MAIN_PANEL, "7", {"link": "https://twitter.com/bakery/status/1790#cancel",
+                       "quantity": "500", "answer_number": "2"}, 400),
+    (MAIN_PANEL, "3", {"link": "https://sunrise-bakery.example", "quantity": "800",
+                       "keywords": "best bakery, fresh bread"}, 0),
+    (MAIN_PANEL, "8", {"link": "https://t.me/sunrisebakery", "quantity": "300",
+                       "groups": "breadlovers\nbakinghub"}, 0),
+    (MAIN_PANEL, "17", {"link": "https://sunrise-bakery.example/menu", "quantity": "5000",
+                        "country": "US", "device": "4", "type_of_traffic": "3"}, 30),
+    (MAIN_PANEL, "12", {"link": "https://instagram.com/p/CxGiveaway",
+                        "usernames": _USERNAMES}, 0),
+    (MAIN_PANEL, "18", {"link": "https://instagram.com/stories/sunrise.bakery",
+                        "quantity": "200"}, 0),
+    (EUR_PANEL, "2", {"link": "https://instagram.com/p/CxCafeOpening", "quantity": "5000"}, 0),
+    (EUR_PANEL, "16", {"link": "https://instagram.com/p/CxCafeOpening", "quantity": "300",
+                       "username": "cafe.fan"}, 0),
+)  # fmt: skip
+
+
+# The order the demo's form shows filled in, ready to place: (service id, fields).
+EXAMPLE_ORDER = ("1", {"link": "https://instagram.com/sunrise.bakery", "quantity": "2500"})
+
+
+class DemoKeyring(KeyringBackend):
+    """A keyring in memory, for the demo's keys only (never chosen automatically)."""
+
+    priority = 1
+    viable = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self._entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such key")
+
+
+@dataclass
+class DemoSession:
+    """A running demo panel, a throw-away data folder and the in-memory keys."""
+
+    panel: DemoPanel
+    folder: Path
+    keys: KeyStore
+    eur_key: str = ""
+
+    @classmethod
+    def start(cls, *, clock_speed: float = DEMO_CLOCK_SPEED) -> DemoSession:
+        panel = DemoPanel(clock_speed=clock_speed).start()
+        folder = Path(tempfile.mkdtemp(prefix="smmdesk-demo-"))
+        session = cls(panel, folder, KeyStore(backend=DemoKeyring()))
+        session.eur_key = panel.add_account(balance=EUR_BALANCE, currency="EUR")
+        Settings.load(folder).update(balance_threshold=DEMO_THRESHOLD).save()
+        return session
+
+    def stop(self) -> None:
+        """Stop the panel and delete the throw-away folder (safe to call twice)."""
+        self.panel.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+async def add_demo_panels(desk: Desk, session: DemoSession) -> None:
+    """Add the demo accounts as "Demo panel" and "Demo panel EUR"."""
+    await desk.add_panel(MAIN_PANEL, session.panel.url, session.panel.key)
+    await desk.add_panel(EUR_PANEL, session.panel.url, session.eur_key)
+
+
+async def make_history(desk: Desk, session: DemoSession) -> list[int]:
+    """Place the demo orders (several types, through the API) and one subscription made on
+    the panel's site and tracked; returns the local ids of the orders made."""
+    made: list[int] = []
+    for name in (MAIN_PANEL, EUR_PANEL):
+        await desk.catalog(name)
+    for panel, service_id, values, minutes in _HISTORY:
+        placed = await desk.place_order(panel, service_id, values, reference="demo")
+        made.append(placed.order.id)
+        if minutes:
+            session.panel.advance(minutes)
+    site_id = session.panel.place_on_site(
+        "9", {"username": "sunrise.bakery", "min": "20", "max": "40", "delay": "0", "posts": "3"}
+    )
+    tracked = await desk.track_orders(MAIN_PANEL, [site_id], reference="placed on the site")
+    made.extend(order.id for order in tracked.orders)
+    for name in (MAIN_PANEL, EUR_PANEL):
+        await desk.refresh_balance(name)
+    return made

@@ -1,0 +1,217 @@
+"""The order form, built for the chosen service from the order-type table alone.
+
+``form_fields(service, ...)`` says which fields to show (an editor per field kind, see
+``form_widgets``), ``form_notices`` what to say above them, ``live_problems`` what is wrong
+while the reseller types, ``prepare_order`` the quantity and the expected cost. Nothing
+here knows any order type: a new type in the table needs no change in this file.
+
+Placing: a confirmation names the service, the link, the quantity, the cost and the balance
+after it; the order then goes through ``desk.place_order`` in a job (the button stays off
+until the answer, so one click is one order). When the panel refuses (subscriptions on a
+panel that creates them on its site only), the form says so from then on and offers to
+track an order placed on the site by its id.
+
+Signals of ``OrderForm``:
+    message(str)        a line for the status bar ("Order #12 placed ...")
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from smmdesk.core import store
+from smmdesk.core.api.models import Service
+from smmdesk.core.desk import Desk
+from smmdesk.core.errors import FieldProblem, SmmdeskError
+from smmdesk.core.ordering import Placed
+from smmdesk.core.ordertypes import form_fields, form_notices, live_problems, prepare_order
+from smmdesk.ui.errors import show_error
+from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.form_view import FormView
+from smmdesk.ui.jobs import Jobs
+from smmdesk.ui.panels import money
+from smmdesk.ui.track_dialog import TrackDialog
+
+
+class OrderForm(FormView):
+    message = Signal(str)
+
+    def __init__(self, desk: Desk, events: DeskEvents, jobs: Jobs, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._desk, self._events, self._jobs = desk, events, jobs
+        self.panel = ""
+        self.service: Service | None = None
+        self.sending = False
+        self.confirmation: QMessageBox | None = None
+        self.problems: list[FieldProblem] = []
+        self.place_button.clicked.connect(self.ask_to_place)
+        self.track_button.clicked.connect(self.open_track_dialog)
+        self.clear_button.clicked.connect(self.clear)
+        self.edited.connect(self.revalidate)
+        events.balances_changed.connect(self.revalidate)
+        events.panels_changed.connect(self._panels_changed)
+        self.set_service("", None)
+
+    # --- which service -------------------------------------------------------------------
+    def set_service(self, panel: str, service: Service | None) -> None:
+        """Build the form for ``service`` of ``panel`` (None: say what to do)."""
+        same = service is not None and self.service == service and panel == self.panel
+        kept = self.values() if same else {}
+        self.panel, self.service = panel, service
+        if service is None:
+            self.show_empty("Pick a service in the catalog to order it.")
+            return
+        refused = self._refuses_subscriptions()
+        fields = form_fields(service, subscriptions_refused=refused)
+        notices = form_notices(service, subscriptions_refused=refused)
+        self.build(service, fields, notices, self._currency())
+        for name, text in kept.items():
+            self.set_value(name, text)
+        self.revalidate()
+
+    def _refuses_subscriptions(self) -> bool:
+        try:
+            return self._desk.panel(self.panel).refuses_subscriptions
+        except SmmdeskError:
+            return False
+
+    def _panels_changed(self) -> None:
+        if self.panel and not any(p.name == self.panel for p in self._desk.panels()):
+            self.set_service("", None)
+
+    # --- live checks ---------------------------------------------------------------------
+    def revalidate(self) -> None:
+        """Check the values as typed; show problems, the quantity, cost and balance after."""
+        if self.service is None:
+            return
+        values = self.values()
+        self.problems = live_problems(self.service, values) + self.extra_problems()
+        self.show_problems(self.problems)
+        quantity, cost = "—", "—"
+        after, short = "—", False
+        if not self.problems:
+            draft = prepare_order(self.service, values)
+            quantity = "set by the service" if draft.quantity is None else f"{draft.quantity:,}"
+            cost = self._money(draft.expected_cost)
+            balance = self._balance()
+            if balance is not None:
+                short = balance - draft.expected_cost < 0
+                after = money(balance - draft.expected_cost, self._currency())
+        self.show_summary(quantity, cost, after, short)
+        self.place_button.setEnabled(
+            not self.problems and not self.sending and self.fields_enabled()
+        )
+
+    def _balance(self) -> Decimal | None:
+        try:
+            return self._desk.panel(self.panel).balance
+        except SmmdeskError:
+            return None
+
+    def _currency(self) -> str:
+        try:
+            return self._desk.panel(self.panel).currency or ""
+        except SmmdeskError:
+            return ""
+
+    def _money(self, amount: Decimal) -> str:
+        return money(amount, self._currency(), places=None)
+
+    # --- placing -------------------------------------------------------------------------
+    def ask_to_place(self) -> None:
+        """Show every problem, or ask to confirm the order (non-blocking)."""
+        self.revalidate()
+        if self.service is None or self.sending:
+            return
+        if self.problems:
+            self.reveal_problems()
+            return
+        draft = prepare_order(self.service, self.values())
+        box = QMessageBox(self)
+        box.setObjectName("confirmOrder")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Place this order?")
+        box.setText(f"Place this order on {self.panel}?")
+        quantity = "set by the service" if draft.quantity is None else f"{draft.quantity:,}"
+        lines = [
+            f"Service: {self.service.id} · {self.service.name}",
+            f"Link: {draft.link or '—'}",
+            f"Quantity: {quantity}",
+            f"Cost: {self._money(draft.expected_cost)}",
+        ]
+        balance = self._balance()
+        if balance is not None:
+            lines.append(f"Balance after: {money(balance - draft.expected_cost, self._currency())}")
+        lines += [f"Note: {w}" for w in draft.warnings]
+        box.setInformativeText("\n".join(lines))
+        place = box.addButton("Place order", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(place)
+        place.clicked.connect(self.place)
+        self.confirmation = box
+        box.open()
+
+    def place(self) -> None:
+        """Send the order now (the confirmation's "Place order")."""
+        if self.service is None or self.sending or self.problems:
+            return
+        self.sending = True
+        self.place_button.setEnabled(False)
+        started = datetime.now(UTC) - timedelta(seconds=1)
+        panel, service = self.panel, self.service
+        self._jobs.run(
+            self._desk.place_order(
+                panel, service.id, self.values(), reference=self.reference() or None
+            ),
+            f"Placing an order on {panel}",
+            on_done=lambda placed: self._placed(panel, placed),
+            on_error=lambda error: self._failed(panel, started, error),
+        )
+
+    def _placed(self, panel: str, placed: Placed) -> None:
+        self.sending = False
+        order = placed.order
+        self._events.orders_added.emit([order.id])
+        self.message.emit(
+            f"Order #{order.id} placed on {panel} (panel order id {order.remote_id})."
+        )
+        self.clear()
+        self._refresh_balance(panel)
+
+    def _failed(self, panel: str, started: datetime, error: BaseException) -> None:
+        self.sending = False
+        recorded = self._recorded_since(panel, started)
+        if recorded:
+            self._events.orders_added.emit(recorded)
+        show_error(self, error, "Placing the order")
+        self.set_service(self.panel, self.service)  # the panel may refuse this type now
+
+    def _recorded_since(self, panel: str, started: datetime) -> list[int]:
+        try:
+            query = store.OrderQuery(panel=panel, since=started, limit=20)
+            return [o.id for o in store.query_orders(self._desk.db, query)]
+        except SmmdeskError:
+            return []
+
+    def _refresh_balance(self, panel: str) -> None:
+        self._jobs.run(
+            self._desk.refresh_balance(panel),
+            f"Reading the balance of {panel}",
+            on_done=lambda _balance: self._events.balances_changed.emit(),
+        )
+
+    def open_track_dialog(self) -> TrackDialog:
+        """Offer to track an order placed on the panel's site, by its id."""
+        dialog = TrackDialog(self._desk, self._events, self._jobs, self.panel, self)
+        dialog.open()
+        return dialog
+
+    def clear(self) -> None:
+        """Empty the fields (after an order is placed, so it is never sent twice by mistake)."""
+        if self.service is not None:
+            self.build(self.service, self.current_fields, self.current_notices, self._currency())
+            self.revalidate()

@@ -1,0 +1,159 @@
+"""Background refresh for the window: the core's refresh ``Scheduler`` and the optional
+``WebhookReceiver``, both on the one qasync loop, turned into DeskEvents.
+
+Every run (periodic or asked for with F5) goes through ``Scheduler.refresh_now`` inside
+``Jobs.run``, so runs never overlap, the status bar shows the progress indicator while one
+works, and a bug lands in the one error display. A single-shot QTimer starts the next
+periodic run ``refresh_interval`` seconds after the end of the last full one. Each finished
+run — and each webhook post — is broadcast:
+
+    orders_changed(ids)      the orders that changed or were lost (views re-read those rows;
+                             BATCH ids per signal, the loop turning in between)
+    balances_changed()       when balances were read
+    refresh_finished(changes)   the Changes value (notifications, status bar, panel list)
+
+Signals of ``Refresher``:
+    refreshed(object)       a run finished: its Changes (after the events above)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from smmdesk.core.desk import Desk
+from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.refresh import Changes
+from smmdesk.core.schedule import Scheduler
+from smmdesk.core.settings import Settings
+from smmdesk.core.webhook import WebhookReceiver
+from smmdesk.ui.errors import show_error
+from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.jobs import Jobs
+
+BATCH = 500  # orders per orders_changed signal
+
+
+class Refresher(QObject):
+    refreshed = Signal(object)
+
+    def __init__(
+        self,
+        desk: Desk,
+        events: DeskEvents,
+        jobs: Jobs,
+        settings: Settings,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self._desk, self._events, self._jobs = desk, events, jobs
+        self.settings = settings
+        self.scheduler = Scheduler(desk, settings.refresh_interval, self.changes_arrived)
+        self.receiver: WebhookReceiver | None = None
+        self.last_refresh: datetime | None = None
+        self.last_errors: dict[str, str] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(lambda: self.refresh_now(manual=False))
+        self._running = False
+
+    # --- running -------------------------------------------------------------------------
+    def start(self, *, refresh: bool = True) -> None:
+        """Start the schedule (a first run at once when ``refresh``) and the receiver."""
+        if refresh:
+            self.refresh_now(manual=False)
+        else:
+            self._schedule_next()
+        self._start_receiver()
+
+    def refresh_now(
+        self, panels: list[str] | None = None, order_ids: list[int] | None = None, *,
+        manual: bool = True,
+    ) -> Any:  # fmt: skip
+        """Refresh now (every panel, some, or chosen orders) as a job; returns the task."""
+        full = panels is None and order_ids is None
+        if full:
+            self._timer.stop()
+        self._events.refresh_started.emit()
+        return self._jobs.run(
+            self.scheduler.refresh_now(panels=panels, order_ids=order_ids),
+            "Refreshing statuses",
+            on_done=lambda changes: self._run_done(changes, manual, full),
+            on_error=lambda error: self._run_failed(error, full),
+        )
+
+    def set_settings(self, settings: Settings) -> None:
+        """Apply new settings: the interval at once, the receiver restarted if it changed."""
+        old, self.settings = self.settings, settings
+        self.scheduler.interval_s = settings.refresh_interval
+        if self._timer.isActive():
+            self._schedule_next()
+        webhook = ("webhook_enabled", "webhook_host", "webhook_port", "webhook_token")
+        if any(getattr(old, name) != getattr(settings, name) for name in webhook):
+            self._jobs.run(self._restart_receiver(), "Restarting the webhook receiver")
+
+    async def aclose(self) -> None:
+        """Stop the schedule and the receiver, waiting for their tasks."""
+        self._timer.stop()
+        await self.scheduler.aclose()
+        if self.receiver is not None:
+            await self.receiver.aclose()
+            self.receiver = None
+
+    # --- what a run brought --------------------------------------------------------------
+    def changes_arrived(self, changes: Changes) -> None:
+        """Broadcast one run's (or one webhook post's) Changes to the views."""
+        if changes.requests:  # a refresh run (a webhook post asks nothing)
+            self.last_refresh = datetime.now()
+            kept = {n: e for n, e in self.last_errors.items() if n not in changes.panels}
+            self.last_errors = kept | dict(changes.errors)
+        touched = sorted(set(changes.changed) | set(changes.lost))
+        self._broadcast(changes, touched)
+
+    def _broadcast(self, changes: Changes, touched: list[int]) -> None:
+        """Tell the views, BATCH orders at a time with the loop turning in between (10,000
+        changed rows re-read at once would freeze the window); then the rest."""
+        if touched:
+            self._events.orders_changed.emit(touched[:BATCH])
+        if len(touched) > BATCH:
+            asyncio.get_running_loop().call_soon(self._broadcast, changes, touched[BATCH:])
+            return
+        if changes.balances:
+            self._events.balances_changed.emit()
+        self._events.refresh_finished.emit(changes)
+        self.refreshed.emit(changes)
+
+    def _run_done(self, changes: Changes, manual: bool, full: bool) -> None:
+        if full:
+            self._schedule_next()
+        if manual and changes.errors:
+            lines = " ".join(f"{name}: {text}" for name, text in changes.errors.items())
+            show_error(
+                self.parent(),  # type: ignore[arg-type]
+                SmmdeskError(f"Some panels could not be refreshed. {lines}"),
+                "Refreshing statuses",
+            )
+
+    def _run_failed(self, error: BaseException, full: bool) -> None:
+        if full:
+            self._schedule_next()
+        show_error(self.parent(), error, "Refreshing statuses")  # type: ignore[arg-type]
+
+    def _schedule_next(self) -> None:
+        self._timer.start(int(self.settings.refresh_interval * 1000))
+
+    # --- the webhook receiver ------------------------------------------------------------
+    def _start_receiver(self) -> None:
+        if self.settings.webhook_enabled:
+            self._jobs.run(self._restart_receiver(), "Starting the webhook receiver")
+
+    async def _restart_receiver(self) -> None:
+        if self.receiver is not None:
+            await self.receiver.aclose()
+            self.receiver = None
+        receiver = WebhookReceiver.from_settings(self._desk, self.settings, self.changes_arrived)
+        if receiver is not None:
+            self.receiver = await receiver.start()

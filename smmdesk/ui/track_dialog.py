@@ -1,0 +1,103 @@
+"""Track orders placed elsewhere (the panel's website, another tool) by their order ids.
+
+Once tracked, an order is refreshed, canceled and refilled like any order smmdesk placed.
+The ids go to ``desk.track_orders`` in a job; the panel's answer for ids it doesn't know is
+shown through ``show_error``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmdesk.core.desk import Desk
+from smmdesk.core.errors import NotFound
+from smmdesk.core.ordering import Tracked
+from smmdesk.ui.errors import show_error
+from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.jobs import Jobs
+
+
+class TrackDialog(QDialog):
+    """Ask for a panel and order ids; track them when OK is pressed."""
+
+    def __init__(
+        self,
+        desk: Desk,
+        events: DeskEvents,
+        jobs: Jobs,
+        panel: str = "",
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self._desk, self._events, self._jobs = desk, events, jobs
+        self.setObjectName("trackDialog")
+        self.setWindowTitle("Track orders by id")
+        intro = QLabel(
+            "Enter the ids of orders you placed on the panel's website (or with another "
+            "tool). smmdesk will follow their status like any other order."
+        )
+        intro.setWordWrap(True)
+        self.panel_box = QComboBox(self)
+        self.panel_box.addItems([p.name for p in desk.panels()])
+        if panel:
+            self.panel_box.setCurrentText(panel)
+        self.ids = QLineEdit(self)
+        self.ids.setObjectName("trackIds")
+        self.ids.setPlaceholderText("e.g. 23512 or 23512, 23513")
+        self.reference = QLineEdit(self)
+        self.reference.setPlaceholderText("optional note: customer, shop order number…")
+        form = QFormLayout()
+        form.addRow("Panel", self.panel_box)
+        form.addRow("Order ids", self.ids)
+        form.addRow("Reference", self.reference)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Track")
+        self.buttons.accepted.connect(self.track)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.resize(440, self.sizeHint().height())
+
+    def order_ids(self) -> list[str]:
+        return [part for part in re.split(r"[\s,;]+", self.ids.text()) if part]
+
+    def track(self) -> None:
+        ids, panel = self.order_ids(), self.panel_box.currentText()
+        if not ids or not panel:
+            self.ids.setFocus()
+            return
+        self.buttons.setEnabled(False)
+        self._jobs.run(
+            self._desk.track_orders(panel, ids, reference=self.reference.text().strip() or None),
+            f"Tracking orders on {panel}",
+            on_done=self._tracked,
+            on_error=self._failed,
+        )
+
+    def _tracked(self, tracked: Tracked) -> None:
+        self.buttons.setEnabled(True)
+        if tracked.orders:
+            self._events.orders_added.emit([order.id for order in tracked.orders])
+        if tracked.errors:
+            reasons = " ".join(tracked.errors.values())
+            show_error(self.parentWidget(), NotFound(f"Some orders were not tracked. {reasons}"))
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        show_error(self, error, "Tracking orders")
