@@ -159,7 +159,7 @@ def test_connection_settings_keepalive_short_tls_verified_no_redirects():
     asyncio.run(client.aclose())
 
 
-def test_add_refuses_fields_that_would_override_the_request():
+def test_add_refuses_fields_that_would_override_the_request(run):
     async def scenario():
         async with mock_client(answer({"order": 1})) as client:
             with pytest.raises(ValueError):
@@ -168,7 +168,7 @@ def test_add_refuses_fields_that_would_override_the_request():
                 await client.status("1,2")
             assert client.requests_made == 0
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 # --- every action against the demo panel ----------------------------------------------------
@@ -376,6 +376,21 @@ def test_cancel_reports_per_order_and_the_order_is_canceled(run, demo_panel):
     assert "not available" in results[1].error
     assert results[2] == CancelResult("424242", False, "Incorrect order ID")
     assert status.status == "Canceled"
+
+
+def test_cancel_of_more_than_100_orders_goes_in_batches_of_100(run, demo_panel):
+    ids = demo_panel.seed_orders(150)
+    demo_panel.reset_counters()
+
+    async def scenario():
+        async with client_for(demo_panel) as client:
+            return await client.cancel([*ids, ids[0]])
+
+    results = run(scenario())
+    assert [r.order_id for r in results] == ids  # each id once, in the order given
+    assert all(r.ok for r in results)
+    assert demo_panel.requests == {"cancel": 2}
+    assert all(o["cancel_requested"] for o in demo_panel.orders())
 
 
 def test_refill_flow_single_and_batch(run, demo_panel):

@@ -132,3 +132,10 @@ def test_pacer_for_uses_a_given_registry_or_the_default_one():
 def test_a_budget_below_one_is_refused():
     with pytest.raises(ValueError):
         Pacer(per_minute=0)
+    registry = PacerRegistry()
+    with pytest.raises(ValueError):
+        registry.get("https://new.example/api/v2", per_minute=0)
+    pacer = registry.get("https://panel.example/api/v2", per_minute=10)
+    with pytest.raises(ValueError):
+        registry.get("https://panel.example/api/v2", per_minute=0)
+    assert pacer.per_minute == 10

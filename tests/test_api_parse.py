@@ -347,8 +347,10 @@ def test_rate_limited_carries_retry_after_seconds_or_date():
         assert parse_retry_after(junk) is None
 
 
-def test_falsy_error_fields_are_not_errors():
-    assert parse.parse_balance(200, H, body({"error": None, "balance": "1", "currency": "E"}))
+@pytest.mark.parametrize("falsy", [None, "", False, 0, [], {}])
+def test_falsy_error_fields_are_not_errors(falsy):
+    answer = {"error": falsy, "balance": "1", "currency": "EUR"}
+    assert parse.parse_balance(200, H, body(answer)) == Balance(Decimal(1), "EUR")
 
 
 def test_absurd_numbers_are_refused_not_computed():

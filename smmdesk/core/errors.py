@@ -95,7 +95,11 @@ class SubscriptionsRefused(BadRequest):
 
 
 class RateLimited(PanelError):
-    default_message = "The panel is limiting how fast smmdesk may ask. smmdesk will wait."
+    default_message = (
+        "The panel is limiting how fast smmdesk may send requests, so this one has to wait. "
+        "Try again in a minute; if it keeps happening, lower the requests per minute in the "
+        "panel's settings in smmdesk."
+    )
 
     def __init__(
         self,
@@ -142,7 +146,8 @@ class ConfigError(SmmdeskError):
 
 class KeyringUnavailable(SmmdeskError):
     default_message = (
-        "No usable system keyring was found, and smmdesk keeps API keys only there."
+        "No usable system keyring was found, and smmdesk keeps API keys only there. Install "
+        "or unlock your system's keyring (password manager), then try again."
     )
 
 

@@ -35,7 +35,6 @@ def handle(state: PanelState, params: dict[str, str], *, accept_subscriptions: b
         if not key:
             raise ApiError(401, INVALID_KEY)
         state.account(key)  # 401 before anything else
-        state.tick()
         action = params.get("action", "").strip()
         if not action:
             raise bad_request("Action is required")

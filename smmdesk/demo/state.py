@@ -138,10 +138,6 @@ class PanelState:
             self.clock.speed = speed
 
     @_synced
-    def tick(self) -> None:
-        """Apply the transitions due by now (the ticker and every request call this)."""
-
-    @_synced
     def take_webhooks(self) -> list[tuple[str, dict[str, object]]]:
         out, self._outbox = self._outbox, []
         return out

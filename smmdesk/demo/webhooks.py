@@ -33,13 +33,13 @@ def encode(payload: dict[str, object]) -> bytes:
 
 
 class WebhookSender:
-    """Create and run it on the server's event loop; `submit()` from that loop."""
+    """Create and run it on the server's event loop; `submit()` from that loop. The HTTP
+    client is made at the first post: most panels never send one, and making it slows start."""
 
     def __init__(self, timeout: float = 5.0) -> None:
         self._queue: asyncio.Queue[tuple[str, dict[str, object]]] = asyncio.Queue()
-        self._client = httpx.AsyncClient(
-            timeout=timeout, trust_env=False, headers={"user-agent": USER_AGENT}
-        )
+        self._timeout = timeout
+        self._client: httpx.AsyncClient | None = None
 
     def submit(self, url: str, payload: dict[str, object]) -> None:
         self._queue.put_nowait((url, payload))
@@ -50,6 +50,10 @@ class WebhookSender:
             await self._post(url, payload)
 
     async def _post(self, url: str, payload: dict[str, object]) -> None:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                timeout=self._timeout, trust_env=False, headers={"user-agent": USER_AGENT}
+            )
         try:
             response = await self._client.post(
                 url, content=encode(payload), headers={"content-type": "application/json"}
@@ -61,4 +65,5 @@ class WebhookSender:
             log.warning("Webhook post to %s answered HTTP %s", url, response.status_code)
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._client is not None:
+            await self._client.aclose()

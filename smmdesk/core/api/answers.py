@@ -36,6 +36,7 @@ Headers = Mapping[str, str]
 
 _NOT_JSON = object()
 _MAX_MESSAGE = 300
+_FAILED = frozenset({"error", "fail", "failed"})  # SmartPanel's {"status": "error", ...}
 
 
 def load_json(body: bytes) -> Any:
@@ -111,7 +112,6 @@ def error_message(data: Any) -> str | None:
     return None
 
 
-_FAILED = frozenset({"error", "fail", "failed"})
 _KEY_RE = re.compile(r"\b(api[\s_-]?)?key\b|\btoken\b|unauthori[sz]ed")
 _FUNDS_RE = re.compile(r"fund|balance|insufficient")
 _SUBS_RE = re.compile(r"subscription|customer site")

@@ -73,6 +73,8 @@ MAX_RETRY_WAIT = 60.0  # a longer Retry-After is reported instead of waited for
 MAX_BACKOFF = 30.0
 _RESERVED_FIELDS = frozenset({"key", "action", "service"})
 _MASK = "[API key hidden]"
+_DROPPED = "The connection to the panel broke before its answer arrived."
+_CUT_OFF = "The panel's answer was cut off before it was complete."
 
 
 class Kind(enum.Enum):
@@ -200,11 +202,7 @@ class PanelClient:
     ) -> dict[str, OrderStatus | ItemError]:
         """Statuses keyed by the ids asked (as strings), ``MULTI_STATUS_MAX`` per call,
         up to ``concurrency`` calls at once (all under the pacer)."""
-
-        def fetch(chunk: list[str]) -> Awaitable[dict[str, OrderStatus | ItemError]]:
-            parser = partial(parse.parse_multi_status, ids=chunk)
-            return self._call("status", {"orders": ",".join(chunk)}, parser, Kind.SAFE)
-
+        fetch = self._batch("status", "orders", parse.parse_multi_status, Kind.SAFE)
         return await _merged(_chunks(_ids(ids, "order")), fetch, concurrency)
 
     def multi_status_chunks(
@@ -214,20 +212,13 @@ class PanelClient:
         the order they arrive), so a caller can write them while the rest are in flight.
         The first error cancels the chunks not answered yet and is raised; so does closing
         the iterator early (use ``contextlib.aclosing``)."""
-
-        def fetch(chunk: list[str]) -> Awaitable[dict[str, OrderStatus | ItemError]]:
-            parser = partial(parse.parse_multi_status, ids=chunk)
-            return self._call("status", {"orders": ",".join(chunk)}, parser, Kind.SAFE)
-
+        fetch = self._batch("status", "orders", parse.parse_multi_status, Kind.SAFE)
         return _as_answered(_chunks(_ids(ids, "order")), fetch, concurrency)
 
     async def cancel(self, ids: Iterable[str]) -> list[CancelResult]:
         """Ask the panel to cancel orders. ``ok`` means *requested*: refresh to see."""
-        results: list[CancelResult] = []
-        for chunk in _chunks(_ids(ids, "order")):
-            parser = partial(parse.parse_cancel, ids=chunk)
-            results += await self._call("cancel", {"orders": ",".join(chunk)}, parser, Kind.WRITE)
-        return results
+        fetch = self._batch("cancel", "orders", parse.parse_cancel, Kind.WRITE)
+        return await _in_turn(_chunks(_ids(ids, "order")), fetch)
 
     async def refill(self, order_id: str) -> str:
         """Ask for a refill of one order; return the refill id."""
@@ -235,11 +226,8 @@ class PanelClient:
         return await self._call("refill", fields, parse.parse_refill, Kind.WRITE)
 
     async def refill_many(self, ids: Iterable[str]) -> list[RefillResult]:
-        results: list[RefillResult] = []
-        for chunk in _chunks(_ids(ids, "order")):
-            parser = partial(parse.parse_refill_many, ids=chunk)
-            results += await self._call("refill", {"orders": ",".join(chunk)}, parser, Kind.WRITE)
-        return results
+        fetch = self._batch("refill", "orders", parse.parse_refill_many, Kind.WRITE)
+        return await _in_turn(_chunks(_ids(ids, "order")), fetch)
 
     async def refill_status(self, refill_id: str) -> RefillStatus:
         refill_id = _one_id(refill_id, "refill")
@@ -249,11 +237,20 @@ class PanelClient:
     async def refill_statuses(
         self, ids: Iterable[str], *, concurrency: int = 4
     ) -> dict[str, RefillStatus | ItemError]:
-        def fetch(chunk: list[str]) -> Awaitable[dict[str, RefillStatus | ItemError]]:
-            parser = partial(parse.parse_refill_statuses, ids=chunk)
-            return self._call("refill_status", {"refills": ",".join(chunk)}, parser, Kind.SAFE)
-
+        fetch = self._batch("refill_status", "refills", parse.parse_refill_statuses, Kind.SAFE)
         return await _merged(_chunks(_ids(ids, "refill")), fetch, concurrency)
+
+    def _batch(
+        self, action: str, field: str, parse_chunk: Callable[..., T], kind: Kind
+    ) -> Callable[[list[str]], Awaitable[T]]:
+        """One call of ``action`` per chunk of ids (``field=1,2,3``), read by ``parse_chunk``
+        with the chunk's ids."""
+
+        def fetch(chunk: list[str]) -> Awaitable[T]:
+            parser = partial(parse_chunk, ids=chunk)
+            return self._call(action, {field: ",".join(chunk)}, parser, kind)
+
+        return fetch
 
     # --- the exchange --------------------------------------------------------------------
 
@@ -301,13 +298,11 @@ class PanelClient:
         except httpx.TimeoutException:
             return _Broken(True, "timeout", f"The panel did not answer within {self._timeout:g} s.")
         except httpx.HTTPError as e:
-            return _Broken(True, type(e).__name__, _dropped(cut_off=False))
+            return _Broken(True, type(e).__name__, _DROPPED)
         try:
             body = await response.aread()
         except httpx.HTTPError as e:
-            return _Broken(
-                True, f"answer cut off ({type(e).__name__})", _dropped(cut_off=True), True
-            )
+            return _Broken(True, f"answer cut off ({type(e).__name__})", _CUT_OFF, cut_off=True)
         finally:
             await _quietly_close(response)
         log.debug(
@@ -400,12 +395,6 @@ async def _quietly_close(response: httpx.Response) -> None:
         log.debug("closing a broken answer failed", exc_info=False)
 
 
-def _dropped(cut_off: bool) -> str:
-    if cut_off:
-        return "The panel's answer was cut off before it was complete."
-    return "The connection to the panel broke before its answer arrived."
-
-
 def _unknown_result(action: str, what: str) -> str:
     return (
         f"{what} smmdesk cannot tell whether the panel received the {action} request, and did "
@@ -430,6 +419,26 @@ def _chunks(ids: list[str]) -> list[list[str]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
+def _bounded(
+    chunks: list[list[str]], fetch: Callable[[list[str]], Awaitable[T]], concurrency: int
+) -> list[asyncio.Future[T]]:
+    """Start ``fetch`` for every chunk, at most ``concurrency`` running at once."""
+    limit = asyncio.Semaphore(max(int(concurrency), 1))
+
+    async def one(chunk: list[str]) -> T:
+        async with limit:
+            return await fetch(chunk)
+
+    return [asyncio.ensure_future(one(chunk)) for chunk in chunks]
+
+
+async def _cancel(tasks: list[asyncio.Future[T]]) -> None:
+    """Cancel what is still running and wait until it has stopped."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def _as_answered(
     chunks: list[list[str]],
     fetch: Callable[[list[str]], Awaitable[dict[str, Any]]],
@@ -437,20 +446,12 @@ async def _as_answered(
 ) -> AsyncGenerator[dict[str, Any], None]:
     """Run ``fetch`` over ``chunks``, at most ``concurrency`` at once; yield each answer as
     it comes. On an error (or when the consumer stops early) the rest are cancelled."""
-    limit = asyncio.Semaphore(max(int(concurrency), 1))
-
-    async def one(chunk: list[str]) -> dict[str, Any]:
-        async with limit:
-            return await fetch(chunk)
-
-    tasks = [asyncio.ensure_future(one(chunk)) for chunk in chunks]
+    tasks = _bounded(chunks, fetch, concurrency)
     try:
         for answered in asyncio.as_completed(tasks):
             yield await answered
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await _cancel(tasks)
 
 
 async def _merged(
@@ -458,23 +459,24 @@ async def _merged(
     fetch: Callable[[list[str]], Awaitable[dict[str, Any]]],
     concurrency: int,
 ) -> dict[str, Any]:
-    """Run ``fetch`` over ``chunks``, at most ``concurrency`` at once; merge the dicts.
-    The first error cancels the rest and is raised as is."""
-    limit = asyncio.Semaphore(max(int(concurrency), 1))
-
-    async def one(chunk: list[str]) -> dict[str, Any]:
-        async with limit:
-            return await fetch(chunk)
-
-    tasks = [asyncio.ensure_future(one(chunk)) for chunk in chunks]
+    """Run ``fetch`` over ``chunks``, at most ``concurrency`` at once; merge the dicts in
+    the order of ``chunks``. The first error cancels the rest and is raised as is."""
+    tasks = _bounded(chunks, fetch, concurrency)
     try:
         parts = await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    finally:
+        await _cancel(tasks)
     merged: dict[str, Any] = {}
     for part in parts:
         merged.update(part)
     return merged
+
+
+async def _in_turn(
+    chunks: list[list[str]], fetch: Callable[[list[str]], Awaitable[list[T]]]
+) -> list[T]:
+    """Run ``fetch`` over ``chunks`` one after another (writes); join the lists."""
+    results: list[T] = []
+    for chunk in chunks:
+        results += await fetch(chunk)
+    return results

@@ -38,9 +38,7 @@ class Pacer:
         margin: float = DEFAULT_MARGIN,
         clock: Callable[[], float] = time.monotonic,
     ):
-        if per_minute < 1:
-            raise ValueError("per_minute must be at least 1")
-        self.per_minute = int(per_minute)
+        self.per_minute = per_minute
         self.span = float(window) + float(margin)
         self._clock = clock
         self._sent: deque[float] = deque()
@@ -49,13 +47,24 @@ class Pacer:
     def __repr__(self) -> str:
         return f"<Pacer {self.per_minute}/min, {len(self._sent)} in window>"
 
+    @property
+    def per_minute(self) -> int:
+        """The budget: sends allowed per window (settable; at least 1)."""
+        return self._per_minute
+
+    @per_minute.setter
+    def per_minute(self, value: int) -> None:
+        if value < 1:
+            raise ValueError("per_minute must be at least 1")
+        self._per_minute = int(value)
+
     def delay(self, now: float | None = None) -> float:
         """Seconds to wait before the next request may go (0 when it may go now)."""
         now = self._clock() if now is None else now
         self._forget(now)
         wait = self._hold_until - now
-        if len(self._sent) >= self.per_minute:
-            oldest_allowed = self._sent[len(self._sent) - self.per_minute]
+        if len(self._sent) >= self._per_minute:
+            oldest_allowed = self._sent[len(self._sent) - self._per_minute]
             wait = max(wait, oldest_allowed + self.span - now)
         return max(wait, 0.0)
 
@@ -99,12 +108,10 @@ class PacerRegistry:
         key = origin(url)
         pacer = self._pacers.get(key)
         if pacer is None:
-            pacer = Pacer(per_minute or self.default_per_minute)
-            self._pacers[key] = pacer
+            budget = self.default_per_minute if per_minute is None else per_minute
+            pacer = self._pacers[key] = Pacer(budget)
         elif per_minute is not None:
-            if per_minute < 1:
-                raise ValueError("per_minute must be at least 1")
-            pacer.per_minute = int(per_minute)
+            pacer.per_minute = per_minute
         return pacer
 
     def __len__(self) -> int:
