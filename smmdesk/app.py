@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -53,7 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``smmdesk`` gui-script; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if "--self-test" in args_list:
-        return _self_test([a for a in args_list if a != "--self-test"])
+        from smmdesk import selftest
+
+        return selftest.main([a for a in args_list if a != "--self-test"])
     args = build_parser().parse_args(args_list)
 
     # qasync uses the first Qt binding it finds: import PySide6 first, and name it.
@@ -72,15 +73,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the loop ends when run() returns, not before
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
         return runner.run(_run(args))
-
-
-def _self_test(argv: list[str]) -> int:
-    if importlib.util.find_spec("smmdesk.selftest") is None:
-        print("smmdesk: this build has no self-test.", file=sys.stderr)
-        return 1
-    from smmdesk import selftest
-
-    return int(selftest.main(argv))
 
 
 async def _run(args: argparse.Namespace) -> int:

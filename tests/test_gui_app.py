@@ -1,6 +1,6 @@
 """The ``smmdesk`` program from the outside: ``--version``, ``--demo --screenshot`` as a
-subprocess (a PNG of the window, exit 0), the demo's panels and history, the app icon, and
-emitting signals for as long as a day of refreshes without hurting the interpreter."""
+subprocess (a PNG of the window, exit 0), a data folder that cannot be made, the demo's
+panels and history, the app icon. (The Qt binding's reference counts: test_gui_binding.py.)"""
 
 from __future__ import annotations
 

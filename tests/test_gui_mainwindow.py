@@ -4,15 +4,17 @@ shortcuts, and the layout remembered between runs."""
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from smmdesk.core import store
 from smmdesk.protocol import COMPLETED
+from smmdesk.ui.importwizard import ImportWizard
+from smmdesk.ui.panels import PanelsModel
 from tests.helpers.gui import click_button, close_window, open_window, wait_box, wait_for
 
 
@@ -40,6 +42,7 @@ def test_it_opens_on_the_panels_catalog_and_orders(window: Any) -> None:
 def test_choosing_a_service_builds_its_form(window: Any) -> None:
     window.catalog.select_service("4")
     assert list(window.form.editors) == ["link", "comments"]
+    window.docks["order"].hide()
     window.catalog.order_requested.emit()
     assert window.docks["order"].isVisible()
 
@@ -75,14 +78,19 @@ def test_menus_and_shortcuts(window: Any) -> None:
     assert QKeySequence("Ctrl+Q") in actions["quit"].shortcuts()
     assert QKeySequence("Ctrl+F") in actions["find_service"].shortcuts()
     assert QKeySequence("Ctrl+N") in actions["new_order"].shortcuts()
-    wizard = importlib.util.find_spec("smmdesk.ui.importwizard") is not None
-    assert actions["import"].isEnabled() == wizard
-    if wizard:
-        actions["import"].trigger()
-        from smmdesk.ui.importwizard import ImportWizard
-
-        [opened] = [w for w in window.findChildren(ImportWizard) if w.isVisible()]
-        opened.close()
+    orders_menu = window.menuBar().actions()[2].menu()
+    for action in window.orders.order_actions.groups()[0]:  # the orders view's own actions
+        assert action in orders_menu.actions()
+    assert [a.text() for a in orders_menu.actions()].count("Cancel…") == 1
+    assert actions["export"].isEnabled()
+    actions["export"].trigger()
+    exporting = window.orders.order_actions.dialog
+    assert exporting is not None and exporting.isVisible()
+    exporting.close()
+    assert actions["import"].isEnabled()
+    actions["import"].trigger()
+    [opened] = [w for w in window.findChildren(ImportWizard) if w.isVisible()]
+    opened.close()
     actions["find_service"].trigger()
     assert window.catalog.search.hasFocus() or window.focusWidget() is window.catalog.search
 
@@ -91,6 +99,9 @@ def test_track_and_about_open_without_blocking(window: Any, qtbot: Any) -> None:
     dialog = window.track_orders()
     assert dialog.isVisible() and dialog.panel_box.currentText() == "demo"
     dialog.close()
+    manager = window.manage_panels()
+    assert manager.isVisible() and window.manage_panels() is manager  # one, not one a click
+    manager.close()
     window.actions_by_name["about"].trigger()
     box = wait_box(window, "aboutBox", qtbot)
     assert "smmdesk" in box.text()
@@ -127,8 +138,9 @@ def test_refresh_errors_are_shown_per_panel(window: Any, demo_panel: Any, qtbot:
     assert "Some panels could not be refreshed. demo:" in box.text()
     box.close()
     assert "demo did not answer" in window.status.refresh_label.text()
-    assert window.panels.model.set_errors is not None
-    assert "demo" in window.refresher.last_errors
+    name = window.panels.model.index(0, PanelsModel.NAME)
+    assert "Last refresh failed: " in name.data(Qt.ItemDataRole.ToolTipRole)
+    assert name.data(Qt.ItemDataRole.DecorationRole) is not None  # a warning icon, not text only
 
 
 def free_port() -> int:

@@ -6,12 +6,14 @@ the layout state. No panel is involved: orders come from the store.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QMenu
 
 from smmdesk.core import store
+from smmdesk.core.api.models import OrderStatus
 from smmdesk.core.desk import Desk
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
@@ -52,6 +54,25 @@ def test_status_is_shown_in_words_and_colour(pane, history_desk):
     assert texts[ids["d"]] == "Sending…"
     icon = model.index(0, STATUS_COLUMN).data(Qt.ItemDataRole.DecorationRole)
     assert not icon.isNull()
+
+
+def test_charges_are_shown_by_the_money_rule(pane, history_desk):
+    """At least two decimals, none beyond what the amount has: "0.60000" shows as 0.60."""
+    ids = history_desk.ids
+    answer = OrderStatus("Completed", "Completed", charge=Decimal("1234.60000"))
+    store.apply_statuses(history_desk.db, store.get_panel(history_desk.db, "other").id,
+                         {"77": answer})  # fmt: skip
+    pane.refresh_rows([ids["f"]])
+    model = pane.model
+    charge = next(i for i, c in enumerate(COLUMNS) if c.title == "Charge")
+    shown = {model.order_at(r).id: model.index(r, charge).data() for r in range(model.rowCount())}
+    assert shown[ids["a"]] == "1.00 USD"
+    assert shown[ids["b"]] == "0.035 USD"
+    assert shown[ids["e"]] == "0.00 USD"
+    assert shown[ids["f"]] == "1,234.60 USD"
+    assert shown[ids["c"]] == ""  # neither charged nor priced
+    pane.select_orders([ids["f"]])
+    assert "\nCharge\n1,234.60 USD\n" in pane.detail.browser.toPlainText()  # a cell a line
 
 
 # --- filters -----------------------------------------------------------------------------

@@ -127,7 +127,7 @@ class CatalogPane(QWidget):
         self._jobs.run(
             self._desk.catalog(name),
             f"Loading the catalog of {name}",
-            on_done=lambda _services, wanted=name: self._loaded(wanted),
+            on_done=lambda services, wanted=name: self._loaded(wanted, services),
         )
 
     def refresh(self) -> None:
@@ -159,21 +159,27 @@ class CatalogPane(QWidget):
 
     # --- loading -------------------------------------------------------------------------
     def _show_saved(self) -> None:
-        chosen = self.current_service()
         try:
             panel = self._desk.panel(self.panel) if self.panel else None
         except SmmdeskError:  # removed meanwhile
             panel = None
         services = store.load_catalog(self._desk.db, panel.id) if panel else []
-        self.model.set_services(services, panel.currency or "" if panel else "")
+        self._show(services, (panel.currency or "") if panel else "")
+
+    def _show(self, services: list[Service], currency: str) -> None:
+        """Show ``services``, keeping the chosen one chosen while it is listed."""
+        chosen = self.current_service()
+        self.model.set_services(services, currency)
         self.tree.expandAll()
         if chosen is None or not self.select_service(chosen.id):
             self._show_details(None)
             self.service_chosen.emit(self.panel, None)
 
-    def _loaded(self, wanted: str) -> None:
-        if wanted == self.panel:
-            self._show_saved()
+    def _loaded(self, wanted: str, services: list[Service]) -> None:
+        """The background load ended: show what it brought, unless the saved catalog shown
+        meanwhile is the same (a fresh catalog is not fetched: it was shown already)."""
+        if wanted == self.panel and services != self.model.services():
+            self._show(services, self.model.currency)
 
     def _refreshed(self, name: str, changes: store.CatalogChanges) -> None:
         self._events.catalog_changed.emit(name)

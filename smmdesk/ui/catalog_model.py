@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from smmdesk.core.api.models import Service
+from smmdesk.core.money import format_money
 from smmdesk.core.ordertypes import CostRule, spec_for
 
 Index = QModelIndex | QPersistentModelIndex
@@ -44,8 +45,9 @@ def type_text(service: Service) -> str:
 
 
 def rate_text(service: Service, currency: str = "") -> str:
+    """The rate with its unit: "0.90 USD per 1000", "25.00 USD per order"."""
     unit = "per order" if is_flat(service) else "per 1000"
-    return f"{service.rate} {currency} {unit}".replace("  ", " ")
+    return f"{format_money(service.rate, currency, grouping=True)} {unit}"
 
 
 class CatalogModel(QAbstractItemModel):
@@ -186,7 +188,7 @@ class CatalogModel(QAbstractItemModel):
         if column == TYPE:
             return type_text(service)
         if column == RATE:
-            return f"{service.rate}" + (" flat" if is_flat(service) else "")
+            return format_money(service.rate, grouping=True) + (" flat" if is_flat(service) else "")
         if column in (MIN, MAX):
             return f"{service.min if column == MIN else service.max:,}"
         flag = {REFILL: service.refill, CANCEL: service.cancel, DRIPFEED: service.dripfeed}

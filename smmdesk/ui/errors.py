@@ -4,7 +4,8 @@ Known errors (``SmmdeskError``: the panel, the network, the keyring, a bad field
 their sentence, with the panel's own words under "Show Details". Anything else is a bug: it is
 logged with its traceback to the data folder's log, and the message offers "Copy details" so
 the reseller can send it to us. Message boxes are opened window-modal without a nested event
-loop (``open()``, not ``exec()``): background work keeps running while one is shown.
+loop (``open()``, not ``exec()``): background work keeps running while one is shown; each
+deletes itself once closed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import platform
 import traceback
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from smmdesk import __version__
@@ -42,10 +44,11 @@ def describe(error: BaseException, what: str = "") -> tuple[str, str]:
 
 
 def show_error(parent: QWidget | None, error: BaseException, what: str = "") -> QMessageBox:
-    """Show ``error`` (non-blocking) and return the message box."""
+    """Show ``error`` (non-blocking) and return the message box (deleted once closed)."""
     text, details = describe(error, what)
     box = QMessageBox(parent)
     box.setObjectName("errorBox")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(what or "smmdesk")
     box.setText(text)

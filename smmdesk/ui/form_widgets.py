@@ -80,32 +80,20 @@ class NumberEdit(QLineEdit):
         self.setText(str(value))
 
 
-class NumberEditor(FieldEditor):
-    def __init__(self, field: BoundField, parent: QWidget | None = None):
-        super().__init__(field, parent)
-        self.edit = NumberEdit(field.minimum, field.maximum, self)
-        self.edit.setText(field.default)
-        self.edit.textChanged.connect(self.changed)
-        self._layout.addWidget(self.edit)
-
-    def text(self) -> str:
-        return self.edit.text()
-
-    def set_text(self, text: str) -> None:
-        self.edit.setText(text)
-
-    def focus_widget(self) -> QWidget:
-        return self.edit
-
-
 class LineEditor(FieldEditor):
+    """One line of text; its ``QLineEdit`` comes from ``_make_edit``."""
+
     def __init__(self, field: BoundField, parent: QWidget | None = None):
         super().__init__(field, parent)
-        self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText(field.help)
+        self.edit = self._make_edit()
         self.edit.setText(field.default)
         self.edit.textChanged.connect(self.changed)
         self._layout.addWidget(self.edit)
+
+    def _make_edit(self) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setPlaceholderText(self.field.help)
+        return edit
 
     def text(self) -> str:
         return self.edit.text()
@@ -115,6 +103,13 @@ class LineEditor(FieldEditor):
 
     def focus_widget(self) -> QWidget:
         return self.edit
+
+
+class NumberEditor(LineEditor):
+    """A whole number within the field's bounds (``NumberEdit``)."""
+
+    def _make_edit(self) -> QLineEdit:
+        return NumberEdit(self.field.minimum, self.field.maximum, self)
 
 
 class LinesEditor(FieldEditor):

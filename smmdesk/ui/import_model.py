@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 from smmdesk.core.importer.ledger import SENDABLE, RowState
 from smmdesk.core.importer.submit import Report, RowResult
 from smmdesk.core.importer.validate import Preview, PreviewRow
-from smmdesk.ui.panels import money
+from smmdesk.core.money import format_money
 
 Index = QModelIndex | QPersistentModelIndex
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # the row number in the file
@@ -170,7 +170,7 @@ class ImportRowsModel(QAbstractTableModel):
         if column == self.QTY:
             return f"{row.quantity:,}" if row.quantity is not None else ""
         if column == self.COST:
-            return money(row.expected_cost, row.currency, None) if row.expected_cost else ""
+            return format_money(row.expected_cost, row.currency, grouping=True)
         if column == self.LINK:
             return row.link or ""
         return self.status_text(row)

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 from smmdesk.core.importer import ledger
 from smmdesk.core.importer.submit import Progress, Report
 from smmdesk.core.importer.validate import Preview, PreviewRow
+from smmdesk.core.money import format_money
 from smmdesk.ui.import_model import ImportRowsModel
-from smmdesk.ui.panels import money
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 HISTORY_HEADERS = ("Updated", "File", "Rows", "Placed", "Failed", "Unknown", "Not sent")
@@ -207,10 +207,11 @@ def summary_text(preview: Preview) -> str:
 def totals_text(preview: Preview) -> str:
     lines = []
     for t in preview.totals:
-        balance = f", balance {money(t.balance, t.currency)}" if t.balance is not None else ""
+        cost = format_money(t.cost, t.currency, grouping=True)
+        known = format_money(t.balance, t.currency, grouping=True)
+        balance = f", balance {known}" if known else ""
         short = " — NOT ENOUGH: add funds, or the panel will refuse the rest" if t.short else ""
-        lines.append(f"{t.panel}: {t.rows} orders for {money(t.cost, t.currency, None)}"
-                     f"{balance}{short}")  # fmt: skip
+        lines.append(f"{t.panel}: {t.rows} orders for {cost}{balance}{short}")
     return "\n".join(lines) or "Nothing to place."
 
 
@@ -219,7 +220,7 @@ def cost_text(preview: Preview, rows: list[PreviewRow]) -> str:
     for total in preview.totals:
         costs = [r.expected_cost or Decimal(0) for r in rows if r.panel == total.panel]
         if costs:
-            parts.append(money(sum(costs, Decimal(0)), total.currency, None))
+            parts.append(format_money(sum(costs, Decimal(0)), total.currency, grouping=True))
     return " + ".join(parts) or "no cost"
 
 

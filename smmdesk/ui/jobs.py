@@ -27,12 +27,11 @@ class Jobs(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._labels: dict[asyncio.Task[Any], str] = {}
+        self._running: dict[asyncio.Task[Any], str] = {}  # task -> what it does
 
     @property
     def busy(self) -> bool:
-        return bool(self._tasks)
+        return bool(self._running)
 
     def run(
         self,
@@ -44,22 +43,21 @@ class Jobs(QObject):
     ) -> asyncio.Task[Any]:
         """Start ``coro``; ``what`` says what it does ("Refreshing statuses")."""
         task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        self._labels[task] = what
+        self._running[task] = what
         self.busy_changed.emit(True, what)
         task.add_done_callback(lambda t: self._finished(t, on_done, on_error))
         return task
 
     def cancel_all(self) -> None:
-        for task in list(self._tasks):
+        for task in list(self._running):
             task.cancel()
 
     async def aclose(self, grace: float = 3.0, timeout: float = 5.0) -> None:
         """Let running jobs end by themselves for ``grace`` seconds (an order being sent
         gets its answer), then cancel the rest and wait up to ``timeout`` seconds."""
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=grace)
-        tasks = list(self._tasks)
+        if self._running:
+            await asyncio.wait(list(self._running), timeout=grace)
+        tasks = list(self._running)
         self.cancel_all()
         if tasks:
             await asyncio.wait(tasks, timeout=timeout)
@@ -70,8 +68,7 @@ class Jobs(QObject):
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None,
     ) -> None:
-        what = self._labels.pop(task, "")
-        self._tasks.discard(task)
+        what = self._running.pop(task, "")
         try:
             if task.cancelled():
                 return
@@ -87,5 +84,5 @@ class Jobs(QObject):
             log.exception("callback after %r failed", what)
             self.failed.emit(exc, what)
         finally:
-            remaining = next(iter(self._labels.values()), "")
+            remaining = next(iter(self._running.values()), "")
             self.busy_changed.emit(self.busy, remaining)

@@ -53,7 +53,7 @@ class WindowLayout:
         if docks is not None:
             window.restoreState(docks, STATE_VERSION)
         orders = self.state.value("window/orders")
-        if orders is not None and hasattr(window.orders, "restore_state"):
+        if orders is not None:
             window.orders.restore_state(orders)
             self._orders_sized = True
 
@@ -63,8 +63,7 @@ class WindowLayout:
             return  # the welcome page hides the docks: keep the last real layout
         self.state.setValue("window/geometry", window.saveGeometry())
         self.state.setValue("window/docks", window.saveState(STATE_VERSION))
-        if hasattr(window.orders, "save_state"):
-            self.state.setValue("window/orders", window.orders.save_state())
+        self.state.setValue("window/orders", window.orders.save_state())
         self.state.sync()
 
     def reset(self) -> None:
@@ -104,8 +103,8 @@ class WindowLayout:
     def _size_orders(self) -> None:
         """Most of the centre for the orders table, the rest for its detail pane (once the
         window is shown: a splitter not laid out yet forgets its sizes)."""
-        splitter = getattr(self.window.orders, "splitter", None)
-        if splitter is not None and splitter.count() == 2 and splitter.width() > 0:
+        splitter = self.window.orders.splitter
+        if splitter.width() > 0:
             table = int(splitter.width() * TABLE_SHARE)
             splitter.setSizes([table, splitter.width() - table])
         self._orders_sized = True

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QWidget
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.settings import Settings
@@ -36,22 +37,15 @@ from smmdesk.ui.layout import STATE_FILE, WindowLayout
 from smmdesk.ui.menus import build_menus
 from smmdesk.ui.notify import Notifier
 from smmdesk.ui.orderform import OrderForm
+from smmdesk.ui.orders import OrdersPane
 from smmdesk.ui.panels import PanelsPane
 from smmdesk.ui.refresher import Refresher
 from smmdesk.ui.resources import app_icon
 from smmdesk.ui.status import DeskStatusBar
 from smmdesk.ui.welcome import WelcomePage, start_demo
 
-
-def orders_pane(desk: Desk, events: DeskEvents, jobs: Jobs, parent: QWidget) -> QWidget:
-    """The orders view (smmdesk.ui.orders), or a placeholder when it is not installed."""
-    try:
-        from smmdesk.ui.orders import OrdersPane
-    except ImportError:
-        placeholder = QLabel("The orders view is not available in this build.", parent)
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        return placeholder
-    return OrdersPane(desk, events, jobs, parent)
+if TYPE_CHECKING:
+    from smmdesk.ui.panel_dialog import PanelManager
 
 
 class MainWindow(QMainWindow):
@@ -83,13 +77,14 @@ class MainWindow(QMainWindow):
         self.layout_keeper.restore()
         self._show_page()
         self._closed_future: asyncio.Future[None] | None = None
+        self._panel_manager: PanelManager | None = None  # one, reused: it follows DeskEvents
 
     def _build_parts(self) -> None:
         desk, events, jobs = self.desk, self.events, self.jobs
         self.panels = PanelsPane(desk, events, self)
         self.catalog = CatalogPane(desk, events, jobs, self)
         self.form = OrderForm(desk, events, jobs, self)
-        self.orders = orders_pane(desk, events, jobs, self)
+        self.orders = OrdersPane(desk, events, jobs, self)
         self.welcome = WelcomePage(self)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.orders)  # first: current unless there is no panel
@@ -190,14 +185,17 @@ class MainWindow(QMainWindow):
     def manage_panels(self) -> QWidget:
         from smmdesk.ui.panel_dialog import PanelManager
 
-        manager = PanelManager(self.desk, self.events, self.jobs, self)
-        manager.open()
-        return manager
+        if self._panel_manager is None:
+            self._panel_manager = PanelManager(self.desk, self.events, self.jobs, self)
+        self._panel_manager.open()
+        self._panel_manager.raise_()
+        return self._panel_manager
 
     def open_settings(self) -> QWidget:
         from smmdesk.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, [p.name for p in self.desk.panels()], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # it runs no job: gone once closed
         dialog.saved.connect(self.apply_settings)
         dialog.open()
         return dialog

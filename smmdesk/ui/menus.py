@@ -12,7 +12,6 @@ Shortcuts use the platform's standard keys where Qt has one (Quit, Find, New, Pr
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -57,11 +56,9 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         return action
 
     files = bar.addMenu("&File")
-    importing = add(files, "import", "&Import orders…", lambda: open_import(window), "Ctrl+I")
-    importing.setEnabled(importlib.util.find_spec("smmdesk.ui.importwizard") is not None)
-    actions = getattr(window.orders, "actions", None)
-    export = add(files, "export", "&Export orders…", lambda: actions.ask_export(True))
-    export.setEnabled(actions is not None and hasattr(actions, "ask_export"))
+    add(files, "import", "&Import orders…", lambda: open_import(window), "Ctrl+I")
+    actions = window.orders.order_actions
+    add(files, "export", "&Export orders…", lambda: actions.ask_export(True))
     files.addSeparator()
     add(files, "settings", "&Settings…", window.open_settings, Key.Preferences, "Ctrl+,")
     files.addSeparator()
@@ -77,8 +74,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(orders, "find_service", "&Find a service", window.catalog.focus_search, Key.Find)
     add(orders, "refresh", "&Refresh statuses", window.refresher.refresh_now, Key.Refresh, "F5")
     add(orders, "track", "&Track orders by id…", window.track_orders, "Ctrl+T")
-    groups = actions.groups() if actions is not None and hasattr(actions, "groups") else []
-    for group in groups:
+    for group in actions.groups():
         orders.addSeparator()
         orders.addActions(group)
 
@@ -99,7 +95,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
 
 
 def open_import(window: MainWindow) -> object:
-    from smmdesk.ui.importwizard import ImportWizard  # type: ignore[import-not-found]
+    from smmdesk.ui.importwizard import ImportWizard
 
     wizard = ImportWizard(window.desk, window.events, window.jobs, window)
     wizard.open()

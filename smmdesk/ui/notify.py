@@ -26,10 +26,10 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from smmdesk.core import store
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.money import format_money
 from smmdesk.core.settings import Settings
 from smmdesk.protocol import CANCELED, COMPLETED, FAILED, PARTIAL
 from smmdesk.ui.events import DeskEvents
-from smmdesk.ui.panels import money
 
 _WORDS = {COMPLETED: "completed", PARTIAL: "came back partial", CANCELED: "canceled",
           FAILED: "failed"}  # fmt: skip
@@ -101,11 +101,12 @@ class Notifier(QObject):
         for panel in self._desk.panels():
             low = panel.balance is not None and panel.balance < threshold
             if low and panel.name not in self._low:
+                balance = format_money(panel.balance, panel.currency, grouping=True)
+                under = format_money(threshold, panel.currency, grouping=True)
                 self.notify(
                     "Low balance",
-                    f"The balance of {panel.name} is {money(panel.balance, panel.currency)}, "
-                    f"under your threshold of {threshold}. Add funds on the panel to keep "
-                    "ordering.",
+                    f"The balance of {panel.name} is {balance}, under your threshold of "
+                    f"{under}. Add funds on the panel to keep ordering.",
                     warning=True,
                 )
             if low:

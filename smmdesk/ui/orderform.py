@@ -20,20 +20,27 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from smmdesk.core import store
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import FieldProblem, SmmdeskError
+from smmdesk.core.money import format_money
 from smmdesk.core.ordering import Placed
-from smmdesk.core.ordertypes import form_fields, form_notices, live_problems, prepare_order
+from smmdesk.core.ordertypes import (
+    OrderDraft,
+    form_fields,
+    form_notices,
+    live_problems,
+    prepare_order,
+)
+from smmdesk.core.store import Panel
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.form_view import FormView
 from smmdesk.ui.jobs import Jobs
-from smmdesk.ui.panels import money
 from smmdesk.ui.track_dialog import TrackDialog
 
 
@@ -46,7 +53,6 @@ class OrderForm(FormView):
         self.panel = ""
         self.service: Service | None = None
         self.sending = False
-        self.confirmation: QMessageBox | None = None
         self.problems: list[FieldProblem] = []
         self.place_button.clicked.connect(self.ask_to_place)
         self.track_button.clicked.connect(self.open_track_dialog)
@@ -65,19 +71,21 @@ class OrderForm(FormView):
         if service is None:
             self.show_empty("Pick a service in the catalog to order it.")
             return
-        refused = self._refuses_subscriptions()
+        chosen = self._chosen_panel()
+        refused = chosen is not None and chosen.refuses_subscriptions
         fields = form_fields(service, subscriptions_refused=refused)
         notices = form_notices(service, subscriptions_refused=refused)
-        self.build(service, fields, notices, self._currency())
+        self.build(service, fields, notices, (chosen.currency or "") if chosen else "")
         for name, text in kept.items():
             self.set_value(name, text)
         self.revalidate()
 
-    def _refuses_subscriptions(self) -> bool:
+    def _chosen_panel(self) -> Panel | None:
+        """The chosen panel as stored now (balance, currency, refusals); None when gone."""
         try:
-            return self._desk.panel(self.panel).refuses_subscriptions
+            return self._desk.panel(self.panel)
         except SmmdeskError:
-            return False
+            return None
 
     def _panels_changed(self) -> None:
         if self.panel and not any(p.name == self.panel for p in self._desk.panels()):
@@ -91,35 +99,27 @@ class OrderForm(FormView):
         values = self.values()
         self.problems = live_problems(self.service, values) + self.extra_problems()
         self.show_problems(self.problems)
-        quantity, cost = "—", "—"
-        after, short = "—", False
+        quantity, cost, after, short = "—", "—", "—", False
         if not self.problems:
             draft = prepare_order(self.service, values)
-            quantity = "set by the service" if draft.quantity is None else f"{draft.quantity:,}"
-            cost = self._money(draft.expected_cost)
-            balance = self._balance()
-            if balance is not None:
-                short = balance - draft.expected_cost < 0
-                after = money(balance - draft.expected_cost, self._currency())
+            quantity = quantity_text(draft)
+            cost, balance_after, short = self._amounts(draft)
+            after = balance_after or "—"
         self.show_summary(quantity, cost, after, short)
         self.place_button.setEnabled(
             not self.problems and not self.sending and self.fields_enabled()
         )
 
-    def _balance(self) -> Decimal | None:
-        try:
-            return self._desk.panel(self.panel).balance
-        except SmmdeskError:
-            return None
-
-    def _currency(self) -> str:
-        try:
-            return self._desk.panel(self.panel).currency or ""
-        except SmmdeskError:
-            return ""
-
-    def _money(self, amount: Decimal) -> str:
-        return money(amount, self._currency(), places=None)
+    def _amounts(self, draft: OrderDraft) -> tuple[str, str, bool]:
+        """(the cost, the balance after it or "" when unknown, whether the balance is short),
+        read from the panel's stored balance in one query."""
+        chosen = self._chosen_panel()
+        currency = chosen.currency if chosen else None
+        cost = format_money(draft.expected_cost, currency, grouping=True)
+        if chosen is None or chosen.balance is None:
+            return cost, "", False
+        after: Decimal = chosen.balance - draft.expected_cost
+        return cost, format_money(after, currency, grouping=True), after < 0
 
     # --- placing -------------------------------------------------------------------------
     def ask_to_place(self) -> None:
@@ -133,26 +133,25 @@ class OrderForm(FormView):
         draft = prepare_order(self.service, self.values())
         box = QMessageBox(self)
         box.setObjectName("confirmOrder")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Place this order?")
         box.setText(f"Place this order on {self.panel}?")
-        quantity = "set by the service" if draft.quantity is None else f"{draft.quantity:,}"
+        cost, after, _short = self._amounts(draft)
         lines = [
             f"Service: {self.service.id} · {self.service.name}",
             f"Link: {draft.link or '—'}",
-            f"Quantity: {quantity}",
-            f"Cost: {self._money(draft.expected_cost)}",
+            f"Quantity: {quantity_text(draft)}",
+            f"Cost: {cost}",
         ]
-        balance = self._balance()
-        if balance is not None:
-            lines.append(f"Balance after: {money(balance - draft.expected_cost, self._currency())}")
+        if after:
+            lines.append(f"Balance after: {after}")
         lines += [f"Note: {w}" for w in draft.warnings]
         box.setInformativeText("\n".join(lines))
         place = box.addButton("Place order", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(place)
         place.clicked.connect(self.place)
-        self.confirmation = box
         box.open()
 
     def place(self) -> None:
@@ -213,5 +212,11 @@ class OrderForm(FormView):
     def clear(self) -> None:
         """Empty the fields (after an order is placed, so it is never sent twice by mistake)."""
         if self.service is not None:
-            self.build(self.service, self.current_fields, self.current_notices, self._currency())
+            chosen = self._chosen_panel()
+            currency = (chosen.currency or "") if chosen else ""
+            self.build(self.service, self.current_fields, self.current_notices, currency)
             self.revalidate()
+
+
+def quantity_text(draft: OrderDraft) -> str:
+    return "set by the service" if draft.quantity is None else f"{draft.quantity:,}"

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core import store
+from smmdesk.core.api.models import Balance
 from smmdesk.core.desk import Desk
+from smmdesk.core.money import format_money
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.panel_editor import PanelEditor, keyring_problem
-from smmdesk.ui.panels import money
 
 WARNING = "QLabel { background: #fff4d6; border: 1px solid #e3c26b; padding: 6px; }"
 
@@ -40,7 +41,7 @@ class PanelManager(QDialog):
         super().__init__(parent)
         self._desk, self._events, self._jobs = desk, events, jobs
         self.editor: PanelEditor | None = None
-        self.confirmation: QMessageBox | None = None
+        self._keyring_problem = ""
         self.setObjectName("panelManager")
         self.setWindowTitle("Panels")
         self.keyring_note = QLabel(self)
@@ -82,13 +83,15 @@ class PanelManager(QDialog):
         self.reload()
 
     def reload(self) -> None:
+        """List the panels again, and ask the keyring (once) whether keys can be kept."""
         chosen = self.chosen()
-        problem = keyring_problem(self._desk)
+        self._keyring_problem = problem = keyring_problem(self._desk)
         self.keyring_note.setText(problem)
         self.keyring_note.setVisible(bool(problem))
         self.list.clear()
         for panel in self._desk.panels():
-            text = f"{panel.name}    {money(panel.balance, panel.currency)}\n{panel.url}"
+            balance = format_money(panel.balance, panel.currency, grouping=True, missing="—")
+            text = f"{panel.name}    {balance}\n{panel.url}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, panel.name)
             self.list.addItem(item)
@@ -104,7 +107,7 @@ class PanelManager(QDialog):
 
     def _update_buttons(self) -> None:
         has = bool(self.chosen())
-        usable = not keyring_problem(self._desk)
+        usable = not self._keyring_problem
         self.add_button.setEnabled(usable)
         self.edit_button.setEnabled(has and usable)
         self.test_button.setEnabled(has)
@@ -136,9 +139,9 @@ class PanelManager(QDialog):
             on_error=lambda error: self._test_failed(name, error),
         )
 
-    def _tested(self, name: str, balance: object) -> None:
-        amount, currency = getattr(balance, "amount", None), getattr(balance, "currency", "")
-        self.result.setText(f"{name} answered: balance {money(amount, currency)}.")
+    def _tested(self, name: str, balance: Balance) -> None:
+        amount = format_money(balance.amount, balance.currency, grouping=True)
+        self.result.setText(f"{name} answered: balance {amount}.")
         self._events.balances_changed.emit()
 
     def _test_failed(self, name: str, error: BaseException) -> None:
@@ -152,6 +155,7 @@ class PanelManager(QDialog):
         orders = store.count_orders(self._desk.db, store.OrderQuery(panel=name))
         box = QMessageBox(self)
         box.setObjectName("confirmRemove")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Remove panel")
         box.setText(f"Remove the panel {name}? Its API key is deleted from the keyring.")
@@ -164,7 +168,6 @@ class PanelManager(QDialog):
         remove = box.addButton(label, QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         remove.clicked.connect(lambda: self.remove(name, purge=bool(orders)))
-        self.confirmation = box
         box.open()
         return box
 

@@ -24,12 +24,12 @@ from smmdesk.core.api import PanelClient
 from smmdesk.core.api.models import Balance
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import ConfigError, KeyringUnavailable
+from smmdesk.core.money import format_money
 from smmdesk.core.store import Panel
 from smmdesk.protocol import DEFAULT_RATE_LIMIT
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
-from smmdesk.ui.panels import money
 
 OK_STYLE = "color: #1b6e2e;"
 
@@ -138,9 +138,8 @@ class PanelEditor(QDialog):
     def _tested(self, balance: Balance) -> None:
         self._busy(False)
         self.result.setStyleSheet(OK_STYLE)
-        self.result.setText(
-            f"The panel accepted the key. Balance: {money(balance.amount, balance.currency)}."
-        )
+        amount = format_money(balance.amount, balance.currency, grouping=True)
+        self.result.setText(f"The panel accepted the key. Balance: {amount}.")
 
     # --- save ----------------------------------------------------------------------------
     def save(self) -> None:
@@ -168,6 +167,11 @@ class PanelEditor(QDialog):
         self._events.panels_changed.emit()
         self._events.balances_changed.emit()
         self.accept()
+
+    def done(self, result: int) -> None:
+        """Closing, however it happens, forgets a typed key (it lives only in the keyring)."""
+        self.key.clear()
+        super().done(result)
 
     def _failed(self, error: BaseException, what: str) -> None:
         self._busy(False)

@@ -31,23 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.desk import Desk
+from smmdesk.core.money import format_money
 from smmdesk.core.store import Panel
 from smmdesk.ui.events import DeskEvents
 
 LOW_COLOUR = QColor("#b3261e")
 Index = QModelIndex | QPersistentModelIndex
-
-
-def money(amount: Decimal | None, currency: str | None, places: int | None = 2) -> str:
-    """``1,234.50 USD``; "—" when the amount is not known yet. ``places`` None: as many
-    decimals as the amount has, from 2 to 5 (0.096 stays 0.096, 0.90000 becomes 0.90)."""
-    if amount is None:
-        return "—"
-    if places is None:
-        exponent = amount.normalize().as_tuple().exponent
-        places = min(max(-exponent if isinstance(exponent, int) else 2, 2), 5)
-    step = Decimal(1).scaleb(-places)
-    return f"{amount.quantize(step):,} {currency or ''}".strip()
 
 
 class PanelsModel(QAbstractTableModel):
@@ -78,20 +67,22 @@ class PanelsModel(QAbstractTableModel):
             self.reload()
             return
         self._panels = fresh
-        if fresh:
-            last = len(fresh) - 1
-            self.dataChanged.emit(self.index(0, self.BALANCE), self.index(last, self.BALANCE))
+        self._redraw(self.BALANCE)
 
     def set_threshold(self, threshold: Decimal) -> None:
+        """Balances under ``threshold`` are shown as low (0: none is)."""
         self._threshold = threshold
-        self.update_balances()
+        self._redraw(self.BALANCE)
 
     def set_errors(self, errors: dict[str, str]) -> None:
         """Panel name -> why its last refresh failed (empty: every panel answered)."""
         self._errors = dict(errors)
+        self._redraw(self.NAME)
+
+    def _redraw(self, column: int) -> None:
         if self._panels:
             last = len(self._panels) - 1
-            self.dataChanged.emit(self.index(0, self.NAME), self.index(last, self.NAME))
+            self.dataChanged.emit(self.index(0, column), self.index(last, column))
 
     # --- reading -------------------------------------------------------------------------
     def panel_at(self, row: int) -> Panel:
@@ -144,14 +135,15 @@ class PanelsModel(QAbstractTableModel):
     def _balance_data(self, panel: Panel, role: int) -> Any:
         low = self.is_low(panel)
         if role == Qt.ItemDataRole.DisplayRole:
-            return money(panel.balance, panel.currency)
+            return format_money(panel.balance, panel.currency, grouping=True, missing="—")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            exact = money(panel.balance, panel.currency, places=5)
+            balance = format_money(panel.balance, panel.currency, grouping=True, missing="—")
             seen = panel.balance_at.strftime("%Y-%m-%d %H:%M") if panel.balance_at else "never"
-            warn = f"\nLow balance: under {self._threshold} (Settings)." if low else ""
-            return f"Balance {exact}, read {seen}{warn}"
+            under = format_money(self._threshold, panel.currency, grouping=True)
+            warn = f"\nLow balance: under {under} (Settings)." if low else ""
+            return f"Balance {balance}, read {seen}{warn}"
         if role == Qt.ItemDataRole.ForegroundRole and low:
             return QBrush(LOW_COLOUR)
         if role == Qt.ItemDataRole.FontRole and low:

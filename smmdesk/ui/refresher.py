@@ -69,20 +69,17 @@ class Refresher(QObject):
             self._schedule_next()
         self._start_receiver()
 
-    def refresh_now(
-        self, panels: list[str] | None = None, order_ids: list[int] | None = None, *,
-        manual: bool = True,
-    ) -> Any:  # fmt: skip
-        """Refresh now (every panel, some, or chosen orders) as a job; returns the task."""
-        full = panels is None and order_ids is None
-        if full:
-            self._timer.stop()
+    def refresh_now(self, *, manual: bool = True) -> Any:
+        """Refresh every panel now as a job (``manual``: asked for, so panels that did not
+        answer are shown in a message); returns the task. The next periodic run is
+        scheduled from its end."""
+        self._timer.stop()
         self._events.refresh_started.emit()
         return self._jobs.run(
-            self.scheduler.refresh_now(panels=panels, order_ids=order_ids),
+            self.scheduler.refresh_now(),
             "Refreshing statuses",
-            on_done=lambda changes: self._run_done(changes, manual, full),
-            on_error=lambda error: self._run_failed(error, full),
+            on_done=lambda changes: self._run_done(changes, manual),
+            on_error=self._run_failed,
         )
 
     def set_settings(self, settings: Settings) -> None:
@@ -126,9 +123,8 @@ class Refresher(QObject):
         self._events.refresh_finished.emit(changes)
         self.refreshed.emit(changes)
 
-    def _run_done(self, changes: Changes, manual: bool, full: bool) -> None:
-        if full:
-            self._schedule_next()
+    def _run_done(self, changes: Changes, manual: bool) -> None:
+        self._schedule_next()
         if manual and changes.errors:
             lines = " ".join(f"{name}: {text}" for name, text in changes.errors.items())
             show_error(
@@ -137,9 +133,8 @@ class Refresher(QObject):
                 "Refreshing statuses",
             )
 
-    def _run_failed(self, error: BaseException, full: bool) -> None:
-        if full:
-            self._schedule_next()
+    def _run_failed(self, error: BaseException) -> None:
+        self._schedule_next()
         show_error(self.parent(), error, "Refreshing statuses")  # type: ignore[arg-type]
 
     def _schedule_next(self) -> None:

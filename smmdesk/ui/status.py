@@ -8,7 +8,6 @@ It follows ``Jobs.busy_changed`` (the indicator shows while any job runs) and th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
@@ -55,5 +54,5 @@ class DeskStatusBar(QStatusBar):
             self.refresh_label.setToolTip("Statuses, balances and refills of every panel")
         self.refresh_label.setText(text)
 
-    def say(self, text: str, *_: Any) -> None:
+    def say(self, text: str) -> None:
         self.showMessage(text, MESSAGE_MS)

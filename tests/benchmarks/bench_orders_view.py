@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QApplication, QComboBox
 
 from smmdesk.core import store
 from smmdesk.core.desk import Desk
+from smmdesk.core.paths import database_path
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.store.sql import time_text
 from smmdesk.protocol import CANONICAL_STATUSES, FINAL_STATUSES
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         holder: list[OrdersPane] = []
 
         def open_view() -> None:
-            desk.db = store.open_db(Path(folder) / "smmdesk.sqlite3")
+            desk.db = store.open_db(database_path(Path(folder)))
             pane = OrdersPane(desk, DeskEvents(), Jobs())
             pane.resize(1280, 800)
             pane.show()

@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from smmdesk.core.money import format_money
 from smmdesk.core.store import Order, OrderState
 from smmdesk.protocol import CANCELED, COMPLETED, FAILED, IN_PROGRESS, PARTIAL, PENDING
 
@@ -35,11 +35,10 @@ def local_time(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def money(order: Order) -> str:
+def charge_text(order: Order) -> str:
+    """What the order cost: the panel's charge, else the expected cost ("0.60 USD")."""
     amount = order.charge if order.charge is not None else order.expected_cost
-    if amount is None:
-        return ""
-    return f"{amount} {order.currency or ''}".rstrip()
+    return format_money(amount, order.currency, grouping=True)
 
 
 def _number(value: int | None) -> str:
@@ -70,7 +69,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Service", lambda o: f"{o.service_id or ''} {o.service_name or ''}".strip(), "service"),
     Column("Link", lambda o: o.link or ""),
     Column("Quantity", lambda o: _number(o.quantity), "quantity", numeric=True),
-    Column("Charge", money, "charge", numeric=True),
+    Column("Charge", charge_text, "charge", numeric=True),
     Column("Status", status_label, "status"),
     Column("Start count", lambda o: _number(o.start_count), numeric=True),
     Column("Remains", lambda o: _number(o.remains), numeric=True),
@@ -166,7 +165,7 @@ _SORT_VALUES: dict[str, Callable[[Order], tuple[Any, ...]]] = {
     "panel": lambda o: (_nullable(_nocase(o.panel_name)),),
     "service": lambda o: (_nullable(_nocase(o.service_name)),),
     "quantity": lambda o: (_nullable(o.quantity),),
-    "charge": lambda o: (_nullable(None if o.charge is None else Decimal(o.charge)),),
+    "charge": lambda o: (_nullable(o.charge),),
     "remote_id": lambda o: (_nullable(_sql_int(o.remote_id)), _nullable(o.remote_id)),
 }
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
 from smmdesk.core.errors import NotFoundLocally
+from smmdesk.core.money import format_money
 from smmdesk.core.store import (
     Order,
     OrderEvent,
@@ -46,8 +47,6 @@ def _table(headers: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
 
 
 def _fields(order: Order) -> list[tuple[object, ...]]:
-    charge = f"{order.charge} {order.currency or ''}" if order.charge is not None else None
-    expected = order.expected_cost
     lost = "yes: the panel no longer knows this order id" if order.lost else None
     return [
         ("Panel", order.panel_name),
@@ -56,8 +55,8 @@ def _fields(order: Order) -> list[tuple[object, ...]]:
         ("Type", order.service_type),
         ("Link", order.link),
         ("Quantity", order.quantity),
-        ("Expected cost", f"{expected} {order.currency or ''}" if expected is not None else None),
-        ("Charge", charge),
+        ("Expected cost", format_money(order.expected_cost, order.currency, grouping=True)),
+        ("Charge", format_money(order.charge, order.currency, grouping=True)),
         ("Status", status_label(order)),
         ("Panel's status text", order.raw_status),
         ("Start count", order.start_count),
@@ -82,7 +81,12 @@ def order_html(order: Order, events: list[OrderEvent], refills: list[Refill]) ->
         if value not in (None, "")
     )
     params = [(name, value) for name, value in order.params.items()]
-    history = [(local_time(e.at), e.status, e.remains, e.charge, e.source, e.note) for e in events]
+    currency = order.currency
+    history = [
+        (local_time(e.at), e.status, e.remains, format_money(e.charge, currency, grouping=True),
+         e.source, e.note)
+        for e in events
+    ]  # fmt: skip
     refill_rows = [
         (r.refill_id or "refused", r.status, r.error, local_time(r.created_at)) for r in refills
     ]
