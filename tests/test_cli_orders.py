@@ -122,8 +122,8 @@ def test_add_as_json_warns_about_cost_above_balance(cli: Cli, demo_panel: Any) -
     assert order["expected_cost"] == "25.00000" and order["link"] == "https://youtube.com/@me"
     assert order["created_at"].startswith("20") and "T" in order["created_at"]
     assert ran.err_lines == [
-        "smmdesk: warning: The expected cost 25.00000 USD is more than the last known "
-        "balance 10.00000 USD of demo."
+        "smmdesk: warning: The expected cost 25.00 USD is more than the last known "
+        "balance 10.00 USD of demo."
     ]
 
     demo_panel.set_balance(Decimal("1"))

@@ -7,6 +7,7 @@ export to CSV (bytes checked), and orders a dead process left "sending".
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import Iterator
@@ -124,7 +125,7 @@ def test_warnings_and_the_remembered_subscription_refusal(
     placed = run(desk.place_order("demo", "6", {"link": POST}))
     assert placed.order.state == "placed"
     assert placed.warnings == [
-        "The expected cost 25.00000 USD is more than the last known balance 10.00000 USD of demo."
+        "The expected cost 25.00 USD is more than the last known balance 10.00 USD of demo."
     ]
 
     assert not desk.panel("demo").refuses_subscriptions
@@ -237,3 +238,26 @@ def test_service_fetches_a_missing_catalog(
         assert placed.order.state == "placed"
     finally:
         run(fresh.aclose())
+
+
+def test_an_add_canceled_mid_request_is_unknown_not_left_sending(
+    desk: Desk, demo_panel: Any, run: Any
+) -> None:
+    demo_panel.latency = 1.0  # the panel takes its time to answer
+
+    async def scenario() -> None:
+        sending = asyncio.ensure_future(
+            desk.place_order("demo", "2", {"link": POST, "quantity": "100"})
+        )
+        async with asyncio.timeout(10):
+            while not demo_panel.requests["add"]:  # the add has reached the panel
+                await asyncio.sleep(0.005)
+        sending.cancel()  # the window is closed, or Ctrl+C
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+
+    run(scenario())
+    [order] = store.query_orders(desk.db)
+    assert order.state == "unknown" and order.remote_id is None
+    assert order.error == store.STOPPED_WHILE_SENDING
+    assert demo_panel.requests["add"] == 1

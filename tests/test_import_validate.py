@@ -138,7 +138,7 @@ def test_the_chosen_panel_fills_rows_without_one_and_totals_meet_the_balance(
     assert (totals["poor"].rows, totals["poor"].cost) == (3, Decimal("2.7"))
     assert totals["poor"].balance == Decimal("1") and totals["poor"].short
     assert totals["demo"].cost == Decimal("0.0035") and not totals["demo"].short
-    assert preview.cost_text() == "0.00350 USD + 2.70000 USD"
+    assert preview.cost_text() == "0.0035 USD + 2.70 USD"
 
 
 def test_an_unreadable_line_of_mass_order_text_is_a_row_error(desk: Any, run: Any) -> None:

@@ -57,7 +57,7 @@ def test_refresh_keeps_orders_current(tmp_path: Path, demo_panel: DemoPanel) -> 
     demo_panel.reset_counters()
     again = cli.json("refresh")
     assert (again["checked"], again["requests"]) == (0, 1)  # final orders are not asked again
-    chosen = cli.json("refresh", "--order", ids[0], "--order", ids[1])
+    chosen = cli.json("refresh", "--order", ids[0], "--order", f"#{ids[1]}")  # as listed
     assert (chosen["checked"], chosen["requests"]) == (2, 1)
 
     assert cli("refresh", "--panel", "nope", code=1).err.startswith("smmdesk: ")

@@ -46,6 +46,13 @@ class Seen:
                 await self._event.wait()
 
 
+async def until_asked(panel: DemoPanel, timeout: float = 10.0) -> None:
+    """Wait until the panel has received a status request: a run is in progress."""
+    async with asyncio.timeout(timeout):
+        while not panel.requests["multiStatus"]:
+            await asyncio.sleep(0.005)
+
+
 def test_periodic_runs_until_stopped(desk: Any, demo_panel: DemoPanel, run: Any) -> None:
     ids = track(desk, demo_panel.seed_orders(5))
     seen = Seen()
@@ -92,7 +99,7 @@ def test_refresh_now_joins_the_run_in_progress(desk: Any, demo_panel: DemoPanel,
 
     async def scenario() -> list[Changes]:
         first = asyncio.ensure_future(scheduler.refresh_now())
-        await asyncio.sleep(0.05)  # the first run is now asking the panel
+        await until_asked(demo_panel)  # the first run is now asking the panel
         assert scheduler.busy
         return await asyncio.gather(first, scheduler.refresh_now(), scheduler.refresh_now())
 
@@ -172,7 +179,7 @@ def test_stop_cancels_waiting_runs_and_later_requests_still_work(
     async def scenario() -> Changes:
         first = asyncio.ensure_future(scheduler.refresh_now())
         second = asyncio.ensure_future(scheduler.refresh_now(panels=["demo"]))
-        await asyncio.sleep(0.05)
+        await until_asked(demo_panel)
         await scheduler.aclose()  # the app quits mid-run
         for task in (first, second):
             with pytest.raises(asyncio.CancelledError):

@@ -61,3 +61,12 @@ def test_unknown_keys_in_the_file_are_ignored(tmp_path):
         json.dumps({"refresh_interval": 300, "from_a_newer_version": True}), encoding="utf-8"
     )
     assert Settings.load(tmp_path).refresh_interval == 300
+
+
+def test_a_save_that_cannot_be_written_is_a_sentence_and_keeps_the_old_file(tmp_path):
+    settings = Settings.load(tmp_path)
+    (tmp_path / (SETTINGS_NAME + ".part")).mkdir()  # something in the way of the new file
+    with pytest.raises(ConfigError, match="could not save its settings") as caught:
+        settings.update(refresh_interval=120).save()
+    assert "data folder" in caught.value.user_message
+    assert Settings.load(tmp_path).refresh_interval == 60

@@ -10,6 +10,7 @@ from typing import Any
 
 from smmdesk.cli.common import Context, add_command, jsonable, table
 from smmdesk.core.api.models import Service
+from smmdesk.core.money import format_money
 from smmdesk.core.store import CatalogChanges, load_catalog
 
 
@@ -57,12 +58,11 @@ async def services(ctx: Context) -> None:
     panel = ctx.desk.panel(name)
     if ctx.args.refresh:
         changes = await ctx.desk.refresh_catalog(panel.name)
-        report_changes(ctx, panel.name, changes)
+        report_changes(ctx, panel.name, changes, panel.currency)
         catalog = load_catalog(ctx.desk.db, panel.id)
     else:
         catalog = await ctx.desk.catalog(panel.name)
     shown = [s for s in catalog if matches(s, ctx.args.search)]
-    currency = panel.currency or ""
 
     def text() -> str:
         if not shown:
@@ -73,7 +73,7 @@ async def services(ctx: Context) -> None:
                 s.name,
                 s.type if s.type_name else f"{s.type} (unknown type)",
                 s.category,
-                f"{s.rate} {currency}".strip(),
+                format_money(s.rate, panel.currency),
                 f"{s.min}..{s.max}",
                 _flags(s),
             )
@@ -98,7 +98,7 @@ def _flags(service: Service) -> str:
     return ", ".join(offered)
 
 
-def report_changes(ctx: Context, panel: str, changes: CatalogChanges) -> None:
+def report_changes(ctx: Context, panel: str, changes: CatalogChanges, currency: str | None) -> None:
     """What a refresh changed, on stderr (stdout keeps the catalog itself)."""
     if changes.first:
         ctx.note(f"{panel}: catalog fetched, {len(changes.added)} services.")
@@ -116,7 +116,5 @@ def report_changes(ctx: Context, panel: str, changes: CatalogChanges) -> None:
         parts.append(f"{len(changes.price_changes)} price change(s)")
     ctx.note(f"{panel}: catalog fetched: " + "; ".join(parts) + ".")
     for change in changes.price_changes:
-        ctx.note(
-            f"{panel}: service {change.service_id} ({change.name}) rate "
-            f"{change.old_rate} -> {change.new_rate}"
-        )
+        old, new = (format_money(r, currency) for r in (change.old_rate, change.new_rate))
+        ctx.note(f"{panel}: service {change.service_id} ({change.name}) rate {old} -> {new}")

@@ -37,6 +37,7 @@ from typing import Any, NoReturn
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError, ValidationError
 from smmdesk.core.logs import setup_logging
+from smmdesk.core.money import format_money
 from smmdesk.core.paths import data_dir
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.store import Order
@@ -221,6 +222,14 @@ def problems_text(exc: ValidationError) -> str:
 # --- input -------------------------------------------------------------------------------------
 
 
+def local_id(text: str) -> int:
+    """An argparse type: smmdesk's order number, "12" or "#12"."""
+    digits = text.strip().removeprefix("#")
+    if not digits.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not an order number like 12 or #12")
+    return int(digits)
+
+
 def read_secret(prompt: str) -> str:
     """A secret from stdin: prompted without echo on a terminal, else the first line."""
     if sys.stdin is not None and sys.stdin.isatty():
@@ -269,25 +278,6 @@ def jsonable(value: Any) -> Any:
 
 def dump_json(value: Any) -> str:
     return json.dumps(jsonable(value), ensure_ascii=False, indent=2)
-
-
-def money(amount: Decimal | None, currency: str | None) -> str:
-    """Money for people: "12.50 USD" (two decimals at least, no zeros beyond); "" if unknown."""
-    if amount is None:
-        return ""
-    text = str(plain(amount))
-    return f"{text} {currency}" if currency else text
-
-
-def plain(amount: Decimal) -> Decimal:
-    """``amount`` without trailing zeros beyond the second decimal: 1000.00000 -> 1000.00."""
-    if not amount.is_finite():
-        return amount
-    trimmed = amount.normalize()
-    exponent = trimmed.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > -2:
-        return amount.quantize(Decimal("0.01"))
-    return trimmed
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, right: str = "") -> str:
@@ -355,9 +345,9 @@ ORDER_HEADERS = ("ID", "PANEL", "REMOTE", "SERVICE", "QTY", "COST", "STATUS", "S
 def order_row(order: Order) -> list[Any]:
     """One order as a row under ORDER_HEADERS (plus LINK when ``orders_table`` adds it)."""
     if order.charge is not None:
-        cost = money(order.charge, order.currency)
+        cost = format_money(order.charge, order.currency)
     elif order.expected_cost is not None:
-        cost = f"~{money(order.expected_cost, order.currency)}"
+        cost = f"~{format_money(order.expected_cost, order.currency)}"
     else:
         cost = ""
     status = order.status or order.raw_status or ""

@@ -17,7 +17,6 @@ import contextlib
 import signal
 import sys
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +26,23 @@ from smmdesk.cli.common import (
     confirm,
     fail,
     jsonable,
-    money,
     one_line,
     table,
     warn,
 )
 from smmdesk.core.importer import ledger, read_order_file
 from smmdesk.core.importer.results import result_path, write_results
-from smmdesk.core.importer.submit import Control, Progress, Report, RowResult, submit
+from smmdesk.core.importer.submit import (
+    DEFAULT_CONCURRENCY,
+    Control,
+    Progress,
+    Report,
+    RowResult,
+    submit,
+)
 from smmdesk.core.importer.validate import Preview, PreviewRow, validate
+from smmdesk.core.money import format_money
+from smmdesk.core.ordertypes.fields import shown
 
 SHOWN_NAME = 34  # service names are cut to this many characters in the preview
 
@@ -79,7 +86,12 @@ def register(subparsers: Any) -> None:
         default=[],
         help="a row whose outcome was unknown is not on the panel: leave it",
     )
-    parser.add_argument("--concurrency", type=int, default=4, help="adds in flight per panel")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        help=f"adds in flight per panel (default {DEFAULT_CONCURRENCY})",
+    )
     listing = add_command(subparsers, "imports", imports_command, help="list earlier imports")
     listing.add_argument("--limit", type=int, default=20, metavar="N")
 
@@ -163,10 +175,11 @@ def _resolve(ctx: Context, file_hash: str) -> None:
 def _confirmed(ctx: Context, preview: Preview, sending: list[PreviewRow]) -> bool:
     for total in preview.totals:
         if total.short:
+            cost, balance = (format_money(m, total.currency) for m in (total.cost, total.balance))
             warn(
-                f"the rows for {total.panel} cost {money(total.cost, total.currency)}, more than "
-                f"its last known balance {money(total.balance, total.currency)}: the panel "
-                "will refuse the orders once the balance runs out."
+                f"the rows for {total.panel} cost {cost}, more than its last known balance "
+                f"{balance}: the panel will refuse the orders once the balance runs out. Add "
+                "funds on the panel first to place them all."
             )
     duplicates = [r for r in sending if r.duplicate]
     if duplicates:
@@ -174,10 +187,7 @@ def _confirmed(ctx: Context, preview: Preview, sending: list[PreviewRow]) -> boo
             f"{len(duplicates)} row(s) look like orders already sent from another file (see "
             "the preview); add --skip-duplicates to leave them out."
         )
-    sums: dict[str, Decimal] = {}
-    for row in sending:
-        sums[row.panel or ""] = sums.get(row.panel or "", Decimal(0)) + (row.expected_cost or 0)
-    cost = " + ".join(money(sums[t.panel], t.currency) for t in preview.totals if t.panel in sums)
+    cost = preview.cost_text(sending)
     return confirm(f"Place {len(sending)} orders for {cost}?", assume_yes=ctx.args.yes)
 
 
@@ -286,7 +296,7 @@ def preview_text(preview: Preview) -> str:
                     _service_text(r),
                     r.type_name or "",
                     r.quantity,
-                    money(r.expected_cost, r.currency),
+                    format_money(r.expected_cost, r.currency),
                     r.link or "",
                     row_status(r),
                 ]
@@ -297,11 +307,10 @@ def preview_text(preview: Preview) -> str:
     ]
     lines += [f"Note: {note}" for note in preview.notes]
     for t in preview.totals:
-        after = f"; balance {money(t.balance, t.currency)}" if t.balance is not None else ""
+        cost = format_money(t.cost, t.currency)
+        after = f"; balance {format_money(t.balance, t.currency)}" if t.balance is not None else ""
         short = " (NOT ENOUGH)" if t.short else ""
-        lines.append(
-            f"Total for {t.panel}: {t.rows} orders, {money(t.cost, t.currency)}{after}{short}"
-        )
+        lines.append(f"Total for {t.panel}: {t.rows} orders, {cost}{after}{short}")
     lines.append(
         f"{len(preview.rows)} rows: {len(preview.to_send)} to place, {len(preview.invalid)} "
         f"with errors, {len(preview.placed)} placed before, {len(preview.unresolved)} unknown."
@@ -310,9 +319,7 @@ def preview_text(preview: Preview) -> str:
 
 
 def _service_text(row: PreviewRow) -> str:
-    name = row.service_name or ""
-    if len(name) > SHOWN_NAME:
-        name = name[: SHOWN_NAME - 1] + "…"
+    name = shown(row.service_name or "", SHOWN_NAME)
     return f"{row.service_id} {name}".strip() if row.service_id else ""
 
 

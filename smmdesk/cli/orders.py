@@ -21,7 +21,7 @@ from smmdesk.cli.common import (
     confirm,
     fail,
     jsonable,
-    money,
+    local_id,
     order_json,
     orders_table,
     table,
@@ -29,9 +29,9 @@ from smmdesk.cli.common import (
 from smmdesk.core import ordering, store
 from smmdesk.core.errors import AddOutcomeUnknown, SmmdeskError
 from smmdesk.core.export import export_orders
+from smmdesk.core.money import format_money
 
 DEFAULT_LIMIT = 100
-# a catalog younger than this is not fetched again for a service id it lacks
 
 
 def register(subparsers: Any) -> None:
@@ -122,13 +122,6 @@ def field_pair(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
-def local_id(text: str) -> int:
-    digits = text.strip().removeprefix("#")
-    if not digits.isdigit():
-        raise argparse.ArgumentTypeError(f"'{text}' is not an order number like 12 or #12")
-    return int(digits)
-
-
 def non_negative(text: str) -> int:
     try:
         value = int(text)
@@ -188,7 +181,7 @@ async def order_add(ctx: Context) -> None:
     quantity = "" if draft.quantity is None else f", quantity {draft.quantity:,}"
     summary = (
         f"Send to {panel.name}: service {service.id} ({service.name}) for {draft.link or '-'}"
-        f"{quantity}, expected cost {money(draft.expected_cost, panel.currency)}?"
+        f"{quantity}, expected cost {format_money(draft.expected_cost, panel.currency)}?"
     )
     if not confirm(summary, assume_yes=ctx.args.yes):
         fail("Nothing was sent.")
@@ -207,7 +200,7 @@ async def order_add(ctx: Context) -> None:
     ctx.out(
         order_json(order),
         f"Placed order #{order.id} on {panel.name}: panel id {order.remote_id}, expected cost "
-        f"{money(order.expected_cost, order.currency)}.",
+        f"{format_money(order.expected_cost, order.currency)}.",
     )
 
 

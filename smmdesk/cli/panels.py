@@ -15,11 +15,11 @@ from smmdesk.cli.common import (
     add_group,
     fail,
     jsonable,
-    money,
     read_secret,
     table,
 )
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.money import format_money
 from smmdesk.core.store import Panel
 
 
@@ -69,7 +69,7 @@ async def panel_add(ctx: Context) -> None:
     panel = await ctx.desk.add_panel(name, url, key, rate_limit=ctx.args.rate_limit)
     ctx.out(
         panel_json(panel),
-        f'Added panel "{panel.name}": balance {money(panel.balance, panel.currency)}. '
+        f'Added panel "{panel.name}": balance {format_money(panel.balance, panel.currency)}. '
         "Its API key is in the system keyring.",
     )
 
@@ -91,7 +91,7 @@ async def panel_list(ctx: Context) -> None:
         if not panels:
             return "No panels yet. Add one with: smmdesk-cli panel add NAME URL"
         rows = [
-            (p.name, p.url, p.currency or "", money(p.balance, p.currency), p.balance_at)
+            (p.name, p.url, p.currency or "", format_money(p.balance, p.currency), p.balance_at)
             for p in panels
         ]
         return table(("NAME", "URL", "CURRENCY", "BALANCE", "CHECKED"), rows, right="BALANCE")
@@ -130,7 +130,7 @@ async def balance_command(ctx: Context) -> int:
         lambda: (
             table(
                 ("PANEL", "BALANCE"),
-                [(b["panel"], money(b["balance"], b["currency"])) for b in shown],
+                [(b["panel"], format_money(b["balance"], b["currency"])) for b in shown],
                 right="BALANCE",
             )
             if shown

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from smmdesk.cli.common import Context, add_command, fail, jsonable, money, table
+from smmdesk.cli.common import Context, add_command, fail, jsonable, local_id, table
 from smmdesk.core import store
+from smmdesk.core.money import format_money
 from smmdesk.core.refresh import Changes, refresh, refresh_refills
+from smmdesk.core.store.history import orders_by_ids
 
 
 def register(subparsers: Any) -> None:
@@ -27,7 +29,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--order",
         metavar="ID",
-        type=int,
+        type=local_id,
         action="append",
         help="only this order (smmdesk's #id, final or not); repeat for more",
     )
@@ -88,7 +90,7 @@ def refresh_text(changes: Changes) -> str:
     if changes.refills_changed:
         lines.append(f"Refills changed: {len(changes.refills_changed):,}.")
     if changes.balances:
-        parts = [f"{n} {money(b.amount, b.currency)}" for n, b in changes.balances.items()]
+        parts = [f"{n} {format_money(b.amount, b.currency)}" for n, b in changes.balances.items()]
         lines.append("Balance: " + ", ".join(parts) + ".")
     return "\n".join(lines)
 
@@ -98,7 +100,8 @@ async def refills_command(ctx: Context) -> int:
     changes = await refresh_refills(ctx.desk, None if panel is None else [panel.name])
     _report_errors(ctx, changes)
     refills = store.list_refills(ctx.desk.db, None if panel is None else panel.id)
-    pairs = [(r, store.get_order(ctx.desk.db, r.order_id)) for r in refills]
+    orders = {o.id: o for o in orders_by_ids(ctx.desk.db, [r.order_id for r in refills])}
+    pairs = [(r, orders[r.order_id]) for r in refills]
     ctx.out([refill_json(r, o) for r, o in pairs], lambda: _refills_table(pairs))
     return 1 if changes.errors else 0
 

@@ -169,22 +169,22 @@ class Desk:
         panel = self.panel(name)
         service_id = str(service_id).strip()
         age = store.catalog_age(self.db, panel.id)
-        stale = age is None or age > CATALOG_MAX_AGE
-        if stale or (age > CATALOG_RECHECK and not self._has_service(panel, service_id)):
+        found = self._saved_service(panel, service_id)
+        if age is None or age > CATALOG_MAX_AGE or (found is None and age > CATALOG_RECHECK):
             await self.refresh_catalog(panel.name)
-        if not self._has_service(panel, service_id):
+            found = self._saved_service(panel, service_id)
+        if found is None:
             raise NotFoundLocally(
                 f'Panel "{panel.name}" has no service {service_id} in its catalog. Look up the '
                 f"service id with: smmdesk-cli services {panel.name}"
             )
-        return store.get_service(self.db, panel.id, service_id)
+        return found
 
-    def _has_service(self, panel: store.Panel, service_id: str) -> bool:
+    def _saved_service(self, panel: store.Panel, service_id: str) -> Service | None:
         try:
-            store.get_service(self.db, panel.id, service_id)
+            return store.get_service(self.db, panel.id, service_id)
         except NotFoundLocally:
-            return False
-        return True
+            return None
 
     # --- orders (see smmdesk.core.ordering) --------------------------------------------
     async def place_order(

@@ -24,7 +24,8 @@ from smmdesk.core.errors import (
     SmmdeskError,
     SubscriptionsRefused,
 )
-from smmdesk.core.ordertypes import OrderDraft, prepare_order
+from smmdesk.core.money import format_money
+from smmdesk.core.ordertypes import OrderDraft, prepare_order, refused_by_api
 
 if TYPE_CHECKING:
     from smmdesk.core.desk import Desk
@@ -71,12 +72,15 @@ async def prepare(
     service = await desk.service(panel.name, service_id)
     draft = prepare_order(service, values)
     warnings = list(draft.warnings)
-    if panel.refuses_subscriptions and service.type_name == "Subscriptions":
+    if refused_by_api(service, subscriptions_refused=panel.refuses_subscriptions):
         warnings.append(SubscriptionsRefused.default_message)
     if panel.balance is not None and draft.expected_cost > panel.balance:
+        cost, balance = (
+            format_money(m, panel.currency) for m in (draft.expected_cost, panel.balance)
+        )
         warnings.append(
-            f"The expected cost {draft.expected_cost} {panel.currency or ''} is more than the "
-            f"last known balance {panel.balance} {panel.currency or ''} of {panel.name}."
+            f"The expected cost {cost} is more than the last known balance {balance} of "
+            f"{panel.name}."
         )
     return Prepared(panel, service, draft, warnings)
 
@@ -129,6 +133,9 @@ async def send(desk: Desk, panel: store.Panel, service: Service, order: store.Or
         raise
     except SmmdeskError as exc:
         store.mark_failed(desk.db, order.id, str(exc))
+        raise
+    except BaseException:  # canceled mid-request (window closed, Ctrl+C) or a bug: maybe sent
+        store.mark_unknown(desk.db, order.id, store.STOPPED_WHILE_SENDING)
         raise
     return store.mark_placed(desk.db, order.id, remote_id)
 

@@ -37,6 +37,7 @@ from smmdesk.core.api import parse
 from smmdesk.core.api.client import PanelClient
 from smmdesk.core.api.models import Balance, ItemError, OrderStatus
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.store.history import orders_by_ids
 
 if TYPE_CHECKING:
     from smmdesk.core.desk import Desk
@@ -213,9 +214,11 @@ def _by_panel(
 ) -> dict[int, list[tuple[int, str]]]:
     """(local id, remote id) of the chosen orders, per panel id; orders without a remote
     id (never placed) are left out."""
+    wanted = list(dict.fromkeys(int(i) for i in order_ids))
+    found = {o.id: o for o in orders_by_ids(desk.db, wanted, store.OrderQuery(order_by="id"))}
     work: dict[int, list[tuple[int, str]]] = {}
-    for order_id in dict.fromkeys(int(i) for i in order_ids):
-        order = store.get_order(desk.db, order_id)
+    for order_id in wanted:
+        order = found.get(order_id) or store.get_order(desk.db, order_id)  # absent: raises
         if order.panel_id not in panel_ids:
             continue
         if order.remote_id and order.state in _ASKABLE_STATES:

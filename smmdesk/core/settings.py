@@ -76,8 +76,14 @@ class Settings:
         data = {f.name: _dump(getattr(self, f.name)) for f in fields(self) if f.name != "folder"}
         path = self.folder / SETTINGS_NAME
         partial = path.with_name(SETTINGS_NAME + ".part")
-        partial.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        os.replace(partial, path)
+        try:
+            partial.write_text(json.dumps(data, indent=2), encoding="utf-8")
+            os.replace(partial, path)
+        except OSError as exc:
+            raise ConfigError(
+                f"smmdesk could not save its settings in {self.folder} "
+                f"({exc.strerror or exc}). Check that you may write to the data folder."
+            ) from None
 
 
 _NAMES = {f.name for f in fields(Settings)} - {"folder"}

@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import ipaddress
 import json
 import logging
 from collections import Counter
@@ -38,7 +37,7 @@ from urllib.parse import quote, unquote
 import h11
 
 from smmdesk.core import store
-from smmdesk.core.api import parse
+from smmdesk.core.api import is_loopback, parse
 from smmdesk.core.api.models import OrderStatus
 from smmdesk.core.errors import ConfigError, NotFoundLocally
 from smmdesk.core.refresh import Changes
@@ -130,7 +129,7 @@ class WebhookReceiver:
                 f"({error.strerror or error}). Choose another port in the settings."
             ) from None
         self.port = self._server.sockets[0].getsockname()[1]
-        if not _is_loopback(self.host):
+        if not is_loopback(self.host):
             log.warning(
                 "The webhook receiver listens on %s: other machines can reach it", self.host
             )
@@ -321,12 +320,3 @@ def _response(conn: h11.Connection, status: int, answer: dict[str, Any]) -> byte
         + (conn.send(h11.Data(data=body)) or b"")
         + (conn.send(h11.EndOfMessage()) or b"")
     )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

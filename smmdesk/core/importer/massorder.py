@@ -14,7 +14,8 @@ import io
 import re
 from collections.abc import Iterator
 
-from smmdesk.core.importer.rawfile import RawRow, shorten
+from smmdesk.core.importer.rawfile import RawRow
+from smmdesk.core.ordertypes.fields import shown
 
 COLUMNS = ("service", "link", "quantity")
 _MASS_LINE = re.compile(r"^\s*\d+\s*\|")
@@ -57,8 +58,8 @@ def split_line(line: str) -> tuple[dict[str, str], str | None]:
     if len(parts) in (2, 3):
         return values, None
     if len(parts) == 1:
-        return values, f"{EXPECTED}, found “{shorten(line)}” (no “|”)"
-    return values, f"{EXPECTED}, found {len(parts)} fields: “{shorten(line)}”"
+        return values, f"{EXPECTED}, found “{shown(line, 60)}” (no “|”)"
+    return values, f"{EXPECTED}, found {len(parts)} fields: “{shown(line, 60)}”"
 
 
 def physical_lines(text: str) -> Iterator[tuple[int, str]]:

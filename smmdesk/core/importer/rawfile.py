@@ -91,9 +91,3 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
     line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
     return line, offset - line_start + 1
-
-
-def shorten(text: str, limit: int = 60) -> str:
-    """``text`` on one line, cut to ``limit`` characters for a message."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

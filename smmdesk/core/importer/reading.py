@@ -36,8 +36,8 @@ from smmdesk.core.importer.rawfile import (
     column_letter,
     file_label,
     line_and_column,
-    shorten,
 )
+from smmdesk.core.ordertypes.fields import shown
 
 DELIMITERS = (",", ";", "\t", "|")
 _SEP_LINE = re.compile(r'^"?sep=(.)"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
@@ -185,7 +185,7 @@ def _no_header(text: str, label: str, *, skip_sep: bool = False) -> ImportFileEr
     if skip_sep and _SEP_LINE.match(line):
         number, line = next(filled, (number, line))
     return ImportFileError(
-        f"No header row was found in {label}: line {number} reads “{shorten(line)}”. "
+        f"No header row was found in {label}: line {number} reads “{shown(line, 60)}”. "
         "The first line must name the columns: service, link, quantity, and any other "
         "order fields (comments, runs, interval, username, ...), optionally panel and "
         "reference. Or use the panels' mass-order text: one order per line, as "

@@ -45,9 +45,9 @@ def write_results(path: Path, rows: Iterable[RowResult]) -> Path:
         with partial.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerow(COLUMNS)
-            for row in rows:
-                values = (row.number, row.panel, row.service, row.link, row.state)
-                writer.writerow([cell(v) for v in values] + [cell(row.remote_id), cell(row.error)])
+            for r in rows:
+                values = (r.number, r.panel, r.service, r.link, r.state, r.remote_id, r.error)
+                writer.writerow([cell(v) for v in values])
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)

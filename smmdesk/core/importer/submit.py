@@ -41,16 +41,13 @@ from smmdesk.core.errors import (
 from smmdesk.core.importer import ledger
 from smmdesk.core.importer.ledger import RowState
 from smmdesk.core.importer.validate import Preview, PreviewRow, row_plans
+from smmdesk.core.store import STOPPED_WHILE_SENDING
 
 if TYPE_CHECKING:
     from smmdesk.core.desk import Desk
 
 DEFAULT_CONCURRENCY = 4  # adds in flight per panel
 SAVE_CHUNK = 250  # rows written per transaction when recording an import (~10 ms)
-STOPPED_WHILE_SENDING = (
-    "smmdesk stopped while this order was being sent, so it may or may not be on the panel. "
-    "Check the panel's order list."
-)
 PANEL_STOPPERS = (InsufficientFunds, BadKey, TransportError, RateLimited)
 
 

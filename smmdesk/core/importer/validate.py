@@ -23,7 +23,7 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -36,7 +36,8 @@ from smmdesk.core.errors import SmmdeskError, SubscriptionsRefused, ValidationEr
 from smmdesk.core.importer import ledger
 from smmdesk.core.importer.ledger import SENDABLE, UNSETTLED, RowState
 from smmdesk.core.importer.rawfile import OrderFile, RawRow
-from smmdesk.core.ordertypes import OrderDraft, prepare_order
+from smmdesk.core.money import format_money
+from smmdesk.core.ordertypes import OrderDraft, prepare_order, refused_by_api
 
 if TYPE_CHECKING:
     from smmdesk.core.desk import Desk
@@ -136,9 +137,17 @@ class Preview:
     def duplicates(self) -> list[PreviewRow]:
         return [row for row in self.to_send if row.duplicate]
 
-    def cost_text(self) -> str:
-        """'10.80 USD + 5.00 EUR' for the rows to send."""
-        return " + ".join(f"{t.cost} {t.currency or ''}".strip() for t in self.totals if t.rows)
+    def cost_text(self, rows: Iterable[PreviewRow] | None = None, *, grouping: bool = False) -> str:
+        """What ``rows`` (default: the rows to send) cost, per panel: '10.80 USD + 5.00 EUR'."""
+        sums: dict[str, Decimal] = {}
+        for row in self.to_send if rows is None else rows:
+            if row.panel:
+                sums[row.panel] = sums.get(row.panel, Decimal(0)) + (row.expected_cost or 0)
+        return " + ".join(
+            format_money(sums[t.panel], t.currency, grouping=grouping)
+            for t in self.totals
+            if t.panel in sums
+        )
 
 
 async def validate(
@@ -229,7 +238,7 @@ class _RowChecker:
 
     def _prepared(self, base: PreviewRow, panel: store.Panel, service: Service) -> PreviewRow:
         error, draft = None, None
-        if panel.refuses_subscriptions and service.type_name == "Subscriptions":
+        if refused_by_api(service, subscriptions_refused=panel.refuses_subscriptions):
             error = SubscriptionsRefused.default_message
         else:
             try:

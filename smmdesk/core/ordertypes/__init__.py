@@ -26,6 +26,7 @@ from smmdesk.core.ordertypes.table import (
     TypeSpec,
     form_fields,
     form_notices,
+    refused_by_api,
     spec_for,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "parse_date",
     "parse_integer",
     "prepare_order",
+    "refused_by_api",
     "spec_for",
     "split_lines",
     "split_list",

@@ -272,12 +272,18 @@ def _bind(spec: TypeSpec, f: FieldSpec, service: Service, enabled: bool) -> Boun
     return BoundField(f, help, low, high, enabled)
 
 
+def refused_by_api(service: Service, *, subscriptions_refused: bool) -> bool:
+    """Whether a panel will refuse ``service``'s orders by API: it is a subscription, and
+    the panel refused one before (``subscriptions_refused``)."""
+    return subscriptions_refused and spec_for(service).name == p.SUBSCRIPTIONS
+
+
 def form_fields(service: Service, *, subscriptions_refused: bool = False) -> list[BoundField]:
     """The fields a form shows for ``service``, in order, with its bounds applied;
     drip-feed fields only if the service allows drip-feed. With ``subscriptions_refused``
     (this panel refused a subscription by API before) a Subscriptions form is disabled."""
     spec = spec_for(service)
-    enabled = not (subscriptions_refused and spec.name == p.SUBSCRIPTIONS)
+    enabled = not refused_by_api(service, subscriptions_refused=subscriptions_refused)
     return [_bind(spec, f, service, enabled) for f in spec.fields_for(service)]
 
 
@@ -287,6 +293,6 @@ def form_notices(service: Service, *, subscriptions_refused: bool = False) -> li
     notices = [spec.notice] if spec.notice else []
     if not spec.known:
         notices.append(unknown_type_warning(service))
-    if subscriptions_refused and spec.name == p.SUBSCRIPTIONS:
+    if refused_by_api(service, subscriptions_refused=subscriptions_refused):
         notices.insert(0, SUBSCRIPTIONS_REFUSED_NOTICE)
     return notices

@@ -36,6 +36,7 @@ from smmdesk.core.store.history import (
 from smmdesk.core.store.migrations import MIGRATIONS, applied_migrations, migrate
 from smmdesk.core.store.orders import (
     LOST_AFTER,
+    STOPPED_WHILE_SENDING,
     Order,
     OrderEvent,
     OrderState,
@@ -84,6 +85,7 @@ __all__ = [
     "LOST_AFTER",
     "MIGRATIONS",
     "SORT_KEYS",
+    "STOPPED_WHILE_SENDING",
     "CatalogChanges",
     "Order",
     "OrderEvent",

@@ -21,7 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from smmdesk.core.errors import FieldProblem, ValidationError
-from smmdesk.core.store.orders import LOST_AFTER, ORDER_SELECT, Order, order_from_row
+from smmdesk.core.store.orders import LOST_AFTER, ORDER_COLUMNS, Order, order_from_row
 from smmdesk.core.store.panels import get_panel
 from smmdesk.core.store.sql import day_start_text, time_text
 from smmdesk.protocol import CANONICAL_STATUSES, UNKNOWN, canonical_status, squash
@@ -57,12 +57,7 @@ class OrderQuery:
 
 def query_orders(db: Database, query: OrderQuery = OrderQuery()) -> list[Order]:
     """The orders matching ``query``, sorted and paged as it says."""
-    where, params = _where(db, query)
-    sql = f"{ORDER_SELECT}{where} ORDER BY {_order_by(query.order_by)}"
-    if query.limit is not None or query.offset:
-        sql += " LIMIT ? OFFSET ?"
-        params += [-1 if query.limit is None else query.limit, query.offset]
-    return [order_from_row(row) for row in db.execute(sql, params)]
+    return [order_from_row(row) for row in _select(db, ORDER_COLUMNS, query)]
 
 
 def orders_by_ids(
@@ -73,14 +68,7 @@ def orders_by_ids(
     wanted = sorted({int(order_id) for order_id in ids})
     if not wanted:
         return []
-    where, params = _where(db, query)
-    where += (" AND " if where else " WHERE ") + "o.id IN (SELECT value FROM json_each(?))"
-    params.append(json.dumps(wanted))
-    sql = f"{ORDER_SELECT}{where} ORDER BY {_order_by(query.order_by)}"
-    if query.limit is not None or query.offset:
-        sql += " LIMIT ? OFFSET ?"
-        params += [-1 if query.limit is None else query.limit, query.offset]
-    return [order_from_row(row) for row in db.execute(sql, params)]
+    return [order_from_row(row) for row in _select(db, ORDER_COLUMNS, query, wanted)]
 
 
 def order_ids(db: Database, query: OrderQuery = OrderQuery()) -> list[int]:
@@ -89,22 +77,13 @@ def order_ids(db: Database, query: OrderQuery = OrderQuery()) -> list[int]:
     Sorting ids alone is several times faster than sorting whole rows when no index gives
     the order (100,000 orders by charge: ~35 ms instead of ~150 ms); read the rows of a page
     with ``orders_by_ids``."""
-    where, params = _where(db, query)
-    sql = (
-        f"SELECT o.id FROM orders o JOIN panels p ON p.id = o.panel_id{where} "
-        f"ORDER BY {_order_by(query.order_by)}"
-    )
-    if query.limit is not None or query.offset:
-        sql += " LIMIT ? OFFSET ?"
-        params += [-1 if query.limit is None else query.limit, query.offset]
-    return [row[0] for row in db.execute(sql, params)]
+    return [row[0] for row in _select(db, "o.id", query)]
 
 
 def count_orders(db: Database, query: OrderQuery = OrderQuery()) -> int:
     """How many orders match ``query`` (limit and offset ignored)."""
     where, params = _where(db, query)
-    sql = f"SELECT count(*) FROM orders o JOIN panels p ON p.id = o.panel_id{where}"
-    return db.execute(sql, params).fetchone()[0]
+    return db.execute(f"SELECT count(*){_FROM}{where}", params).fetchone()[0]
 
 
 def normalize_status(text: str) -> str:
@@ -116,6 +95,25 @@ def normalize_status(text: str) -> str:
             [FieldProblem("status", f'"{text}" is not an order status. Use one of: {known}.')]
         )
     return status
+
+
+_FROM = " FROM orders o JOIN panels p ON p.id = o.panel_id"
+
+
+def _select(
+    db: Database, columns: str, query: OrderQuery, ids: list[int] | None = None
+) -> Iterable[tuple[Any, ...]]:
+    """Rows of ``columns`` for the orders matching ``query`` (and among ``ids`` when given),
+    sorted and paged as it says."""
+    where, params = _where(db, query)
+    if ids is not None:
+        where += (" AND " if where else " WHERE ") + "o.id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(ids))
+    sql = f"SELECT {columns}{_FROM}{where} ORDER BY {_order_by(query.order_by)}"
+    if query.limit is not None or query.offset:
+        sql += " LIMIT ? OFFSET ?"
+        params += [-1 if query.limit is None else query.limit, query.offset]
+    return db.execute(sql, params)
 
 
 def _where(db: Database, query: OrderQuery) -> tuple[str, list[Any]]:

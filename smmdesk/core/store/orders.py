@@ -58,6 +58,11 @@ _UNSETTLED = (OrderState.SENDING, OrderState.UNKNOWN)
 LOST_AFTER = 3
 # A "sending" row older than this belongs to a process that died mid-request.
 STALE_SENDING = timedelta(minutes=10)
+# Why an order whose add was cut short (a dead process, a cancel mid-request) is unknown.
+STOPPED_WHILE_SENDING = (
+    "smmdesk stopped while this order was being sent, so it may or may not have been placed. "
+    "Check the panel's order list."
+)
 
 
 @dataclass(frozen=True)
@@ -209,7 +214,7 @@ def expire_sending(
     Run at start-up: those orders may have reached the panel and are never resent blindly.
     """
     cutoff = time_text((at or now()) - older_than)
-    error = "smmdesk stopped while sending this order, so it may or may not have been placed."
+    error = STOPPED_WHILE_SENDING
     with transaction(db):
         ids = [
             row[0]
