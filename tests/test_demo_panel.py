@@ -601,6 +601,11 @@ def test_fault_for_status_matches_single_and_multi(api: Api, panel: DemoPanel) -
         panel.inject("explode")
 
 
+def test_a_fault_can_wait_for_earlier_requests(api: Api, panel: DemoPanel) -> None:
+    panel.inject("json_502", action="balance", after=2)
+    assert [api("balance").status_code for _ in range(4)] == [200, 200, 502, 200]
+
+
 # --- webhooks --------------------------------------------------------------------------------
 async def _receiver(received: asyncio.Queue[bytes]) -> asyncio.Server:
     """A tiny HTTP server that queues each POSTed body and answers 204."""

@@ -26,6 +26,7 @@ from smmdesk.core.errors import (
     InsufficientFunds,
     NotFoundLocally,
     SubscriptionsRefused,
+    UpstreamFailure,
     ValidationError,
 )
 from smmdesk.core.export import export_orders
@@ -238,6 +239,31 @@ def test_service_fetches_a_missing_catalog(
         assert placed.order.state == "placed"
     finally:
         run(fresh.aclose())
+
+
+def test_a_cancel_of_many_keeps_what_the_panel_did_when_a_later_batch_fails(
+    desk: Desk, demo_panel: Any, run: Any
+) -> None:
+    ids = demo_panel.seed_orders(150, service_id="2")
+    run(desk.track_orders("demo", ids))
+    demo_panel.inject("json_502", "cancel", after=1)  # the second batch (ids 101..150) fails
+
+    outcomes = run(desk.cancel_orders("demo", ids))
+
+    assert [o.remote_id for o in outcomes] == ids
+    assert all(o.ok for o in outcomes[:100])
+    assert not any(o.ok for o in outcomes[100:])
+    assert "try again" in outcomes[120].message.lower()
+    first = store.find_order(desk.db, 1, ids[0])
+    assert first is not None
+    notes = [e.note for e in store.order_events(desk.db, first.id) if e.source == "cancel"]
+    assert notes == ["Cancel requested."]  # recorded although a later batch failed
+    assert demo_panel.order(ids[0])["cancel_requested"] is True
+    assert demo_panel.order(ids[120])["cancel_requested"] is False
+
+    demo_panel.inject("json_502", "cancel")  # the first batch fails: nothing happened
+    with pytest.raises(UpstreamFailure):
+        run(desk.cancel_orders("demo", ids[120:]))
 
 
 def test_an_add_canceled_mid_request_is_unknown_not_left_sending(

@@ -12,7 +12,7 @@ may have left.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from smmdesk.core.errors import (
 )
 from smmdesk.core.money import format_money
 from smmdesk.core.ordertypes import OrderDraft, prepare_order, refused_by_api
+from smmdesk.protocol import MULTI_STATUS_MAX
 
 if TYPE_CHECKING:
     from smmdesk.core.desk import Desk
@@ -163,30 +164,61 @@ async def track_orders(
 async def cancel_orders(desk: Desk, panel_name: str, remote_ids: Iterable[str]) -> list[Outcome]:
     """Ask the panel to cancel; a success means *requested*, the refresh tells the rest."""
     panel = desk.panel(panel_name)
-    results = await desk.client(panel).cancel(_clean_ids(remote_ids))
-    store.record_cancel_requests(desk.db, panel.id, results)
-    outcomes = []
-    for result in results:
-        local = store.find_order(desk.db, panel.id, result.order_id)
-        message = "cancel requested" if result.ok else (result.error or "refused")
-        outcomes.append(Outcome(result.order_id, result.ok, message, local.id if local else None))
-    return outcomes
+    client = desk.client(panel)
+
+    async def batch(ids: list[str]) -> list[Outcome]:
+        results = await client.cancel(ids)
+        store.record_cancel_requests(desk.db, panel.id, results)
+        outcomes = []
+        for result in results:
+            local = store.find_order(desk.db, panel.id, result.order_id)
+            message = "cancel requested" if result.ok else (result.error or "refused")
+            outcomes.append(
+                Outcome(result.order_id, result.ok, message, local.id if local else None)
+            )
+        return outcomes
+
+    return await _in_batches(_clean_ids(remote_ids), batch)
 
 
 async def refill_orders(desk: Desk, panel_name: str, remote_ids: Iterable[str]) -> list[Outcome]:
     """Ask the panel to refill; accepted refills are followed by ``refills`` refreshes."""
     panel = desk.panel(panel_name)
-    results = await desk.client(panel).refill_many(_clean_ids(remote_ids))
-    outcomes = []
-    for result in results:
-        local = store.find_order(desk.db, panel.id, result.order_id)
-        if local is not None:
-            store.add_refill(desk.db, local.id, result.refill_id, error=result.error)
-        ok = result.refill_id is not None
-        message = f"refill {result.refill_id} accepted" if ok else (result.error or "refused")
-        outcomes.append(
-            Outcome(result.order_id, ok, message, local.id if local else None, result.refill_id)
-        )
+    client = desk.client(panel)
+
+    async def batch(ids: list[str]) -> list[Outcome]:
+        outcomes = []
+        for result in await client.refill_many(ids):
+            local = store.find_order(desk.db, panel.id, result.order_id)
+            if local is not None:
+                store.add_refill(desk.db, local.id, result.refill_id, error=result.error)
+            ok = result.refill_id is not None
+            message = f"refill {result.refill_id} accepted" if ok else (result.error or "refused")
+            outcomes.append(
+                Outcome(result.order_id, ok, message, local.id if local else None, result.refill_id)
+            )
+        return outcomes
+
+    return await _in_batches(_clean_ids(remote_ids), batch)
+
+
+async def _in_batches(
+    ids: list[str], batch: Callable[[list[str]], Awaitable[list[Outcome]]]
+) -> list[Outcome]:
+    """Send ``ids`` one panel batch (MULTI_STATUS_MAX) at a time, each batch recorded as soon
+    as it is answered. When a later batch fails, what the earlier ones did is kept and
+    returned, and the orders not answered get the error as their outcome; when the first
+    fails, nothing happened and the error is raised."""
+    outcomes: list[Outcome] = []
+    for start in range(0, len(ids), MULTI_STATUS_MAX):
+        chunk = ids[start : start + MULTI_STATUS_MAX]
+        try:
+            outcomes += await batch(chunk)
+        except SmmdeskError as exc:
+            if not outcomes:
+                raise
+            outcomes += [Outcome(remote_id, False, str(exc)) for remote_id in ids[start:]]
+            break
     return outcomes
 
 

@@ -68,6 +68,7 @@ class _Pending:
     fault: str
     action: str | None
     left: int
+    skip: int = 0  # matching requests let through before the fault starts
 
 
 class FaultQueue:
@@ -77,19 +78,24 @@ class FaultQueue:
         self._lock = threading.Lock()
         self._pending: list[_Pending] = []
 
-    def inject(self, fault: str, action: str | None = None, times: int = 1) -> None:
+    def inject(
+        self, fault: str, action: str | None = None, times: int = 1, *, after: int = 0
+    ) -> None:
         if fault not in FAULTS:
             raise ValueError(f"Unknown fault {fault!r}; known: {', '.join(sorted(FAULTS))}")
-        if times < 1:
-            raise ValueError("times must be 1 or more")
+        if times < 1 or after < 0:
+            raise ValueError("times must be 1 or more, after 0 or more")
         with self._lock:
-            self._pending.append(_Pending(fault, action, times))
+            self._pending.append(_Pending(fault, action, times, after))
 
     def take(self, *names: str) -> str | None:
         """The fault for a request known by any of ``names`` (e.g. "status", "multiStatus")."""
         with self._lock:
             for entry in self._pending:
                 if entry.action is None or entry.action in names:
+                    if entry.skip:
+                        entry.skip -= 1
+                        return None
                     entry.left -= 1
                     if entry.left == 0:
                         self._pending.remove(entry)

@@ -222,9 +222,12 @@ class DemoPanel:
     def clock_speed(self, panel_minutes_per_second: float) -> None:
         self.state.set_clock_speed(panel_minutes_per_second)
 
-    def inject(self, fault: str, action: str | None = None, times: int = 1) -> None:
-        """Break the next ``times`` requests (of ``action``, or any); see smmdesk.demo.faults."""
-        self.app.faults.inject(fault, action, times)
+    def inject(
+        self, fault: str, action: str | None = None, times: int = 1, *, after: int = 0
+    ) -> None:
+        """Break the next ``times`` requests (of ``action``, or any), once ``after`` of them
+        have gone through; see smmdesk.demo.faults."""
+        self.app.faults.inject(fault, action, times, after=after)
 
     def advance(self, minutes: float) -> None:
         """Move the panel clock forward; orders progress accordingly."""
