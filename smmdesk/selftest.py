@@ -137,11 +137,10 @@ def _run_checks(report: Report, args: argparse.Namespace) -> None:
 async def _async_checks(report: Report, args: argparse.Namespace, folder: Path) -> None:
     from smmdesk.core.desk import Desk
     from smmdesk.core.paths import database_path
-    from smmdesk.core.secrets import KeyStore
+    from smmdesk.core.secrets import KeyStore, MemoryKeyring
     from smmdesk.demo.server import DemoPanel
-    from smmdesk.ui.demo_mode import DemoKeyring
 
-    desk = Desk(folder, KeyStore(backend=DemoKeyring()))
+    desk = Desk(folder, KeyStore(backend=MemoryKeyring()))
     panel = DemoPanel()
     window, placed = None, None
     try:

@@ -55,7 +55,7 @@ def test_an_empty_key_is_refused(keystore):
 
 
 def test_the_default_backend_is_whatever_keyring_has_installed(keystore):
-    assert keystore.backend_name() == "tests.helpers.keyrings.MemoryKeyring"
+    assert keystore.backend_name() == "smmdesk.core.secrets.MemoryKeyring"
     keystore.check()  # usable: no exception
 
 

@@ -158,3 +158,25 @@ class KeyStore:
         except OSError:  # D-Bus or OS service errors that the backend did not wrap
             reason = "The system keyring did not answer."
         raise unavailable(reason)
+
+
+class MemoryKeyring(KeyringBackend):
+    """Keys held in this process's memory only: for the demo panel's throw-away keys (and
+    tests). Never chosen automatically (``viable`` is False) and never a fallback."""
+
+    priority = 1
+    viable = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such password")

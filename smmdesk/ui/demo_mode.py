@@ -1,7 +1,7 @@
 """``smmdesk --demo``: the program on the built-in demo panel, with nothing of the user's.
 
 A ``DemoSession`` starts a ``DemoPanel`` in this process (its own thread), makes a throw-away
-data folder, and keeps the demo's API keys in ``DemoKeyring``: a keyring backend in memory
+data folder, and keeps the demo's API keys in ``MemoryKeyring``: a keyring backend in memory
 (demo keys are not secrets, and the demo must work on a computer without a system keyring).
 ``add_demo_panels`` adds "Demo panel" (USD) and "Demo panel EUR" (a second account, nearly
 out of funds so the low-balance warning shows); ``make_history`` places orders of several
@@ -17,11 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
-
 from smmdesk.core.desk import Desk
-from smmdesk.core.secrets import KeyStore
+from smmdesk.core.secrets import KeyStore, MemoryKeyring
 from smmdesk.core.settings import Settings
 from smmdesk.demo.server import DemoPanel
 
@@ -69,27 +66,6 @@ _HISTORY: tuple[tuple[str, str, dict[str, str], float], ...] = (
 EXAMPLE_ORDER = ("1", {"link": "https://instagram.com/sunrise.bakery", "quantity": "2500"})
 
 
-class DemoKeyring(KeyringBackend):
-    """A keyring in memory, for the demo's keys only (never chosen automatically)."""
-
-    priority = 1
-    viable = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self._entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such key")
-
-
 @dataclass
 class DemoSession:
     """A running demo panel, a throw-away data folder and the in-memory keys."""
@@ -103,7 +79,7 @@ class DemoSession:
     def start(cls, *, clock_speed: float = DEMO_CLOCK_SPEED) -> DemoSession:
         panel = DemoPanel(clock_speed=clock_speed).start()
         folder = Path(tempfile.mkdtemp(prefix="smmdesk-demo-"))
-        session = cls(panel, folder, KeyStore(backend=DemoKeyring()))
+        session = cls(panel, folder, KeyStore(backend=MemoryKeyring()))
         session.eur_key = panel.add_account(balance=EUR_BALANCE, currency="EUR")
         Settings.load(folder).update(balance_threshold=DEMO_THRESHOLD).save()
         return session

@@ -42,9 +42,8 @@ from PySide6.QtWidgets import QApplication
 from smmdesk.core import store
 from smmdesk.core.desk import Desk
 from smmdesk.core.refresh import Changes
-from smmdesk.core.secrets import KeyStore
+from smmdesk.core.secrets import KeyStore, MemoryKeyring
 from smmdesk.core.settings import Settings
-from smmdesk.ui.demo_mode import DemoKeyring
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.mainwindow import MainWindow
@@ -96,7 +95,7 @@ class Heartbeat:
 
 
 async def prepared_desk(folder: Path, url: str, key: str, remote_ids: list[str]) -> Desk:
-    desk = Desk(folder, KeyStore(backend=DemoKeyring()))
+    desk = Desk(folder, KeyStore(backend=MemoryKeyring()))
     panel = await desk.add_panel("demo", url, key)
     with store.transaction(desk.db):
         for remote_id in remote_ids:

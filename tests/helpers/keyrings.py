@@ -1,6 +1,7 @@
 """Keyring backends for tests only (never shipped, never chosen automatically).
 
-- MemoryKeyring: keys in a dict, for one process (the ``memory_keyring`` fixture installs it).
+- MemoryKeyring: smmdesk's own in-memory backend (``smmdesk.core.secrets``), re-exported here;
+  the ``memory_keyring`` fixture installs it.
 - FileKeyring: keys in a JSON file named by $SMMDESK_TEST_KEYRING_FILE, so CLI subprocesses
   share keys: run them with ``PYTHON_KEYRING_BACKEND=tests.helpers.keyrings.FileKeyring``.
 - RaisingKeyring: raises a given keyring error on every call (locked, not initialised ...).
@@ -18,26 +19,11 @@ from pathlib import Path
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
+from smmdesk.core.secrets import MemoryKeyring
+
+__all__ = ["KEYRING_FILE_ENV", "FileKeyring", "MemoryKeyring", "RaisingKeyring"]
+
 KEYRING_FILE_ENV = "SMMDESK_TEST_KEYRING_FILE"
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-    viable = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such password")
 
 
 class FileKeyring(KeyringBackend):
