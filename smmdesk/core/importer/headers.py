@@ -23,21 +23,16 @@ import re
 from dataclasses import dataclass, field
 
 from smmdesk.core.importer.rawfile import ImportFileError, column_letter
+from smmdesk.core.ordertypes import ADD_FIELDS, SINGLE_VALUE_FIELDS
 from smmdesk.protocol import squash
 
-ORDER_FIELDS = (
-    "service", "link", "quantity", "comments", "runs", "interval", "keywords", "username",
-    "usernames", "hashtags", "hashtag", "media", "groups", "answer_number", "min", "max",
-    "delay", "posts", "old_posts", "expiry", "country", "device", "type_of_traffic",
-    "google_keyword", "referring_url",
-)  # fmt: skip
+# The columns an order file may fill come from the order-type table (nothing type-specific
+# here): ``service`` plus every add field some type takes.
+ORDER_FIELDS = ("service", *ADD_FIELDS)
 ROW_FIELDS = ("panel", "reference")  # not sent to the panel: which panel, the user's tag
 KNOWN_FIELDS = frozenset(ORDER_FIELDS + ROW_FIELDS)
-# Fields whose value is one number, link or name: a newline inside means broken quoting.
-SINGLE_LINE_FIELDS = frozenset(
-    {"service", "link", "quantity", "runs", "interval", "answer_number", "min", "max",
-     "delay", "posts", "old_posts", "expiry", "panel"}
-)  # fmt: skip
+# Fields whose value is one number, link, date or choice: a newline inside means broken quoting.
+SINGLE_LINE_FIELDS = SINGLE_VALUE_FIELDS | {"service", "panel"}
 
 _SPELLINGS = {squash(name): name for name in KNOWN_FIELDS} | {
     "serviceid": "service",

@@ -17,8 +17,10 @@ from smmdesk.core.ordertypes.fields import (
     split_list,
 )
 from smmdesk.core.ordertypes.table import (
+    ADD_FIELDS,
     FALLBACK,
     ROW_COLUMNS,
+    SINGLE_VALUE_FIELDS,
     TYPES,
     BoundField,
     CostRule,
@@ -31,8 +33,10 @@ from smmdesk.core.ordertypes.table import (
 )
 
 __all__ = [
+    "ADD_FIELDS",
     "FALLBACK",
     "ROW_COLUMNS",
+    "SINGLE_VALUE_FIELDS",
     "TYPES",
     "BadValue",
     "BoundField",

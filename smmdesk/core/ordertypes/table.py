@@ -172,6 +172,16 @@ _TYPES = (
 
 TYPES: dict[str, TypeSpec] = {spec.name: spec for spec in _TYPES}
 
+# Every add field some type takes, in table order: the columns an order file may fill.
+ADD_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f.name for spec in _TYPES for f in spec.fields))
+# Fields holding one number, link, date or choice: a line break inside one is never meant.
+SINGLE_VALUE_FIELDS = frozenset(
+    f.name
+    for spec in _TYPES
+    for f in spec.fields
+    if f.kind in (FieldKind.LINK, FieldKind.INTEGER, FieldKind.DATE, FieldKind.CHOICE)
+)
+
 FALLBACK = TypeSpec(
     "Unknown type", (LINK_FIELD, QUANTITY, RUNS, INTERVAL), takes_extras=True, known=False
 )
