@@ -289,7 +289,13 @@ ORDER_SELECT = f"SELECT {ORDER_COLUMNS} FROM orders o JOIN panels p ON p.id = o.
 def order_from_row(r: tuple[Any, ...]) -> Order:
     """An Order from a row selected with ORDER_COLUMNS."""
     return Order(
-        *r[:7],
+        id=r[0],
+        panel_id=r[1],
+        panel_name=r[2],
+        remote_id=r[3],
+        service_id=r[4],
+        service_name=r[5],
+        service_type=r[6],
         params=json.loads(r[7]),
         link=r[8],
         quantity=r[9],

@@ -155,7 +155,13 @@ _SELECT = (
 
 def _refill(row: tuple[Any, ...]) -> Refill:
     return Refill(
-        *row[:7],
+        id=row[0],
+        order_id=row[1],
+        panel_id=row[2],
+        refill_id=row[3],
+        status=row[4],
+        raw_status=row[5],
+        error=row[6],
         final=bool(row[7]),
         created_at=parse_time(row[8]),
         updated_at=parse_time(row[9]),
