@@ -117,6 +117,7 @@ def desk(tmp_path: Any, keystore: Any, demo_panel: Any, run: Any) -> Iterator[An
 
     the_desk = Desk(tmp_path / "data", keystore)
     run(the_desk.add_panel("demo", demo_panel.url, demo_panel.key))
+    demo_panel.reset_counters()  # the tests count their own requests, not the probe's
     try:
         yield the_desk
     finally:
@@ -137,6 +138,7 @@ def gui_desk(
         helper_loop.run_until_complete(the_desk.add_panel("demo", demo_panel.url, demo_panel.key))
     finally:
         helper_loop.close()
+    demo_panel.reset_counters()
     asyncio.events._set_running_loop(aloop)
     yield the_desk
     closing = asyncio.ensure_future(the_desk.aclose())

@@ -15,7 +15,9 @@ import pytest
 from smmdesk import USER_AGENT
 from smmdesk.core.api import (
     Balance,
+    BatchStatus,
     CancelResult,
+    Dialect,
     ItemError,
     OrderStatus,
     Pacer,
@@ -346,7 +348,8 @@ def test_multi_status_sends_ceil_n_over_100_calls(run, demo_panel, count):
 def test_multi_status_chunks_run_concurrently_but_bounded(run):
     async def scenario(panel, concurrency):
         ids = panel.seed_orders(400)
-        async with client_for(panel) as client:
+        known = Dialect(batch_status=BatchStatus.MULTI_STATUS)  # as a Desk's client knows it
+        async with client_for(panel, dialect=known) as client:
             loop = asyncio.get_running_loop()
             started = loop.time()
             await client.multi_status(ids, concurrency=concurrency)

@@ -33,11 +33,13 @@ from smmdesk.core.errors import (
     InsufficientFunds,
     InvalidResponse,
     NotFound,
+    PanelError,
     RateLimited,
     SmmdeskError,
     SubscriptionsRefused,
     UpstreamFailure,
 )
+from smmdesk.protocol import means_not_found
 
 H: dict[str, str] = {}
 
@@ -76,13 +78,26 @@ SERVICE = {
     ("raw", "expected"),
     [
         *[(True, True), (False, False), (1, True), (0, False), ("1", True), ("0", False)],
-        *[("yes", True), ("no", False), ("true", True), (None, False), ("", False)],
+        *[("yes", True), ("no", False), ("true", True), (None, None), ("", None)],
     ],
 )
 def test_service_flags_accept_every_boolean_spelling(raw, expected):
     entry = SERVICE | {"dripfeed": raw, "refill": raw, "cancel": raw}
     (service,) = parse.parse_services(200, H, body([entry]))
     assert (service.dripfeed, service.refill, service.cancel) == (expected,) * 3
+
+
+def test_a_catalog_that_does_not_say_leaves_the_flags_unknown():
+    entry = {k: v for k, v in SERVICE.items() if k not in ("dripfeed", "refill", "cancel")}
+    (service,) = parse.parse_services(200, H, body([entry]))
+    assert (service.dripfeed, service.refill, service.cancel) == (None, None, None)
+
+
+def test_a_wrapped_catalog_is_unwrapped_and_empty_data_is_empty():
+    wrapped = {"status": "success", "data": [SERVICE]}
+    assert [s.id for s in parse.parse_services(200, H, body(wrapped))] == [str(SERVICE["service"])]
+    empty = {"status": "success", "data": "Empty Data"}
+    assert parse.parse_services(200, H, body(empty)) == []
 
 
 def test_service_numbers_and_ids_are_normalised():
@@ -200,9 +215,36 @@ def test_multi_status_of_one_id_answered_in_the_single_shape():
     assert result == {"9": OrderStatus("Completed", "Completed")}
 
 
-def test_multi_status_whole_batch_not_found_becomes_per_id_errors():
-    result = parse.parse_multi_status(404, H, body({"error": "Incorrect order ID"}), ["1", "2"])
-    assert result == {"1": ItemError("Incorrect order ID"), "2": ItemError("Incorrect order ID")}
+@pytest.mark.parametrize("code", [200, 400, 404])
+def test_a_whole_request_error_is_raised_never_copied_to_every_id(code):
+    # one error for the whole request says nothing about any order in it
+    with pytest.raises(PanelError) as raised:
+        parse.parse_multi_status(code, H, body({"error": "Incorrect order ID"}), ["1", "2"])
+    assert raised.value.panel_message == "Incorrect order ID"
+    for parser in (parse.parse_cancel, parse.parse_refill_many, parse.parse_refill_statuses):
+        with pytest.raises(PanelError):
+            parser(code, H, body({"error": "Incorrect order ID"}), ["1", "2"])
+
+
+def test_impossible_status_values_are_refused_per_id():
+    answer = {
+        "1": {"status": "In progress", "charge": "-5", "remains": "10"},
+        "2": {"status": "In progress", "charge": "1.5", "remains": "-3"},
+        "3": {"status": "Pending", "charge": "1.5", "remains": "0"},
+    }
+    result = parse.parse_multi_status(200, H, body(answer), ["1", "2", "3"])
+    assert isinstance(result["1"], ItemError) and "charge -5" in result["1"].message
+    assert isinstance(result["2"], ItemError) and "remains -3" in result["2"].message
+    assert not means_not_found(result["1"].message)
+    assert result["3"].remains is None  # 0 before delivery starts is not "delivered"
+    with pytest.raises(InvalidResponse, match="impossible"):
+        parse.parse_status(200, H, body({"status": "Completed", "start_count": "-1"}))
+
+
+@pytest.mark.parametrize("order_id", ["-7", -7, "0", 0, "+5"])
+def test_an_order_id_no_panel_gives_is_refused(order_id):
+    with pytest.raises(InvalidResponse):
+        parse.parse_add(200, H, body({"order": order_id}))
 
 
 def test_multi_status_bad_key_is_raised_not_spread():

@@ -15,7 +15,7 @@ from tests.helpers.gui import close_window, open_window, wait_box
 
 def test_round_trip(tmp_path: Any, qtbot: Any) -> None:
     settings = Settings.load(tmp_path)
-    dialog = SettingsDialog(settings, ["Main panel"])
+    dialog = SettingsDialog(settings, {"Main panel": "/webhook/s1"})
     qtbot.addWidget(dialog)
     dialog.open()
     dialog.interval.setValue(120)
@@ -35,7 +35,7 @@ def test_round_trip(tmp_path: Any, qtbot: Any) -> None:
     assert (again.webhook_enabled, again.webhook_port) == (True, 9911)
     assert again.webhook_token == settings.webhook_token
 
-    reopened = SettingsDialog(again, [])
+    reopened = SettingsDialog(again, {})
     qtbot.addWidget(reopened)
     assert reopened.interval.value() == 120 and reopened.threshold.text() == "25.50"
     assert not reopened.notify.isChecked() and reopened.webhook.isChecked()
@@ -44,7 +44,7 @@ def test_round_trip(tmp_path: Any, qtbot: Any) -> None:
 def test_a_bad_value_is_refused_and_nothing_is_written(tmp_path: Any, qtbot: Any) -> None:
     settings = Settings.load(tmp_path)
     written = (tmp_path / "settings.json").read_text()
-    dialog = SettingsDialog(settings, [])
+    dialog = SettingsDialog(settings, {})
     qtbot.addWidget(dialog)
     dialog.open()
     dialog.threshold.setText("a lot")
@@ -57,15 +57,15 @@ def test_a_bad_value_is_refused_and_nothing_is_written(tmp_path: Any, qtbot: Any
     dialog.close()
 
 
-def test_the_webhook_url_names_the_panel_and_holds_the_token(tmp_path: Any, qtbot: Any) -> None:
+def test_each_panel_has_its_own_webhook_url(tmp_path: Any, qtbot: Any) -> None:
     settings = Settings.load(tmp_path)
-    dialog = SettingsDialog(settings, ["Main panel", "Other"])
+    dialog = SettingsDialog(settings, {"Main panel": "/webhook/s-main", "Other": "/webhook/s-o"})
     qtbot.addWidget(dialog)
     dialog.port.setValue(8800)
-    url = dialog.url.text()
-    assert url == f"http://127.0.0.1:8800/webhook/{settings.webhook_token}/Main%20panel"
+    assert dialog.url.text() == "http://127.0.0.1:8800/webhook/s-main"
+    assert settings.webhook_token not in dialog.url.text()
     dialog.url_panel.setCurrentText("Other")
-    assert dialog.url.text().endswith("/Other")
+    assert dialog.url.text() == "http://127.0.0.1:8800/webhook/s-o"
     dialog.copy.click()
     assert QApplication.clipboard().text() == dialog.url.text()
 

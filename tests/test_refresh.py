@@ -146,6 +146,7 @@ def test_chosen_orders_of_several_panels(desk: Any, demo_panel: DemoPanel, run: 
         here = track(desk, demo_panel.seed_orders(3))
         there = track(desk, other.seed_orders(2), panel="other")
         demo_panel.reset_counters()
+        other.reset_counters()
 
         changes = run(refresh(desk, order_ids=[here[1], there[0], there[1]]))
         assert changes.checked == 3
@@ -190,7 +191,7 @@ def test_balances_and_pending_refills_come_along(
 def test_an_html_502_is_retried(desk: Any, demo_panel: DemoPanel, run: Any) -> None:
     ids = track(desk, demo_panel.seed_orders(150))
     demo_panel.reset_counters()
-    demo_panel.inject("html_502", "status")
+    demo_panel.inject("html_502", "multiStatus")
 
     changes = run(refresh(desk))
 

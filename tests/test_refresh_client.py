@@ -38,7 +38,7 @@ def test_each_chunk_is_yielded_as_it_arrives(demo_panel: DemoPanel, run: Any) ->
 def test_the_first_failure_stops_the_rest(demo_panel: DemoPanel, run: Any) -> None:
     ids = demo_panel.seed_orders(500)
     demo_panel.reset_counters()
-    demo_panel.inject("json_502", "status")
+    demo_panel.inject("json_502", "multiStatus")
 
     async def scenario() -> None:
         async with client(demo_panel, retries=0) as panel:

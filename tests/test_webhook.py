@@ -106,7 +106,7 @@ def test_wrong_token_or_path_is_404_logged_and_changes_nothing(
         posts = scenario_with(desk, run, body)
     assert posts.seen == []
     assert store.get_order(desk.db, order_id).status is None
-    assert "wrong token" in caplog.text
+    assert "unknown path" in caplog.text
     assert wrong not in caplog.text and TOKEN not in caplog.text
 
 
@@ -162,13 +162,15 @@ def test_unknown_order_or_panel_is_404_logged(
         assert (await posts.post(posts.path(), unknown)).status_code == 404
         remote = store.get_order(desk.db, order_id).remote_id
         known = f'{{"order_id": {remote}, "status": "Completed"}}'
-        assert (await posts.post(posts.path("no such panel"), known)).status_code == 404
+        no_panel = f"/webhook/{TOKEN}/no%20such%20panel"  # the old shared path, no such panel
+        assert (await posts.post(no_panel, known)).status_code == 404
+        assert (await posts.post("/webhook/not-a-panels-secret", known)).status_code == 404
 
     with caplog.at_level(logging.WARNING, logger="smmdesk.core.webhook"):
         posts = scenario_with(desk, run, body)
     assert posts.seen == []
     assert f"order {stranger}, unknown on panel demo" in caplog.text
-    assert "unknown panel" in caplog.text
+    assert "unknown path" in caplog.text
     assert store.get_order(desk.db, order_id).status is None
     assert store.count_orders(desk.db) == 1  # nothing adopted
 
@@ -199,7 +201,7 @@ def test_end_to_end_the_demo_panel_posts_status_changes(
         assert store.order_events(desk.db, order_id)[-1].source == "webhook"
 
 
-def test_a_panel_name_with_spaces_is_quoted_in_the_path(
+def test_a_panel_path_is_its_secret_whatever_its_name(
     desk: Any, demo_panel: DemoPanel, run: Any
 ) -> None:
     run(desk.add_panel("My Panel/2", demo_panel.url, demo_panel.key))
@@ -208,7 +210,7 @@ def test_a_panel_name_with_spaces_is_quoted_in_the_path(
 
     async def body(posts: Posts) -> None:
         path = posts.path("My Panel/2")
-        assert path.endswith("/My%20Panel%2F2")
+        assert path == f"/webhook/{desk.panel('My Panel/2').webhook_secret}"
         payload = f'{{"order_id": "{order.remote_id}", "status": "inprogress"}}'
         assert (await posts.post(path, payload)).status_code == 200
 
@@ -271,3 +273,73 @@ def test_a_port_in_use_says_what_to_do(desk: Any, run: Any) -> None:
                 await second.start()
 
     run(scenario())
+
+
+def test_a_panels_url_takes_posts_for_its_own_orders_only(
+    desk: Any, demo_panel: DemoPanel, run: Any
+) -> None:
+    with DemoPanel() as other:
+        run(desk.add_panel("other", other.url, other.key))
+        [mine] = track(desk, demo_panel.seed_orders(1))
+        theirs = store.track(desk.db, desk.panel("other").id, other.seed_orders(2)[1])
+        payload = f'{{"order_id": "{theirs.remote_id}", "status": "Completed"}}'
+        demo_path, other_path = (
+            desk.panel("demo").webhook_secret,
+            desk.panel("other").webhook_secret,
+        )
+        assert demo_path and other_path and demo_path != other_path
+
+        async def body(posts: Posts) -> None:
+            # the URL given to "demo" cannot touch an order of "other", whatever the body says
+            assert (await posts.post(posts.path("demo"), payload)).status_code == 404
+            # nor can the old shared token with another panel's name (new panels never had it)
+            legacy = f"/webhook/{TOKEN}/other"
+            assert (await posts.post(legacy, payload)).status_code == 404
+            assert (await posts.post(posts.path("other"), payload)).status_code == 200
+
+        scenario_with(desk, run, body)
+    assert store.get_order(desk.db, theirs.id).status == COMPLETED
+    assert store.get_order(desk.db, mine).status is None
+
+
+def test_a_final_order_reported_open_by_a_webhook_stays_final(
+    desk: Any, demo_panel: DemoPanel, run: Any
+) -> None:
+    [order_id] = track(desk, demo_panel.seed_orders(1))
+    remote = store.get_order(desk.db, order_id).remote_id
+
+    async def body(posts: Posts) -> None:
+        done = f'{{"order_id": "{remote}", "status": "Completed", "remains": 0}}'
+        assert (await posts.post(posts.path(), done)).status_code == 200
+        back = f'{{"order_id": "{remote}", "status": "In progress", "remains": 40}}'
+        assert (await posts.post(posts.path(), back)).status_code == 200
+        bad = f'{{"order_id": "{remote}", "status": "Completed", "charge": "-4"}}'
+        assert (await posts.post(posts.path(), bad)).status_code == 400
+
+    scenario_with(desk, run, body)
+    order = store.get_order(desk.db, order_id)
+    assert (order.status, order.remains, order.final) == (COMPLETED, 0, True)
+    last = store.order_events(desk.db, order_id)[-1]
+    assert last.source == "webhook" and "kept it Completed" in (last.note or "")
+
+
+def test_the_old_shared_path_works_for_an_older_panel_until_it_moves(
+    desk: Any, demo_panel: DemoPanel, run: Any
+) -> None:
+    # "demo" stands for a panel that existed when the shared path was the only kind (m003
+    # marks those so): its old URL keeps working until it posts to its own URL once
+    desk.db.execute("UPDATE panels SET webhook_legacy = 1")
+    desk.db.conn.commit()
+    [order_id] = track(desk, demo_panel.seed_orders(1))
+    remote = store.get_order(desk.db, order_id).remote_id
+
+    async def body(posts: Posts) -> None:
+        old = f"/webhook/{TOKEN}/demo"
+        moving = f'{{"order_id": "{remote}", "status": "In progress"}}'
+        assert (await posts.post(old, moving)).status_code == 200
+        assert (await posts.post(posts.path(), moving)).status_code == 200
+        assert (await posts.post(old, moving)).status_code == 404  # moved: closed
+
+    scenario_with(desk, run, body)
+    assert store.get_order(desk.db, order_id).status == IN_PROGRESS
+    assert not desk.panel("demo").webhook_legacy

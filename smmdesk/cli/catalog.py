@@ -86,14 +86,15 @@ async def services(ctx: Context) -> None:
 
 
 def _flags(service: Service) -> str:
+    """What the service offers; "refill?" where the catalog does not say (try it)."""
     offered = [
-        word
+        word if on else f"{word}?"
         for word, on in (
             ("drip-feed", service.dripfeed),
             ("refill", service.refill),
             ("cancel", service.cancel),
         )
-        if on
+        if on is not False
     ]
     return ", ".join(offered)
 

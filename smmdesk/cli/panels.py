@@ -1,4 +1,8 @@
-"""CLI commands for panels: ``panel add|list|remove`` and ``balance``.
+"""CLI commands for panels: ``panel add|list|show|detect|set|remove`` and ``balance``.
+
+``panel show`` says what the panel speaks (its detected dialect, smmdesk.core.api.dialect);
+``panel detect`` finds out again; ``panel set NAME THING VALUE`` sets one thing by hand
+("auto" gives it back to detection).
 
 The API key of ``panel add`` is read from stdin (prompted without echo on a terminal), never
 from the command line, and goes straight to the OS keyring.
@@ -18,9 +22,11 @@ from smmdesk.cli.common import (
     read_secret,
     table,
 )
+from smmdesk.core.api.dialect import SETTABLE
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.money import format_money
 from smmdesk.core.store import Panel
+from smmdesk.core.webhook import path_for as webhook_path
 
 
 def register(subparsers: Any) -> None:
@@ -40,6 +46,19 @@ def register(subparsers: Any) -> None:
         help="requests per minute smmdesk may send to this panel (default 1000)",
     )
     add_command(panel, "list", panel_list, help="list the panels")
+    show = add_command(panel, "show", panel_show, help="show a panel and what it speaks")
+    show.add_argument("name", metavar="NAME")
+    detect = add_command(panel, "detect", panel_detect, help="find out again what the panel speaks")
+    detect.add_argument("name", metavar="NAME")
+    setting = add_command(
+        panel,
+        "set",
+        panel_set,
+        help="set one thing the panel speaks by hand (auto: detect it again)",
+    )
+    setting.add_argument("name", metavar="NAME")
+    setting.add_argument("thing", metavar="THING", choices=SETTABLE, help=", ".join(SETTABLE))
+    setting.add_argument("value", metavar="VALUE", help="e.g. yes, no, lines, commas, auto")
     remove = add_command(panel, "remove", panel_remove, help="remove a panel and its key")
     remove.add_argument("name", metavar="NAME")
     remove.add_argument(
@@ -59,18 +78,54 @@ def panel_json(panel: Panel) -> dict[str, Any]:
             "currency": panel.currency,
             "balance": panel.balance,
             "balance_at": panel.balance_at,
+            "speaks": panel.dialect.describe(),
+            "dialect": panel.dialect.to_dict(),
+            "webhook_path": webhook_path(panel),
         }
     )
+
+
+def speaks_text(panel: Panel) -> str:
+    dialect = panel.dialect
+    lines = [
+        f"{panel.name}  {panel.url}",
+        f"  balance:  {format_money(panel.balance, panel.currency)}",
+        f"  speaks:   {', '.join(dialect.describe())}",
+    ]
+    if dialect.family:
+        lines.append(f"  family:   {dialect.family}")
+    if dialect.overrides:
+        lines.append(f"  set by hand: {', '.join(sorted(dialect.overrides))}")
+    lines.append(f"  checked:  {dialect.detected_at or 'not yet'}")
+    lines.append(f"  webhook path: {webhook_path(panel)}")
+    return "\n".join(lines)
+
+
+async def panel_show(ctx: Context) -> None:
+    panel = ctx.desk.panel(ctx.args.name)
+    ctx.out(panel_json(panel), speaks_text(panel))
+
+
+async def panel_detect(ctx: Context) -> None:
+    panel = await ctx.desk.detect_dialect(ctx.args.name)
+    ctx.out(panel_json(panel), speaks_text(panel))
+
+
+async def panel_set(ctx: Context) -> None:
+    panel = ctx.desk.set_dialect(ctx.args.name, ctx.args.thing, ctx.args.value)
+    ctx.out(panel_json(panel), speaks_text(panel))
 
 
 async def panel_add(ctx: Context) -> None:
     name, url = ctx.args.name, ctx.args.url
     key = read_key(name)
     panel = await ctx.desk.add_panel(name, url, key, rate_limit=ctx.args.rate_limit)
+    moved = "" if panel.url == url.strip() else f" Its API is at {panel.url}."
     ctx.out(
         panel_json(panel),
         f'Added panel "{panel.name}": balance {format_money(panel.balance, panel.currency)}. '
-        "Its API key is in the system keyring.",
+        f"Its API key is in the system keyring.{moved}\n"
+        f"It speaks: {', '.join(panel.dialect.describe())}.",
     )
 
 

@@ -19,9 +19,17 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from smmdesk.core import ordering, store
-from smmdesk.core.api import PacerRegistry, PanelClient, check_panel_url
+from smmdesk.core.api import PacerRegistry, PanelClient, check_panel_url, probe
+from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Balance, Service
-from smmdesk.core.errors import NotFoundLocally, SmmdeskError
+from smmdesk.core.api.urls import api_variants
+from smmdesk.core.errors import (
+    BadKey,
+    InvalidResponse,
+    NotFound,
+    NotFoundLocally,
+    SmmdeskError,
+)
 from smmdesk.core.paths import data_dir, database_path
 from smmdesk.core.secrets import KeyStore
 
@@ -78,20 +86,59 @@ class Desk:
     async def add_panel(
         self, name: str, url: str, key: str, *, rate_limit: int | None = None
     ) -> store.Panel:
-        """Test the connection (the key must work), then keep the key in the keyring and the
-        panel, its currency and balance in the store. Nothing is kept when any step fails."""
+        """Test the connection (the key must work; the usual other API addresses of the site
+        are tried when ``url`` is not one), find out what the panel speaks, then keep the key
+        in the keyring and the panel (with its working URL, dialect, balance and catalog) in
+        the store. Nothing is kept when any step fails."""
         url = check_panel_url(url)
         self.keys.check()
+        store.check_new_panel_name(self.db, name)
         per_minute = rate_limit or self.pacers.default_per_minute
+        url, balance = await self._find_api(url, key, per_minute)
         async with self._new_client(url, key, per_minute) as client:
-            balance = await client.balance()
+            dialect, services = await probe.detect(client)
         panel = store.add_panel(self.db, name, url, rate_limit=per_minute)
         try:
             self.keys.set(panel.name, key)
         except SmmdeskError:
             store.remove_panel(self.db, panel.name, purge=True)
             raise
+        store.set_dialect(self.db, panel.id, dialect)
+        store.save_catalog(self.db, panel.id, services)
         return store.set_balance(self.db, panel.id, balance.amount, balance.currency)
+
+    async def _find_api(self, url: str, key: str, per_minute: int) -> tuple[str, Balance]:
+        """The first of ``url`` and its usual variants that answers as a panel API, with the
+        balance it gave; the first error (for ``url`` itself) when none does."""
+        first: SmmdeskError | None = None
+        for candidate in api_variants(url):
+            try:
+                async with self._new_client(candidate, key, per_minute) as client:
+                    return candidate, await client.balance()
+            except (InvalidResponse, NotFound) as error:  # no API at this address
+                first = first or error
+            except BadKey as error:  # an API (it read the key): the key is the problem
+                if candidate != url:
+                    error.user_message += f" (smmdesk found the panel's API at {candidate}.)"
+                raise
+        assert first is not None
+        raise first
+
+    async def detect_dialect(self, name: str) -> store.Panel:
+        """Find out again what the panel speaks (what the user set by hand stays)."""
+        panel = self.panel(name)
+        client = self.client(panel)
+        await probe.detect(client)
+        return self.panel(name)
+
+    def set_dialect(self, name: str, field: str, value: str) -> store.Panel:
+        """Set one thing the panel speaks by hand ("auto" gives it back to detection)."""
+        panel = self.panel(name)
+        dialect = panel.dialect.overridden(field, value)
+        client = self._clients.get(panel.name)
+        if client is not None:
+            client.dialect = dialect
+        return store.set_dialect(self.db, panel.id, dialect)
 
     async def update_panel(
         self,
@@ -129,13 +176,30 @@ class Desk:
         client = self._clients.get(panel.name)
         if client is None or client.closed:
             key = self.keys.get(panel.name)
-            client = self._new_client(panel.url, key, panel.rate_limit)
+            client = self._new_client(
+                panel.url, key, panel.rate_limit, dialect=panel.dialect, panel_id=panel.id
+            )
             self._clients[panel.name] = client
         return client
 
-    def _new_client(self, url: str, key: str, per_minute: int) -> PanelClient:
+    def _new_client(
+        self,
+        url: str,
+        key: str,
+        per_minute: int,
+        *,
+        dialect: Dialect | None = None,
+        panel_id: int | None = None,
+    ) -> PanelClient:
         pacer = self.pacers.get(url, per_minute)
-        return PanelClient(url, key, pacer=pacer, timeout=self._timeout)
+
+        def remember(learned: Dialect) -> None:
+            if panel_id is not None:
+                store.set_dialect(self.db, panel_id, learned)
+
+        return PanelClient(
+            url, key, pacer=pacer, timeout=self._timeout, dialect=dialect, on_learned=remember
+        )
 
     async def _drop_client(self, name: str) -> None:
         client = self._clients.pop(name, None)
@@ -187,6 +251,12 @@ class Desk:
             return None
 
     # --- orders (see smmdesk.core.ordering) --------------------------------------------
+    async def prepare_order(
+        self, panel: str, service_id: str, values: Mapping[str, str]
+    ) -> ordering.Prepared:
+        """Check an order for the panel it goes to (nothing is sent or recorded)."""
+        return await ordering.prepare(self, panel, service_id, values)
+
     async def place_order(
         self,
         panel: str,

@@ -9,6 +9,7 @@
     │   │   └── SubscriptionsRefused   the panel creates subscriptions on its site only
     │   ├── RateLimited          429; .retry_after seconds
     │   ├── UpstreamFailure      502 / 5xx: the panel's provider failed
+    │   ├── Unsupported          the panel has no such action (cancel, refill) by API
     │   └── InvalidResponse      not JSON, truncated, or not the shape the action answers
     ├── TransportError           the panel could not be reached / the connection broke
     ├── AddOutcomeUnknown        an add may or may not have reached the panel: never resend
@@ -117,6 +118,13 @@ class UpstreamFailure(PanelError):
     default_message = (
         "The panel's provider failed to handle the request. Try again in a few minutes."
     )
+
+
+class Unsupported(PanelError):
+    """The panel has no such action by API (said so, or is known not to): nothing was sent
+    when smmdesk knew it beforehand."""
+
+    default_message = "This panel does not offer this action through its API."
 
 
 class InvalidResponse(PanelError):

@@ -16,17 +16,19 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from smmdesk import protocol as p
 from smmdesk.core import store
 from smmdesk.core.api.models import ItemError, Service
 from smmdesk.core.errors import (
     AddOutcomeUnknown,
+    BadRequest,
     ConfigError,
     SmmdeskError,
     SubscriptionsRefused,
 )
 from smmdesk.core.money import format_money
-from smmdesk.core.ordertypes import OrderDraft, prepare_order, refused_by_api
-from smmdesk.protocol import MULTI_STATUS_MAX
+from smmdesk.core.ordertypes import OrderDraft, prepare_order, refused_by_api, spec_for
+from smmdesk.protocol import MULTI_STATUS_MAX, squash
 
 if TYPE_CHECKING:
     from smmdesk.core.desk import Desk
@@ -71,7 +73,7 @@ async def prepare(
     """Validate an order (raises ValidationError with every problem) and say what to watch."""
     panel = desk.panel(panel_name)
     service = await desk.service(panel.name, service_id)
-    draft = prepare_order(service, values)
+    draft = prepare_order(service, values, dialect=panel.dialect)
     warnings = list(draft.warnings)
     if refused_by_api(service, subscriptions_refused=panel.refuses_subscriptions):
         warnings.append(SubscriptionsRefused.default_message)
@@ -124,14 +126,19 @@ def record(
 async def send(desk: Desk, panel: store.Panel, service: Service, order: store.Order) -> store.Order:
     """Send a recorded "sending" order once; settle its state from the answer."""
     try:
-        remote_id = await desk.client(panel).add(service.id, dict(order.params))
+        client = desk.client(panel)
+        remote_id = await client.add(service.id, dict(order.params), request_id=order.request_id)
     except AddOutcomeUnknown as exc:
         store.mark_unknown(desk.db, order.id, exc.user_message)
         raise
-    except SubscriptionsRefused as exc:
-        store.mark_failed(desk.db, order.id, str(exc))
-        store.set_refuses_subscriptions(desk.db, panel.id, True)
-        raise
+    except BadRequest as exc:
+        refused = subscriptions_refusal(service, exc)
+        store.mark_failed(desk.db, order.id, str(refused))
+        if isinstance(refused, SubscriptionsRefused):
+            store.set_refuses_subscriptions(desk.db, panel.id, True)
+        if refused is exc:
+            raise
+        raise refused from None
     except SmmdeskError as exc:
         store.mark_failed(desk.db, order.id, str(exc))
         raise
@@ -139,6 +146,19 @@ async def send(desk: Desk, panel: store.Panel, service: Service, order: store.Or
         store.mark_unknown(desk.db, order.id, store.STOPPED_WHILE_SENDING)
         raise
     return store.mark_placed(desk.db, order.id, remote_id)
+
+
+def subscriptions_refusal(service: Service, error: BadRequest) -> BadRequest:
+    """``error`` as a SubscriptionsRefused when it is a panel's way of saying it takes no
+    subscriptions by API: its words say so, or it asks for a link a subscription never has
+    ("Bad Link" from the SmartPanel family)."""
+    if isinstance(error, SubscriptionsRefused) or spec_for(service).name != p.SUBSCRIPTIONS:
+        return error
+    if "link" in squash(error.panel_message or ""):
+        return SubscriptionsRefused(
+            panel_message=error.panel_message, status_code=error.status_code
+        )
+    return error
 
 
 async def track_orders(

@@ -6,12 +6,15 @@ framework, no signal handlers, one request per connection. It listens on 127.0.0
 the user chooses another address; to reach it from the internet a user runs their own
 tunnel (cloudflared, ngrok ...) to 127.0.0.1:PORT and gives the panel the public URL.
 
-    POST /webhook/<token>/<panel name, URL-quoted>
+    POST /webhook/<the panel's own secret>
     {"order_id": 1487, "status": "Completed", "remains": 0, "start_count": 8421, "charge": 4.5}
 
-The panel is named in the path because order ids are per panel. Strict by design:
+Each panel has its own secret path (``Panel.webhook_secret``): order ids are per panel, and
+a URL given to one panel must not accept posts about another's orders. The old shared path
+``/webhook/<token>/<panel name>`` still works for a panel that existed when it was the only
+kind, until that panel posts to its own path once. Strict by design:
 
-    wrong path or token -> 404 (logged)     other method        -> 405
+    wrong path or secret -> 404 (logged)    other method        -> 405
     no Content-Length   -> 411              body > max_body     -> 413
     not a JSON object with order_id and status (numbers as numbers or strings) -> 400
     unknown panel or order id -> 404 (logged); nothing else happens
@@ -150,7 +153,7 @@ class WebhookReceiver:
 
     def path_for(self, panel_name: str) -> str:
         """The path a panel posts to (give the panel your tunnel's address + this path)."""
-        return f"{PREFIX}{self._token}/{quote(panel_name, safe='')}"
+        return path_for(self.desk.panel(panel_name))
 
     def url_for(self, panel_name: str, base: str | None = None) -> str:
         """The full URL for ``panel_name``: on ``base`` (a tunnel's public address) or on
@@ -200,24 +203,44 @@ class WebhookReceiver:
         request = await _next_event(conn, reader)
         if not isinstance(request, h11.Request):
             raise _Refused(400, "Bad HTTP request.")
-        panel_part = self._check_target(request.target.decode("ascii", "replace"))
+        panel = self._check_target(request.target.decode("ascii", "replace"))
         if request.method != b"POST":
             raise _Refused(405, "Only POST is accepted here.")
         self._check_length(request.headers)
         body = await _read_body(conn, reader)
-        return self._accept(unquote(panel_part), body)
+        return self._accept(panel, body)
 
-    def _check_target(self, target: str) -> str:
-        """The panel part of ``/webhook/<token>/<panel>``; 404 for anything else."""
+    def _check_target(self, target: str) -> store.Panel:
+        """The panel of ``/webhook/<its secret>`` (or of the old ``/webhook/<token>/<panel>``
+        while that still works for it); 404 for anything else."""
         path = target.split("?", 1)[0]
         parts = path[len(PREFIX) :].split("/") if path.startswith(PREFIX) else []
-        if len(parts) != 2 or not parts[1]:
-            log.warning("Webhook post to an unknown path refused")
-            raise _Refused(404, "Not found.")
-        if not hmac.compare_digest(parts[0].encode(), self._token.encode()):
-            log.warning("Webhook post with a wrong token refused")
-            raise _Refused(404, "Not found.")
-        return parts[1]
+        if len(parts) == 1 and parts[0]:
+            panel = store.panel_by_webhook_secret(self.desk.db, parts[0])
+            if panel is not None:
+                if panel.webhook_legacy:
+                    store.close_legacy_webhook(self.desk.db, panel.id)
+                return panel
+        elif (
+            len(parts) == 2
+            and parts[1]
+            and hmac.compare_digest(parts[0].encode(), self._token.encode())
+        ):
+            panel = self._legacy_panel(unquote(parts[1]))
+            if panel is not None:
+                return panel
+        log.warning("Webhook post to an unknown path refused")
+        raise _Refused(404, "Not found.")
+
+    def _legacy_panel(self, name: str) -> store.Panel | None:
+        try:
+            panel = self.desk.panel(name)
+        except NotFoundLocally:
+            return None
+        if not panel.webhook_legacy:
+            log.warning("Webhook post for %s on the old shared path refused", panel.name)
+            return None
+        return panel
 
     def _check_length(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
         fields = dict(headers)
@@ -228,13 +251,8 @@ class WebhookReceiver:
 
     # --- the post itself -----------------------------------------------------------------------
 
-    def _accept(self, panel_name: str, body: bytes) -> dict[str, Any]:
+    def _accept(self, panel: store.Panel, body: bytes) -> dict[str, Any]:
         remote_id, answer = _status_post(body)
-        try:
-            panel = self.desk.panel(panel_name)
-        except NotFoundLocally:
-            log.warning("Webhook post for an unknown panel %r ignored", panel_name[:60])
-            raise _Refused(404, "No such panel.") from None
         order = store.find_order(self.desk.db, panel.id, remote_id)
         if order is None:
             log.warning(
@@ -262,7 +280,10 @@ def _status_post(body: bytes) -> tuple[str, OrderStatus]:
     if not isinstance(data, dict):
         raise _Refused(400, "The body must be a JSON object.")
     remote_id = parse.to_id(data.get("order_id"))
-    answer = parse.order_status(data)
+    try:
+        answer = parse.order_status(data)
+    except parse.ImpossibleValues as error:
+        raise _Refused(400, error.user_message) from None
     if remote_id is None or answer is None:
         raise _Refused(400, "The body must hold an order_id and a status.")
     for name, reader in (("remains", parse.to_int), ("start_count", parse.to_int)):
@@ -271,6 +292,11 @@ def _status_post(body: bytes) -> tuple[str, OrderStatus]:
     if data.get("charge") is not None and parse.to_decimal(data["charge"]) is None:
         raise _Refused(400, "charge must be a number.")
     return remote_id, answer
+
+
+def path_for(panel: store.Panel) -> str:
+    """The webhook path of ``panel``: its own secret (give the panel your address + this)."""
+    return f"{PREFIX}{panel.webhook_secret}"
 
 
 def _no_constant(name: str) -> Any:

@@ -1,4 +1,5 @@
-"""The demo panel's ASGI app: one POST endpoint at /api/v2, form-encoded, JSON answers.
+"""The demo panel's ASGI app: one POST endpoint (/api/v2, or where the dialect profile puts
+it), form-encoded, JSON answers.
 
 Per request, in this order: read and decode the form, count the action, take an injected
 fault if one waits (faults that stop a request before the panel sees it answer at once), check
@@ -16,9 +17,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from smmdesk.protocol import API_PATH, DEFAULT_RATE_LIMIT
+from smmdesk.protocol import DEFAULT_RATE_LIMIT
 
-from .actions import counted_name, handle
+from .actions import counted_name, handle, wire_shape
 from .faults import (
     HTML_200,
     HTML_502,
@@ -37,6 +38,10 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 JSON = b"application/json; charset=utf-8"
 HTML = b"text/html; charset=UTF-8"
 TOO_MANY = "Too many requests"
+FORBIDDEN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body>"
+    b"<h1>Forbidden</h1><p>You don't have permission to access this resource.</p></body></html>"
+)
 
 
 class PanelApp:
@@ -47,14 +52,17 @@ class PanelApp:
         latency: float = 0.0,
         rate_limit: int = DEFAULT_RATE_LIMIT,
         accept_subscriptions: bool = False,
+        require_request_id: bool = False,
     ) -> None:
         self.state = state
         self.latency = latency
         self.accept_subscriptions = accept_subscriptions
+        self.require_request_id = require_request_id
         self.limiter = RateLimiter(rate_limit)
         self.faults = FaultQueue()
         self._lock = threading.Lock()
         self._requests: Counter[str] = Counter()
+        self._shapes: Counter[str] = Counter()
         self._rate_limited = 0
 
     # --- counters, read from any thread --------------------------------------------------
@@ -64,6 +72,12 @@ class PanelApp:
             return Counter(self._requests)
 
     @property
+    def shapes(self) -> Counter[str]:
+        """Requests by action and the id fields they carried ("status?orders")."""
+        with self._lock:
+            return Counter(self._shapes)
+
+    @property
     def rate_limited(self) -> int:
         with self._lock:
             return self._rate_limited
@@ -71,6 +85,7 @@ class PanelApp:
     def reset_counters(self) -> None:
         with self._lock:
             self._requests.clear()
+            self._shapes.clear()
             self._rate_limited = 0
 
     # --- ASGI ----------------------------------------------------------------------------
@@ -78,8 +93,12 @@ class PanelApp:
         if scope["type"] != "http":
             return  # the server runs with lifespan="off"
         body = await _read_body(receive)
-        if scope["path"].rstrip("/") != API_PATH:
-            await _json(send, 404, {"error": f"Not found: the API is at {API_PATH}"})
+        path = scope["path"].rstrip("/")
+        api_path = self.state.profile.api_path
+        if path != api_path and path.startswith("/api/") and self.state.profile.other_api_forbidden:
+            await _respond(send, 403, FORBIDDEN_PAGE, HTML, [])
+        elif path != api_path:
+            await _json(send, 404, {"error": f"Not found: the API is at {api_path}"})
         elif scope["method"] != "POST":
             await _json(send, 405, {"error": "Send the request as POST"}, [(b"allow", b"POST")])
         else:
@@ -90,6 +109,7 @@ class PanelApp:
         if name:
             with self._lock:
                 self._requests[name] += 1
+                self._shapes[wire_shape(params)] += 1
         fault = self.faults.take(name, params.get("action", "").strip())
         if fault is not None and fault not in PROCESSED_FIRST:
             await self._pause()
@@ -105,8 +125,12 @@ class PanelApp:
             status, answer = 429, {"error": TOO_MANY}
             headers.append((b"retry-after", str(retry_after).encode()))
         else:
-            subscriptions = self.accept_subscriptions
-            status, answer = handle(self.state, params, accept_subscriptions=subscriptions)
+            status, answer = handle(
+                self.state,
+                params,
+                accept_subscriptions=self.accept_subscriptions,
+                require_request_id=self.require_request_id,
+            )
         await self._pause()
         if fault is not None:
             await _broken(send, fault, _dumps(answer))

@@ -6,10 +6,13 @@ types, where the rate is the price of one order). Service 18 has a type smmdesk 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from smmdesk import protocol as p
+
+from .dialects import PROFILES, REFERENCE, Profile
 
 
 @dataclass(frozen=True)
@@ -39,20 +42,24 @@ class Service:
         """True when the rate is the price of the whole order (package types)."""
         return self.kind in (p.PACKAGE, p.CUSTOM_COMMENTS_PACKAGE)
 
-    def answer(self) -> dict[str, object]:
-        """This service as the `services` action lists it."""
-        return {
+    def answer(self, profile: Profile = PROFILES[REFERENCE]) -> dict[str, object]:
+        """This service as the `services` action of a panel speaking ``profile`` lists it."""
+        answer: dict[str, object] = {
             "service": self.id,
             "name": self.name,
-            "type": self.type,
+            "type": re.sub(r"[^0-9a-z]+", "_", self.type.lower())
+            if profile.snake_case_types
+            else self.type,
             "rate": self.rate_text,
             "min": str(self.min),
             "max": str(self.max),
             "category": self.category,
-            "dripfeed": self.dripfeed,
-            "refill": self.refill,
-            "cancel": self.cancel,
         }
+        if profile.catalog_flags:
+            answer.update(dripfeed=self.dripfeed, refill=self.refill, cancel=self.cancel)
+        if profile.catalog_desc:
+            answer["desc"] = f"{self.name}. Start: 0-6 hours. Speed: up to 5K/day."
+        return answer
 
 
 _IG_MENTIONS = "Instagram Mentions"
@@ -95,6 +102,6 @@ SERVICES: tuple[Service, ...] = (
 BY_ID: dict[str, Service] = {service.id: service for service in SERVICES}
 
 
-def catalog_answer() -> list[dict[str, object]]:
+def catalog_answer(profile: Profile = PROFILES[REFERENCE]) -> list[dict[str, object]]:
     """The answer to action=services."""
-    return [service.answer() for service in SERVICES]
+    return [service.answer(profile) for service in SERVICES]

@@ -2,7 +2,8 @@
 
 The plan (how long it stays Pending, how long delivery takes, how it ends) is drawn from
 (seed, order id) alone, so a run is reproducible. A hint in the link forces the ending for
-tests: "#partial", "#cancel", "#fail" or "#complete". Between start and finish the delivered
+tests: "#partial", "#cancel", "#fail" (before delivery), "#error" (fails while In progress)
+or "#complete". Between start and finish the delivered
 count grows linearly with panel time, so `remains` falls while In progress.
 """
 
@@ -15,9 +16,17 @@ from decimal import Decimal
 from smmdesk import protocol as p
 
 from .catalog import Service
+from .dialects import Profile
 from .money import rounded
 
-HINTS = {"#partial": p.PARTIAL, "#cancel": p.CANCELED, "#fail": p.FAILED, "#complete": p.COMPLETED}
+LATE_FAILURE = "error"  # a plan outcome: In progress first, then Failed
+HINTS = {
+    "#partial": p.PARTIAL,
+    "#cancel": p.CANCELED,
+    "#fail": p.FAILED,
+    "#error": LATE_FAILURE,
+    "#complete": p.COMPLETED,
+}
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,8 @@ class Order:
     started_at: float = 0.0
     finish_at: float = 0.0
     cancel_requested: bool = False
+    runs: int = 1
+    items: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.remains < 0:
@@ -98,6 +109,8 @@ class Order:
         return Decimal(0)
 
     def finish(self) -> Decimal:
+        if self.plan.outcome == LATE_FAILURE:
+            return self.settle(p.FAILED, self.total)
         return self.settle(self.plan.outcome, self.plan.final_remains)
 
     def cancel(self, at: float) -> Decimal:
@@ -114,13 +127,22 @@ class Order:
     def final(self) -> bool:
         return p.is_final(self.status)
 
-    def status_answer(self, now: float, currency: str) -> dict[str, str]:
-        """This order as action=status shows it (numbers as strings, like the reference)."""
+    def status_answer(self, now: float, currency: str, profile: Profile) -> dict[str, object]:
+        """This order as action=status of a ``profile`` panel shows it (numbers as strings,
+        like the reference)."""
+        status = self.status
+        if profile.failed_as_pending and status == p.FAILED:
+            status = p.PENDING  # the panel's own "error" state, shown as Pending
+        if profile.dripfeed_status_bare and self.runs > 1:
+            return {"status": status, "runs": str(self.runs), "orders": []}
+        remains = self.remains_at(now)
+        if profile.pending_remains_zero and status == p.PENDING:
+            remains = 0
         return {
             "charge": str(rounded(self.charge_now())),
             "start_count": str(self.start_count),
-            "status": self.status,
-            "remains": str(self.remains_at(now)),
+            "status": status,
+            "remains": str(remains),
             "currency": currency,
         }
 

@@ -24,9 +24,10 @@ from types import TracebackType
 
 import uvicorn
 
-from smmdesk.protocol import API_PATH, DEFAULT_RATE_LIMIT
+from smmdesk.protocol import DEFAULT_RATE_LIMIT
 
 from .app import PanelApp
+from .dialects import DIALECTS, REFERENCE, Profile, profile
 from .faults import install_quiet_drops
 from .state import PanelState
 from .webhooks import WebhookSender
@@ -81,15 +82,19 @@ class DemoPanel:
         webhook_url: str | None = None,
         seed: int = 0,
         key: str | None = None,
+        dialect: str | Profile = REFERENCE,
+        require_request_id: bool = False,
     ) -> None:
         self.host = host
         self.port = port
-        self.state = PanelState(seed=seed, clock_speed=clock_speed, key=key)
+        self.profile = profile(dialect)
+        self.state = PanelState(seed=seed, clock_speed=clock_speed, key=key, profile=self.profile)
         self.app = PanelApp(
             self.state,
             latency=latency,
             rate_limit=rate_limit,
             accept_subscriptions=accept_subscriptions,
+            require_request_id=require_request_id,
         )
         if webhook_url:
             self.state.set_webhook(webhook_url)
@@ -183,7 +188,11 @@ class DemoPanel:
         if self._thread is None:
             raise RuntimeError("The demo panel is not started: call start() first")
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}{API_PATH}"
+        return f"http://{host}:{self.port}{self.profile.api_path}"
+
+    @property
+    def dialect(self) -> str:
+        return self.profile.name
 
     @property
     def key(self) -> str:
@@ -251,10 +260,19 @@ class DemoPanel:
     def set_webhook(self, url: str | None, key: str | None = None) -> None:
         self.state.set_webhook(url, key)
 
+    def set_disabled(self, disabled: bool, key: str | None = None) -> None:
+        """Disable (or enable again) the API access of an account (the main one)."""
+        self.state.set_disabled(disabled, key)
+
     # --- what happened -------------------------------------------------------------------
     @property
     def requests(self) -> Counter[str]:
         return self.app.requests
+
+    @property
+    def shapes(self) -> Counter[str]:
+        """Requests by action and id fields as they arrived ("status?orders": n)."""
+        return self.app.shapes
 
     @property
     def rate_limited(self) -> int:
@@ -334,6 +352,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="accept Subscriptions orders through the API",
     )
+    parser.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default=REFERENCE,
+        help="which panels to imitate: the reference document read literally (default), the "
+        "common Perfect-Panel-like API, or the SmartPanel script family",
+    )
+    parser.add_argument(
+        "--require-request-id",
+        action="store_true",
+        help="refuse an add without request_id; a repeated request_id gets its first answer",
+    )
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     panel = DemoPanel(
@@ -346,6 +376,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         webhook_url=args.webhook,
         seed=args.seed,
         key=args.key,
+        dialect=args.dialect,
+        require_request_id=args.require_request_id,
     )
     try:
         panel.start()
@@ -358,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(f"Demo panel: {panel.url}", flush=True)
     print(f"API key:    {panel.key}", flush=True)
+    print(f"Dialect:    {panel.dialect}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     try:
         panel.wait()

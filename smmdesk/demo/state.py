@@ -26,6 +26,7 @@ from smmdesk import protocol as p
 
 from .catalog import BY_ID
 from .clock import PanelClock
+from .dialects import PROFILES, REFERENCE, Profile
 from .errors import (
     INCORRECT_ORDER,
     INCORRECT_REFILL,
@@ -52,6 +53,7 @@ class Account:
     balance: Decimal
     currency: str
     webhook: str | None = None
+    disabled: bool = False
 
 
 def _synced(
@@ -76,8 +78,11 @@ class PanelState:
         clock_speed: float = 60.0,
         key: str | None = None,
         timer: Callable[[], float] = time.monotonic,
+        profile: Profile = PROFILES[REFERENCE],
     ) -> None:
         self._lock = threading.RLock()
+        self.profile = profile
+        self._request_ids: dict[tuple[str, str], int] = {}
         self.seed = seed
         self.clock = PanelClock(clock_speed, timer)
         self.epoch = datetime.now(UTC)
@@ -107,12 +112,21 @@ class PanelState:
             return key
 
     def account(self, key: str | None) -> Account:
-        """The account of ``key`` (None: the main one); ApiError 401 for a wrong key."""
+        """The account of ``key`` (None: the main one); ApiError 401 for a wrong key or a
+        disabled account."""
+        with self._lock:
+            found = self._accounts.get(self.main_key if key is None else key)
+            if found is None or found.disabled:
+                raise ApiError(401, INVALID_KEY)
+            return found
+
+    def set_disabled(self, disabled: bool, key: str | None = None) -> None:
+        """Disable (or enable again) an account's API access, as a panel's admin does."""
         with self._lock:
             found = self._accounts.get(self.main_key if key is None else key)
             if found is None:
-                raise ApiError(401, INVALID_KEY)
-            return found
+                raise ValueError("No account with this key")
+            found.disabled = disabled
 
     @_synced
     def balance(self, key: str | None = None) -> Decimal:
@@ -151,19 +165,33 @@ class PanelState:
         params: dict[str, str],
         *,
         accept_subscriptions: bool,
+        require_request_id: bool = False,
     ) -> int:
-        """Validate, charge and create an order; returns its id."""
+        """Validate, charge and create an order; returns its id. With
+        ``require_request_id``, an add must carry ``request_id``, and a request_id seen
+        before gets the order it made then (nothing is charged again)."""
         account = self.account(key)
+        request_id = params.get("request_id", "").strip()
+        if require_request_id and not request_id:
+            raise bad_request("request_id is required")
+        if require_request_id and (account.key, request_id) in self._request_ids:
+            return self._request_ids[(account.key, request_id)]
         if not service_id.strip():
             raise bad_request("Service ID is required")
         service = BY_ID.get(service_id.strip())
         if service is None:
             raise not_found(INCORRECT_SERVICE)
-        request = validate_add(service, params, accept_subscriptions=accept_subscriptions)
+        fields = {k: v for k, v in params.items() if k != "request_id" or not require_request_id}
+        request = validate_add(
+            service, fields, accept_subscriptions=accept_subscriptions, profile=self.profile
+        )
         if account.balance < request.charge:
             raise ApiError(402, NOT_ENOUGH_FUNDS)
         account.balance -= request.charge
-        return self._create(account.key, request).id
+        order_id = self._create(account.key, request).id
+        if require_request_id:
+            self._request_ids[(account.key, request_id)] = order_id
+        return order_id
 
     @_synced
     def seed_orders(
@@ -191,13 +219,13 @@ class PanelState:
         return ids
 
     @_synced
-    def status(self, key: str | None, order_id: str) -> dict[str, str]:
+    def status(self, key: str | None, order_id: str) -> dict[str, object]:
         order = self._owned(key, order_id)
-        return order.status_answer(self.clock.now(), self.account(key).currency)
+        return order.status_answer(self.clock.now(), self.account(key).currency, self.profile)
 
     @_synced
-    def statuses(self, key: str | None, order_ids: Iterable[str]) -> dict[str, dict[str, str]]:
-        answer: dict[str, dict[str, str]] = {}
+    def statuses(self, key: str | None, order_ids: Iterable[str]) -> dict[str, dict[str, object]]:
+        answer: dict[str, dict[str, object]] = {}
         for order_id in order_ids:
             try:
                 answer[order_id] = self.status(key, order_id)
@@ -291,6 +319,8 @@ class PanelState:
             "start_count": order.start_count,
             "remains": order.remains_at(self.clock.now()),
             "cancel_requested": order.cancel_requested,
+            "runs": order.runs,
+            "items": {name: list(items) for name, items in order.items.items()},
             "created_at": self.epoch + timedelta(minutes=order.created_at),
         }
 
@@ -316,6 +346,8 @@ class PanelState:
             request.charge,
             now,
             plan,
+            runs=request.runs,
+            items=dict(request.items or {}),
         )
         self._orders[order_id] = order
         if schedule:

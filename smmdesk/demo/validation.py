@@ -1,20 +1,24 @@
 """What `add` accepts, per order type, and what it costs.
 
 `validate_add()` checks the fields of one `add` request against its service's type and
-bounds, and returns an `OrderRequest` (quantity, units to deliver, charge). The first problem
-found is raised as an `ApiError` with a message a reseller understands (HTTP 400).
+bounds, as a panel speaking the given dialect profile does, and returns an `OrderRequest`
+(quantity, units to deliver, charge, and the items of each list field as the panel split
+them). The first problem found is raised as an `ApiError` with the panel's message (HTTP 400).
+The fields are first read the way the profile's panel reads them (decoded twice, HTML
+stripped after the checks): what it keeps is what it accepted, mangled or not.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from smmdesk import protocol as p
 
 from .catalog import Service
+from .dialects import PROFILES, REFERENCE, Profile
 from .errors import bad_request
 from .money import per_thousand, rounded
 
@@ -51,6 +55,8 @@ _LINE_COUNTED: dict[str | None, tuple[str, str]] = {
     p.CUSTOM_COMMENTS: ("comments", "comments"),
     p.MENTIONS_CUSTOM_LIST: ("usernames", "usernames"),
 }
+# Fields holding a list, one item per line (keywords: commas too where the profile says so).
+LIST_FIELDS = ("keywords", "comments", "groups", "usernames", "hashtags")
 _DEVICES = "1 (Desktop), 2 (Mobile Android), 3 (Mobile iOS), 4 (Mixed mobile), 5 (Mixed physical)"
 _TRAFFIC = "1 (Google keyword), 2 (Custom referrer) or 3 (Blank referrer)"
 
@@ -67,32 +73,62 @@ class OrderRequest:
     charge: Decimal
     min_minutes: float = 0.0  # drip-feed: the delivery takes at least runs x interval
     slack: int = 0  # units a Completed order may leave undelivered (Subscriptions)
+    runs: int = 1  # drip-feed runs (1: not drip-fed)
+    items: dict[str, list[str]] | None = None  # list fields as the panel split them
 
 
 def validate_add(
-    service: Service, params: dict[str, str], *, accept_subscriptions: bool
+    service: Service,
+    params: dict[str, str],
+    *,
+    accept_subscriptions: bool,
+    profile: Profile = PROFILES[REFERENCE],
 ) -> OrderRequest:
-    """Check one `add` for ``service``; raise ApiError(400) on the first problem."""
-    fields = {k: v for k, v in params.items() if k not in ("key", "action", "service")}
+    """Check one `add` for ``service`` as ``profile``'s panels do; raise ApiError(400) on
+    the first problem."""
+    fields = {
+        k: profile.read_field(v) for k, v in params.items() if k not in ("key", "action", "service")
+    }
+    request = _checked(service, fields, profile, accept_subscriptions)
+    kept = {name: profile.kept(value) for name, value in request.fields.items()}
+    items = {name: _items(profile, name, kept[name]) for name in LIST_FIELDS if name in kept}
+    link = None if request.link is None else profile.kept(request.link)
+    return replace(request, fields=kept, link=link, items=items)
+
+
+def _checked(
+    service: Service, fields: dict[str, str], profile: Profile, accept_subscriptions: bool
+) -> OrderRequest:
     if service.kind == p.SUBSCRIPTIONS:
-        if not accept_subscriptions:
+        if profile.subscriptions == "bad_link":
+            raise bad_request("Bad Link")
+        if not accept_subscriptions and profile.subscriptions == "refused":
             raise bad_request(SUBSCRIPTIONS_REFUSED)
-        return _subscription(service, fields)
+        return _subscription(service, fields, profile)
     link = _required(fields, "link", "Link is required")
     for name, message in _REQUIRED.get(service.kind, ()):
         _required(fields, name, message)
+    if profile.quantity_always and service.kind != p.CUSTOM_COMMENTS:
+        _whole(fields, "quantity", "Quantity", at_least=1)
     _check_type_values(service.kind, fields)
     if service.flat:
         quantity = len(_lines(fields["comments"])) if "comments" in fields else 1
         return OrderRequest(service, fields, link, quantity, quantity, rounded(service.rate))
-    quantity = _quantity(service, fields)
     runs, interval = _dripfeed(service, fields)
+    quantity = _quantity(service, fields, runs if profile.dripfeed_total_bounds else 1)
     total = quantity * runs
     charge = per_thousand(service.rate, total)
-    return OrderRequest(service, fields, link, quantity, total, charge, runs * interval)
+    return OrderRequest(service, fields, link, quantity, total, charge, runs * interval, runs=runs)
 
 
-def _quantity(service: Service, fields: dict[str, str]) -> int:
+def _items(profile: Profile, name: str, text: str) -> list[str]:
+    if name == "keywords" and profile.keywords_commas:
+        return [item.strip() for item in re.split(r"[,\r\n]+", text) if item.strip()]
+    return [line.strip() for line in _lines(text)]
+
+
+def _quantity(service: Service, fields: dict[str, str], runs: int = 1) -> int:
+    """The quantity per run; its bounds are checked on ``runs`` x quantity."""
     counted = _LINE_COUNTED.get(service.kind)
     if counted:
         field, noun = counted
@@ -101,9 +137,11 @@ def _quantity(service: Service, fields: dict[str, str]) -> int:
     else:
         quantity = _whole(fields, "quantity", "Quantity")
         detail = ""
-    if quantity < service.min:
+    if runs > 1:
+        detail = f" (runs x quantity = {quantity * runs})"
+    if quantity * runs < service.min:
         raise bad_request(f"Quantity less than minimal {service.min}{detail}")
-    if quantity > service.max:
+    if quantity * runs > service.max:
         raise bad_request(f"Quantity more than maximal {service.max}{detail}")
     return quantity
 
@@ -141,7 +179,7 @@ def _check_type_values(kind: str | None, fields: dict[str, str]) -> None:
             _required(fields, "referring_url", "Referring URL is required for traffic type 2")
 
 
-def _subscription(service: Service, fields: dict[str, str]) -> OrderRequest:
+def _subscription(service: Service, fields: dict[str, str], profile: Profile) -> OrderRequest:
     _required(fields, "username", "Username is required")
     least = _whole(fields, "min", "Min")
     most = _whole(fields, "max", "Max")
@@ -156,20 +194,21 @@ def _subscription(service: Service, fields: dict[str, str]) -> OrderRequest:
     if _text(fields, "old_posts"):
         _whole(fields, "old_posts", "Old posts", at_least=0)
     if _text(fields, "expiry"):
-        _check_expiry(_text(fields, "expiry"))
+        _check_expiry(_text(fields, "expiry"), profile)
     quantity = posts * most
     charge = per_thousand(service.rate, quantity)
     slack = posts * (most - least)
     return OrderRequest(service, fields, None, quantity, quantity, charge, 0.0, slack)
 
 
-def _check_expiry(text: str) -> None:
+def _check_expiry(text: str, profile: Profile) -> None:
+    expiry: date | None
     try:
-        expiry = date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        expiry = datetime.strptime(text, profile.expiry_format).date()
     except ValueError:
         expiry = None
-    if expiry is None:
-        raise bad_request("Expiry must be a date like 2030-12-31 (YYYY-MM-DD)")
+    if expiry is None or not re.fullmatch(r"[\d/-]{8,10}", text):
+        raise bad_request(f"Expiry must be a date like {profile.expiry_example}")
     if expiry < date.today() - timedelta(days=1):
         raise bad_request("Expiry date is in the past")
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QWidget
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.settings import Settings
+from smmdesk.core.webhook import path_for as webhook_path
 from smmdesk.ui.catalog import CatalogPane
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
@@ -194,7 +195,8 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> QWidget:
         from smmdesk.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, [p.name for p in self.desk.panels()], self)
+        paths = {p.name: webhook_path(p) for p in self.desk.panels()}
+        dialog = SettingsDialog(self.settings, paths, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # it runs no job: gone once closed
         dialog.saved.connect(self.apply_settings)
         dialog.open()

@@ -11,7 +11,7 @@ Signals:
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -33,21 +33,24 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core.errors import ConfigError, SmmdeskError
 from smmdesk.core.settings import Settings
-from smmdesk.core.webhook import PREFIX
 from smmdesk.ui.errors import show_error
 
 
-def webhook_url(host: str, port: int, token: str, panel: str) -> str:
-    """The address a panel posts status changes to (the receiver's path scheme)."""
+def webhook_url(host: str, port: int, path: str) -> str:
+    """The address a panel posts status changes to (its own path on the receiver)."""
     shown_host = f"[{host}]" if ":" in host else host
-    return f"http://{shown_host}:{port}{PREFIX}{token}/{quote(panel, safe='')}"
+    return f"http://{shown_host}:{port}{path}"
 
 
 class SettingsDialog(QDialog):
     saved = Signal(object)
 
-    def __init__(self, settings: Settings, panels: list[str], parent: QWidget | None = None):
+    def __init__(
+        self, settings: Settings, panels: Mapping[str, str], parent: QWidget | None = None
+    ):
+        """``panels``: each panel's name -> its own webhook path (smmdesk.core.webhook)."""
         super().__init__(parent)
+        self.paths = dict(panels)
         self.settings = settings
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -85,7 +88,7 @@ class SettingsDialog(QDialog):
         self.port.setRange(1, 65_535)
         self.port.setValue(settings.webhook_port)
         self.url_panel = QComboBox(box)
-        self.url_panel.addItems(panels or ["MainPanel"])
+        self.url_panel.addItems(list(self.paths))
         self.url = QLineEdit(box)
         self.url.setObjectName("webhookUrl")
         self.url.setReadOnly(True)
@@ -117,8 +120,12 @@ class SettingsDialog(QDialog):
 
     def _show_url(self) -> None:
         host = self.host.text().strip() or "127.0.0.1"
-        panel = self.url_panel.currentText()
-        self.url.setText(webhook_url(host, self.port.value(), self.settings.webhook_token, panel))
+        path = self.paths.get(self.url_panel.currentText())
+        if path is None:
+            self.url.setText("")
+            self.url.setPlaceholderText("Add a panel first: each panel gets its own address.")
+            return
+        self.url.setText(webhook_url(host, self.port.value(), path))
 
     def save(self) -> None:
         try:

@@ -6,7 +6,9 @@ typed results it returns, and the per-origin ``Pacer``.
         print(await panel.balance())
 """
 
+from smmdesk.core.api import probe
 from smmdesk.core.api.client import PanelClient
+from smmdesk.core.api.dialect import Batch, BatchStatus, Dialect
 from smmdesk.core.api.models import (
     Balance,
     CancelResult,
@@ -21,7 +23,10 @@ from smmdesk.core.api.urls import check_panel_url, is_loopback, origin
 
 __all__ = [
     "Balance",
+    "Batch",
+    "BatchStatus",
     "CancelResult",
+    "Dialect",
     "ItemError",
     "OrderStatus",
     "Pacer",
@@ -34,4 +39,5 @@ __all__ = [
     "is_loopback",
     "origin",
     "pacer_for",
+    "probe",
 ]

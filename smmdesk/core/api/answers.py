@@ -112,7 +112,13 @@ def error_message(data: Any) -> str | None:
     return None
 
 
-_KEY_RE = re.compile(r"\b(api[\s_-]?)?key\b|\btoken\b|unauthori[sz]ed")
+# A key problem in any wording ("Invalid API key", "API is Disable for this user or User Not
+# Found!", "Unauthorized", "account suspended"): checked before "not found".
+_KEY_RE = re.compile(
+    r"\b(api[\s_-]?)?key\b|\btoken\b|unauthori[sz]ed|not authori[sz]ed|authenticat"
+    r"|\bapi\b[^.!]*\bdisabl|\buser\b[^.!]*\bnot found|\buser\b[^.!]*\b(disabled|banned|blocked)"
+    r"|\baccount\b[^.!]*\b(disabled|suspended|banned|blocked|inactive|not active)"
+)
 _FUNDS_RE = re.compile(r"fund|balance|insufficient")
 _SUBS_RE = re.compile(r"subscription|customer site")
 _RATE_RE = re.compile(r"too many requests|rate limit")
@@ -151,16 +157,18 @@ def _error_page(status_code: int, headers: Headers) -> PanelError:
     if status_code in (401, 402, 429):
         return error_for(status_code, None, headers)
     if status_code == 404:
-        return InvalidResponse(
-            "The panel's site has no API at this address (HTTP 404). Check the panel's API "
-            "URL on its API page.",
-            status_code=status_code,
-        )
+        return InvalidResponse(NOT_AN_API + " (The address answered HTTP 404.)", status_code=404)
     return InvalidResponse(
-        f"The panel answered with a web page (HTTP {status_code}) instead of data: it may be "
-        "behind a protection page, or the API URL may be wrong. Check the URL, then try later.",
+        f"The panel answered with a web page (HTTP {status_code}) instead of data. {NOT_AN_API} "
+        "If the address is right, the site may be behind a protection page: try again later.",
         status_code=status_code,
     )
+
+
+NOT_AN_API = (
+    "This is not a panel API address — it usually ends in /api/v2 (some panels use /api/v1). "
+    "Copy the API URL from the panel's API page."
+)
 
 
 def _redirect(status_code: int, headers: Headers) -> InvalidResponse:
@@ -174,8 +182,27 @@ def _redirect(status_code: int, headers: Headers) -> InvalidResponse:
     )
 
 
+def unwrapped(data: Any) -> Any:
+    """``X`` from a SmartPanel-style success wrapper ``{"status": "success", "data": X}``
+    (``"Empty Data"`` for an empty list); anything else as it is."""
+    if (
+        isinstance(data, dict)
+        and "data" in data
+        and set(data) <= _WRAPPER_KEYS
+        and isinstance(data.get("status"), str)
+        and squash(data["status"]) == "success"
+    ):
+        inner = data["data"]
+        return [] if isinstance(inner, str) and squash(inner) == "emptydata" else inner
+    return data
+
+
+_WRAPPER_KEYS = frozenset({"status", "data", "message", "code"})
+
+
 def decode(status_code: int, headers: Headers, body: bytes) -> Any:
-    """The JSON value of a successful answer; raise the PanelError any other answer means."""
+    """The JSON value of a successful answer (success wrappers removed); raise the PanelError
+    any other answer means."""
     if 300 <= status_code < 400:
         raise _redirect(status_code, headers)
     data = load_json(body)
@@ -187,7 +214,7 @@ def decode(status_code: int, headers: Headers, body: bytes) -> Any:
     if 200 <= status_code < 300:
         if message is not None:
             raise error_for(status_code, message, headers)
-        return data
+        return unwrapped(data)
     if not 400 <= status_code < 600:
         raise InvalidResponse(status_code=status_code)
     raise error_for(status_code, message, headers)

@@ -18,6 +18,14 @@ page) it raises ``AddOutcomeUnknown`` and never resends; ``cancel`` / ``refill``
 ``TransportError`` saying the result is unknown. A JSON error from the panel itself is a
 definite answer: its ``PanelError``.
 
+Every call has a total deadline (``deadline``, retries included): a panel that sends one
+byte every few seconds resets httpx's read timeout, not this. Answers are read streaming and
+cut at ``max_answer`` bytes. An add that hits either is *unknown*, never resent.
+
+What the panel speaks (``dialect``) decides the shape of batch calls (smmdesk.core.api
+.batches); what the client learns on the way (a panel that wants a ``request_id``, one with
+no cancel) updates ``dialect`` and is handed to ``on_learned`` to be remembered.
+
 The key never leaves this object except in the request body: exceptions are raised
 outside ``except`` blocks (httpx exceptions hold the request), messages never include a
 body, the log names only actions and hosts, and a key echoed by a panel is masked.
@@ -30,6 +38,7 @@ import enum
 import logging
 import random
 import time
+import uuid
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -38,8 +47,10 @@ from typing import Any, TypeVar
 import httpx
 
 from smmdesk import USER_AGENT, protocol
-from smmdesk.core.api import parse
-from smmdesk.core.api.answers import is_json
+from smmdesk.core.api import batches, parse
+from smmdesk.core.api.answers import NOT_AN_API, is_json
+from smmdesk.core.api.dialect import Dialect
+from smmdesk.core.api.kinds import Kind
 from smmdesk.core.api.models import (
     Balance,
     CancelResult,
@@ -53,15 +64,18 @@ from smmdesk.core.api.pacing import Pacer, pacer_for
 from smmdesk.core.api.urls import check_panel_url, origin
 from smmdesk.core.errors import (
     AddOutcomeUnknown,
+    BadRequest,
     ConfigError,
     FieldProblem,
     InvalidResponse,
+    NotFound,
     RateLimited,
     SmmdeskError,
     TransportError,
     UpstreamFailure,
     ValidationError,
 )
+from smmdesk.protocol import squash
 
 log = logging.getLogger(__name__)
 
@@ -69,20 +83,23 @@ T = TypeVar("T")
 Parser = Callable[[int, Mapping[str, str], bytes], T]
 
 KEEPALIVE_EXPIRY = 4.0  # below common servers' keep-alive (5 s): never reuse a closing socket
+DEADLINE = 90.0  # seconds for one call, retries included
+MAX_ANSWER = 32 * 1024 * 1024  # bytes: a catalog of 50,000 services is ~15 MB
 MAX_RETRY_WAIT = 60.0  # a longer Retry-After is reported instead of waited for
 MAX_BACKOFF = 30.0
 _RESERVED_FIELDS = frozenset({"key", "action", "service"})
 _MASK = "[API key hidden]"
 _DROPPED = "The connection to the panel broke before its answer arrived."
 _CUT_OFF = "The panel's answer was cut off before it was complete."
-
-
-class Kind(enum.Enum):
-    """How an action may be retried."""
-
-    SAFE = "safe"  # reads: retry on anything transient
-    ADD = "add"  # never resent unless it provably never arrived
-    WRITE = "write"  # cancel / refill: same, and an unknown result is a TransportError
+_WHAT = {
+    "balance": "balance",
+    "services": "service list",
+    "status": "order status",
+    "multiStatus": "order status",
+    "refill_status": "refill status",
+    "cancel": "cancel",
+    "refill": "refill",
+}
 
 
 class _State(enum.Enum):
@@ -105,6 +122,7 @@ class _Broken:
     reason: str  # for the log
     message: str  # for the user
     cut_off: bool = False  # the answer started but was cut off
+    final: bool = False  # trying again would end the same way (too large, out of time)
 
 
 class PanelClient:
@@ -114,6 +132,10 @@ class PanelClient:
     resends after a transient failure, so at most ``retries + 1`` requests per call (per
     chunk for batches). ``backoff``: base seconds of the exponential backoff (with jitter).
     ``transport``: an httpx transport (tests). ``requests_made`` counts HTTP requests sent.
+    ``timeout``: seconds without progress; ``deadline``: seconds for a whole call, retries
+    included; ``max_answer``: the largest answer read, in bytes. ``dialect``: what the
+    panel speaks (detected on first need when not known); ``on_learned`` is called with the
+    new dialect whenever the client learns something about it.
     """
 
     def __init__(
@@ -126,6 +148,10 @@ class PanelClient:
         retries: int = 3,
         transport: httpx.AsyncBaseTransport | None = None,
         backoff: float = 0.5,
+        deadline: float = DEADLINE,
+        max_answer: int = MAX_ANSWER,
+        dialect: Dialect | None = None,
+        on_learned: Callable[[Dialect], None] | None = None,
     ):
         self.url = check_panel_url(url)
         if not isinstance(key, str) or not key.strip():
@@ -138,6 +164,11 @@ class PanelClient:
         self._timeout = timeout
         self._retries = max(int(retries), 0)
         self._backoff = backoff
+        self._deadline = max(float(deadline), timeout)
+        self._max_answer = max_answer
+        self.dialect = dialect or Dialect()
+        self._on_learned = on_learned
+        self._detecting = asyncio.Lock()
         self.requests_made = 0
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout),
@@ -162,6 +193,21 @@ class PanelClient:
     def closed(self) -> bool:
         return self._state is _State.CLOSED
 
+    @property
+    def detecting(self) -> asyncio.Lock:
+        """Held while the client finds out what the panel speaks (one probe at a time)."""
+        return self._detecting
+
+    def learn(self, **changes: object) -> Dialect:
+        """Take what was found out about the panel (fields the user set stay as set)."""
+        learned = self.dialect.learned(**changes)
+        if learned != self.dialect:
+            self.dialect = learned
+            log.info("Panel %s speaks: %s", self._host, ", ".join(learned.describe()))
+            if self._on_learned is not None:
+                self._on_learned(learned)
+        return self.dialect
+
     async def aclose(self) -> None:
         if self._state is not _State.CLOSED:
             self._state = _State.CLOSED
@@ -183,15 +229,33 @@ class PanelClient:
         """The catalog; entries the panel sends broken are skipped (and logged)."""
         return await self._call("services", {}, parse.parse_services, Kind.SAFE)
 
-    async def add(self, service_id: str, params: Mapping[str, str]) -> str:
+    async def add(
+        self, service_id: str, params: Mapping[str, str], *, request_id: str | None = None
+    ) -> str:
         """Place an order; return the panel's order id. Never sent twice by accident:
-        raises AddOutcomeUnknown when the panel may or may not have placed it."""
+        raises AddOutcomeUnknown when the panel may or may not have placed it.
+
+        ``request_id``: this order's own client id. Sent where the panel wants one (then a
+        resend after a broken connection is safe: the panel answers a repeated request_id
+        with its first answer); a panel that refuses an add for want of one is learned to
+        want it, and the add is sent again with it (the refusal placed nothing)."""
         reserved = _RESERVED_FIELDS.intersection(params)
         if reserved:
             raise ValueError(f"order fields may not include {sorted(reserved)}")
         fields = {"service": _one_id(service_id, "service")}
         fields.update({name: str(value) for name, value in params.items()})
-        return await self._call("add", fields, parse.parse_add, Kind.ADD)
+        token = request_id or uuid.uuid4().hex
+        if self.dialect.request_id:
+            return await self._call("add", {**fields, "request_id": token}, parse.parse_add,
+                                    Kind.ADD_ONCE)  # fmt: skip
+        try:
+            return await self._call("add", fields, parse.parse_add, Kind.ADD)
+        except BadRequest as exc:
+            if "requestid" not in squash(exc.panel_message or ""):
+                raise
+        self.learn(request_id=True)
+        return await self._call("add", {**fields, "request_id": token}, parse.parse_add,
+                                Kind.ADD_ONCE)  # fmt: skip
 
     async def status(self, order_id: str) -> OrderStatus:
         fields = {"order": _one_id(order_id, "order")}
@@ -200,9 +264,10 @@ class PanelClient:
     async def multi_status(
         self, ids: Iterable[str], *, concurrency: int = 4
     ) -> dict[str, OrderStatus | ItemError]:
-        """Statuses keyed by the ids asked (as strings), ``MULTI_STATUS_MAX`` per call,
-        up to ``concurrency`` calls at once (all under the pacer)."""
-        fetch = self._batch("status", "orders", parse.parse_multi_status, Kind.SAFE)
+        """Statuses keyed by the ids asked (as strings), ``MULTI_STATUS_MAX`` per call in
+        the panel's batch dialect (one call per order where it has none), up to
+        ``concurrency`` calls at once (all under the pacer)."""
+        fetch = partial(batches.statuses, self)
         return await _merged(_chunks(_ids(ids, "order")), fetch, concurrency)
 
     def multi_status_chunks(
@@ -212,13 +277,13 @@ class PanelClient:
         the order they arrive), so a caller can write them while the rest are in flight.
         The first error cancels the chunks not answered yet and is raised; so does closing
         the iterator early (use ``contextlib.aclosing``)."""
-        fetch = self._batch("status", "orders", parse.parse_multi_status, Kind.SAFE)
+        fetch = partial(batches.statuses, self)
         return _as_answered(_chunks(_ids(ids, "order")), fetch, concurrency)
 
     async def cancel(self, ids: Iterable[str]) -> list[CancelResult]:
-        """Ask the panel to cancel orders. ``ok`` means *requested*: refresh to see."""
-        fetch = self._batch("cancel", "orders", parse.parse_cancel, Kind.WRITE)
-        return await _in_turn(_chunks(_ids(ids, "order")), fetch)
+        """Ask the panel to cancel orders. ``ok`` means *requested*: refresh to see.
+        Raises Unsupported (before sending anything) on a panel without cancel."""
+        return await _in_turn(_chunks(_ids(ids, "order")), partial(batches.cancel, self))
 
     async def refill(self, order_id: str) -> str:
         """Ask for a refill of one order; return the refill id."""
@@ -226,8 +291,8 @@ class PanelClient:
         return await self._call("refill", fields, parse.parse_refill, Kind.WRITE)
 
     async def refill_many(self, ids: Iterable[str]) -> list[RefillResult]:
-        fetch = self._batch("refill", "orders", parse.parse_refill_many, Kind.WRITE)
-        return await _in_turn(_chunks(_ids(ids, "order")), fetch)
+        """Ask for refills, in batches where the panel takes them, else one by one."""
+        return await _in_turn(_chunks(_ids(ids, "order")), partial(batches.refill, self))
 
     async def refill_status(self, refill_id: str) -> RefillStatus:
         refill_id = _one_id(refill_id, "refill")
@@ -237,20 +302,14 @@ class PanelClient:
     async def refill_statuses(
         self, ids: Iterable[str], *, concurrency: int = 4
     ) -> dict[str, RefillStatus | ItemError]:
-        fetch = self._batch("refill_status", "refills", parse.parse_refill_statuses, Kind.SAFE)
+        fetch = partial(batches.refill_statuses, self)
         return await _merged(_chunks(_ids(ids, "refill")), fetch, concurrency)
 
-    def _batch(
-        self, action: str, field: str, parse_chunk: Callable[..., T], kind: Kind
-    ) -> Callable[[list[str]], Awaitable[T]]:
-        """One call of ``action`` per chunk of ids (``field=1,2,3``), read by ``parse_chunk``
-        with the chunk's ids."""
-
-        def fetch(chunk: list[str]) -> Awaitable[T]:
-            parser = partial(parse_chunk, ids=chunk)
-            return self._call(action, {field: ",".join(chunk)}, parser, kind)
-
-        return fetch
+    async def request(
+        self, action: str, fields: dict[str, str], parser: Parser[T], kind: Kind = Kind.SAFE
+    ) -> T:
+        """One call of ``action`` read by ``parser`` (for batches and probes)."""
+        return await self._call(action, fields, parser, kind)
 
     # --- the exchange --------------------------------------------------------------------
 
@@ -260,20 +319,26 @@ class PanelClient:
             return await self._attempts(action, fields, parser, kind)
         except SmmdeskError as exc:
             self._mask(exc)
-            raise
+            explained = _explained(action, exc)
+            if explained is exc:
+                raise
+            raise explained from None
 
     async def _attempts(
         self, action: str, fields: dict[str, str], parser: Parser[T], kind: Kind
     ) -> T:
+        ends_at = time.monotonic() + self._deadline
+        resend = kind in (Kind.SAFE, Kind.ADD_ONCE)
         for attempt in range(self._retries + 1):
             last = attempt == self._retries
             await self._pacer.acquire()
-            outcome = await self._exchange(action, fields)
+            outcome = await self._exchange(action, fields, ends_at)
             if isinstance(outcome, _Broken):
                 error = self._broken_error(action, kind, outcome)
-                if (kind is not Kind.SAFE and outcome.reached) or last:
+                if (not resend and outcome.reached) or last or outcome.final:
                     raise error
-                await self._retry_later(action, attempt, outcome.reason)
+                await self._retry_later(action, attempt, outcome.reason, ends_at=ends_at,
+                                        error=error)  # fmt: skip
                 continue
             try:
                 return parser(outcome.status_code, outcome.headers, outcome.body)
@@ -282,13 +347,35 @@ class PanelClient:
             wait = self._retry_wait(action, kind, outcome, error, attempt)
             if wait is None or last:
                 raise error
-            await self._retry_later(action, attempt, f"HTTP {outcome.status_code}", wait)
+            await self._retry_later(action, attempt, f"HTTP {outcome.status_code}", wait,
+                                    ends_at=ends_at, error=error)  # fmt: skip
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _exchange(self, action: str, fields: dict[str, str]) -> _Reply | _Broken:
-        """One POST. Never raises an httpx error: returns what broke instead."""
+    async def _exchange(
+        self, action: str, fields: dict[str, str], ends_at: float
+    ) -> _Reply | _Broken:
+        """One POST, within the call's deadline. Never raises an httpx error: returns what
+        broke instead."""
         self.requests_made += 1
         started = time.monotonic()
+        if started >= ends_at:
+            return self._out_of_time()
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout_at(loop.time() + (ends_at - started)):
+                return await self._post(action, fields, started)
+        except TimeoutError:
+            return self._out_of_time()
+
+    def _out_of_time(self) -> _Broken:
+        return _Broken(
+            True,
+            "deadline",
+            f"The panel did not finish its answer within {self._deadline:g} s.",
+            final=True,
+        )
+
+    async def _post(self, action: str, fields: dict[str, str], started: float) -> _Reply | _Broken:
         form = {"key": self._key, "action": action, **fields}
         try:
             request = self._http.build_request("POST", self.url, data=form)
@@ -300,11 +387,21 @@ class PanelClient:
         except httpx.HTTPError as e:
             return _Broken(True, type(e).__name__, _DROPPED)
         try:
-            body = await response.aread()
+            body = await self._read(response)
         except httpx.HTTPError as e:
             return _Broken(True, f"answer cut off ({type(e).__name__})", _CUT_OFF, cut_off=True)
         finally:
             await _quietly_close(response)
+        if body is None:
+            megabytes = self._max_answer / (1024 * 1024)
+            return _Broken(
+                True,
+                "answer too large",
+                f"The panel's answer was larger than {megabytes:g} MB, so smmdesk stopped "
+                "reading it.",
+                cut_off=True,
+                final=True,
+            )
         log.debug(
             "%s on %s: HTTP %s in %.2f s",
             action,
@@ -313,6 +410,19 @@ class PanelClient:
             time.monotonic() - started,
         )
         return _Reply(response.status_code, response.headers, body)
+
+    async def _read(self, response: httpx.Response) -> bytes | None:
+        """The body, or None when it is larger than ``max_answer`` (reading stops there)."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self._max_answer:
+            return None
+        parts, size = [], 0
+        async for part in response.aiter_bytes():
+            size += len(part)
+            if size > self._max_answer:
+                return None
+            parts.append(part)
+        return b"".join(parts)
 
     def _not_reached(self, exc: httpx.HTTPError) -> _Broken:
         if "CERTIFICATE_VERIFY_FAILED" in str(exc):
@@ -329,7 +439,7 @@ class PanelClient:
         return _Broken(False, type(exc).__name__, message)
 
     def _broken_error(self, action: str, kind: Kind, broken: _Broken) -> SmmdeskError:
-        if kind is Kind.ADD and broken.reached:
+        if kind in (Kind.ADD, Kind.ADD_ONCE) and broken.reached:
             return AddOutcomeUnknown(f"{broken.message} {AddOutcomeUnknown.default_message}")
         if kind is Kind.WRITE and broken.reached:
             return TransportError(_unknown_result(action, broken.message))
@@ -352,11 +462,15 @@ class PanelClient:
         unknown = (200 <= reply.status_code < 300 and isinstance(error, InvalidResponse)) or (
             reply.status_code >= 500 and not is_json(reply.body)
         )
+        if unknown and kind is Kind.ADD_ONCE:
+            return self._delay(attempt)  # the panel answers a repeated request_id as before
         if unknown and kind is Kind.ADD:
-            raise AddOutcomeUnknown(
-                f"The panel's answer to the order could not be read (HTTP {reply.status_code}). "
-                f"{AddOutcomeUnknown.default_message}"
+            what = (
+                f"The panel answered the order with an error page (HTTP {reply.status_code})."
+                if reply.status_code >= 500
+                else "The panel's answer to the order could not be read."
             )
+            raise AddOutcomeUnknown(f"{what} {AddOutcomeUnknown.default_message}")
         if unknown and kind is Kind.WRITE:
             raise TransportError(_unknown_result(action, "The panel's answer could not be read."))
         if kind is Kind.SAFE and isinstance(error, UpstreamFailure):
@@ -368,9 +482,19 @@ class PanelClient:
         return min(self._backoff * 2**attempt, MAX_BACKOFF) * random.uniform(0.5, 1.0)
 
     async def _retry_later(
-        self, action: str, attempt: int, reason: str, wait: float | None = None
+        self,
+        action: str,
+        attempt: int,
+        reason: str,
+        wait: float | None = None,
+        *,
+        ends_at: float,
+        error: SmmdeskError,
     ) -> None:
+        """Wait before the next attempt; raise ``error`` when that would pass the deadline."""
         wait = self._delay(attempt) if wait is None else wait
+        if time.monotonic() + wait >= ends_at:
+            raise error
         log.info("Retrying %s on %s in %.1f s (%s)", action, self._host, wait, reason)
         if wait > 0:
             await asyncio.sleep(wait)
@@ -393,6 +517,27 @@ async def _quietly_close(response: httpx.Response) -> None:
         await response.aclose()
     except httpx.HTTPError:
         log.debug("closing a broken answer failed", exc_info=False)
+
+
+def _explained(action: str, exc: SmmdeskError) -> SmmdeskError:
+    """``exc`` in the words of ``action``: a refused balance or status request is not about
+    "the order's fields", and a balance or catalog "not found" means a wrong address."""
+    what = _WHAT.get(action)
+    if what is None or type(exc) not in (BadRequest, NotFound):
+        return exc
+    if action in ("balance", "services") and isinstance(exc, NotFound):
+        replaced: SmmdeskError = InvalidResponse(
+            NOT_AN_API, panel_message=exc.panel_message, status_code=exc.status_code
+        )
+    elif isinstance(exc, BadRequest) and exc.user_message == BadRequest.default_message:
+        replaced = BadRequest(
+            f"The panel refused the {what} request.",
+            panel_message=exc.panel_message,
+            status_code=exc.status_code,
+        )
+    else:
+        return exc
+    return replaced
 
 
 def _unknown_result(action: str, what: str) -> str:

@@ -15,7 +15,9 @@ class Balance:
 @dataclass(frozen=True)
 class Service:
     """One catalog entry. ``type`` is the panel's raw text; ``type_name`` the canonical
-    name from smmdesk.protocol.ORDER_TYPES, or None for a type smmdesk does not know."""
+    name from smmdesk.protocol.ORDER_TYPES, or None for a type smmdesk does not know.
+    ``dripfeed``/``refill``/``cancel``: what the catalog says, None when it does not say
+    (then the user may try)."""
 
     id: str
     name: str
@@ -25,9 +27,9 @@ class Service:
     rate: Decimal  # per 1000 units (flat price for package types)
     min: int
     max: int
-    dripfeed: bool = False
-    refill: bool = False
-    cancel: bool = False
+    dripfeed: bool | None = False
+    refill: bool | None = False
+    cancel: bool | None = False
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
 

@@ -9,6 +9,11 @@ Panels differ; these parsers accept what the family of "API v2" panels sends:
 numbers as strings or numbers (JSON floats become Decimal, never float), booleans as
 true/false/0/1/"1"/"yes", per-id errors as objects or bare strings, and batch answers as
 lists or as objects keyed by id. Error texts never include the body.
+
+A batch answer must speak of each id: an error for the whole request (a 4xx, or one error
+object) is raised as that error, never copied to every id (it says nothing about any order).
+Values a panel cannot mean (a negative charge, remains or start count; an order id "-7")
+are refused as a bad answer, per id where the answer is per id.
 """
 
 from __future__ import annotations
@@ -29,12 +34,14 @@ from smmdesk.core.api.models import (
     RefillStatus,
     Service,
 )
-from smmdesk.core.errors import InvalidResponse, NotFound
-from smmdesk.protocol import canonical_status, canonical_type, squash
+from smmdesk.core.errors import InvalidResponse
+from smmdesk.protocol import PENDING, canonical_status, canonical_type, squash
 
 log = logging.getLogger(__name__)
 
 _MAX_DIGITS = 15  # larger numbers are nonsense from a panel (and costly to handle)
+MAX_CHARGE = Decimal(10) ** 9  # a charge above this for one order is nonsense
+MAX_COUNT = 10**12  # remains / start counts above this are nonsense
 NO_ANSWER = "The panel did not answer for this id."
 UNREADABLE = "The panel's answer for this id could not be read."
 
@@ -47,12 +54,16 @@ def _shape(what: str, status_code: int) -> InvalidResponse:
     )
 
 
-def _decode_batch(status_code: int, headers: Headers, body: bytes) -> tuple[Any, str | None]:
-    """Like decode, but a whole-batch "not found" becomes a message for every id."""
-    try:
-        return decode(status_code, headers, body), None
-    except NotFound as exc:
-        return None, exc.panel_message or exc.user_message
+def decode_json(status_code: int, headers: Headers, body: bytes) -> Any:
+    """The decoded answer as it is (for probes that judge its shape)."""
+    return decode(status_code, headers, body)
+
+
+def is_per_id(data: Any, ids: Sequence[str], id_keys: Sequence[str] = ("order", "id")) -> bool:
+    """True when a batch answer speaks of each id asked (an object keyed by the ids, or a
+    list of objects naming them), not of the request as a whole."""
+    items = _by_id(data, id_keys)
+    return items is not None and any(i in items for i in ids) and error_message(data) is None
 
 
 # --- values ------------------------------------------------------------------------------
@@ -100,14 +111,25 @@ def to_bool(value: Any) -> bool:
     return isinstance(value, str) and squash(value) in _TRUE
 
 
+def to_flag(entry: dict[str, Any], name: str) -> bool | None:
+    """A catalog flag: True/False as the catalog says, None when it does not say."""
+    value = entry.get(name)
+    return None if value is None or value == "" else to_bool(value)
+
+
 def to_id(value: Any) -> str | None:
     """An id as a string ("23501" from 23501 or "23501"), or None if it is not one."""
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         number = to_int(value)
-        return None if number is None else str(number)
+        return None if number is None or number < 0 else str(number)
     if isinstance(value, str):
         text = value.strip()
-        if 0 < len(text) <= 64 and text.isprintable() and not re.search(r"[\s,]", text):
+        if (
+            0 < len(text) <= 64
+            and text.isprintable()
+            and not re.search(r"[\s,]", text)
+            and text[0] not in "-+"
+        ):
             return text
     return None
 
@@ -176,9 +198,9 @@ def _service(entry: Any) -> Service | str:
         rate=rate,
         min=low,
         max=high,
-        dripfeed=to_bool(entry.get("dripfeed")),
-        refill=to_bool(entry.get("refill")),
-        cancel=to_bool(entry.get("cancel")),
+        dripfeed=to_flag(entry, "dripfeed"),
+        refill=to_flag(entry, "refill"),
+        cancel=to_flag(entry, "cancel"),
         extra={k: v for k, v in entry.items() if k not in _SERVICE_KEYS},
     )
 
@@ -207,24 +229,54 @@ def parse_add(status_code: int, headers: Headers, body: bytes) -> str:
     """The remote order id of a placed order."""
     data = decode(status_code, headers, body)
     order_id = to_id(data.get("order", data.get("order_id"))) if isinstance(data, dict) else None
-    if order_id is None:
+    if order_id is None or order_id == "0":
         raise _shape("order", status_code)
     return order_id
 
 
 def order_status(item: Any) -> OrderStatus | None:
-    """One status object -> OrderStatus, or None if it holds no status text."""
+    """One status object -> OrderStatus, or None if it holds no status text.
+
+    Raises ImpossibleValues for numbers no order can have. ``remains`` 0 on a Pending order
+    is read as "not said" (panels that show 0 before delivery starts), never "delivered".
+    """
     raw = item.get("status") if isinstance(item, dict) else None
     if not isinstance(raw, str) or not raw.strip():
         return None
+    charge = to_decimal(item.get("charge"))
+    start_count, remains = to_int(item.get("start_count")), to_int(item.get("remains"))
+    wrong = [
+        f"{name} {value}"
+        for name, value, top in (
+            ("charge", charge, MAX_CHARGE),
+            ("start count", start_count, MAX_COUNT),
+            ("remains", remains, MAX_COUNT),
+        )
+        if value is not None and not 0 <= value <= top
+    ]
+    if wrong:
+        raise ImpossibleValues(", ".join(wrong))
+    status = canonical_status(raw)
+    if status == PENDING and remains == 0:
+        remains = None
     return OrderStatus(
-        status=canonical_status(raw),
+        status=status,
         raw_status=raw.strip(),
-        charge=to_decimal(item.get("charge")),
-        start_count=to_int(item.get("start_count")),
-        remains=to_int(item.get("remains")),
+        charge=charge,
+        start_count=start_count,
+        remains=remains,
         currency=_text(item.get("currency")) or None,
     )
+
+
+class ImpossibleValues(InvalidResponse):
+    """A status answer with numbers no order can have (a negative charge ...)."""
+
+    def __init__(self, what: str):
+        super().__init__(
+            f"The panel's answer has impossible values ({what}), so smmdesk kept the order's "
+            "last known state. If it keeps happening, tell the panel's support."
+        )
 
 
 def parse_status(status_code: int, headers: Headers, body: bytes) -> OrderStatus:
@@ -240,16 +292,23 @@ def _status_item(item: Any) -> OrderStatus | ItemError:
     message = error_message(item)
     if message is not None:
         return ItemError(message)
-    return order_status(item) or ItemError(UNREADABLE)
+    try:
+        return order_status(item) or ItemError(UNREADABLE)
+    except ImpossibleValues as exc:
+        return ItemError(exc.user_message)
 
 
 def parse_multi_status(
     status_code: int, headers: Headers, body: bytes, ids: Sequence[str]
 ) -> dict[str, OrderStatus | ItemError]:
-    """Statuses of ``ids`` (action=status&orders=...), keyed by the ids asked."""
-    data, missing = _decode_batch(status_code, headers, body)
-    if missing is not None:
-        return {i: ItemError(missing) for i in ids}
+    """Statuses of ``ids`` (multiStatus, or status&orders=), keyed by the ids asked."""
+    return read_multi_status(decode(status_code, headers, body), ids, status_code)
+
+
+def read_multi_status(
+    data: Any, ids: Sequence[str], status_code: int = 200
+) -> dict[str, OrderStatus | ItemError]:
+    """``parse_multi_status`` of an answer decoded already."""
     if len(ids) == 1 and isinstance(data, dict) and ids[0] not in data:
         single = order_status(data)
         if single is not None:
@@ -281,9 +340,7 @@ def parse_cancel(
     status_code: int, headers: Headers, body: bytes, ids: Sequence[str]
 ) -> list[CancelResult]:
     """One CancelResult per id asked; ok means *requested*, not yet canceled."""
-    data, missing = _decode_batch(status_code, headers, body)
-    if missing is not None:
-        return [CancelResult(i, ok=False, error=missing) for i in ids]
+    data = decode(status_code, headers, body)
     items = _by_id(data, ("order", "id"))
     if items is None:
         raise _shape("cancel", status_code)
@@ -322,9 +379,7 @@ def parse_refill(status_code: int, headers: Headers, body: bytes) -> str:
 def parse_refill_many(
     status_code: int, headers: Headers, body: bytes, ids: Sequence[str]
 ) -> list[RefillResult]:
-    data, missing = _decode_batch(status_code, headers, body)
-    if missing is not None:
-        return [RefillResult(i, None, missing) for i in ids]
+    data = decode(status_code, headers, body)
     items = _by_id(data, ("order", "id"))
     if items is None:
         raise _shape("refill", status_code)
@@ -365,9 +420,7 @@ def parse_refill_status(
 def parse_refill_statuses(
     status_code: int, headers: Headers, body: bytes, ids: Sequence[str]
 ) -> dict[str, RefillStatus | ItemError]:
-    data, missing = _decode_batch(status_code, headers, body)
-    if missing is not None:
-        return {i: ItemError(missing) for i in ids}
+    data = decode(status_code, headers, body)
     items = _by_id(data, ("refill", "id"))
     if items is None:
         raise _shape("refill status", status_code)

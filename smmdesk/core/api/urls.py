@@ -9,7 +9,7 @@ the key itself.
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from smmdesk.core.errors import ConfigError
 
@@ -83,3 +83,22 @@ def origin(url: str) -> Origin:
     except ValueError:
         port = None
     return scheme, host, port or _DEFAULT_PORTS.get(scheme, 0)
+
+
+def api_variants(url: str) -> list[str]:
+    """``url`` first, then the usual other addresses of a panel's API on the same site:
+    /api/v2 <-> /api/v1, the API paths added to a bare site address, without a trailing
+    slash. Only the path changes, so the key goes to no other site."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    paths = [path]
+    if path.endswith("/api/v2"):
+        paths.append(path[:-1] + "1")
+    elif path.endswith("/api/v1"):
+        paths.append(path[:-1] + "2")
+    elif path.endswith("/api"):
+        paths += [path + "/v2", path + "/v1"]
+    else:
+        paths += [path + "/api/v2", path + "/api/v1"]
+    found = [urlunsplit((parts.scheme, parts.netloc, p, "", "")) for p in paths]
+    return list(dict.fromkeys([url.strip(), *found]))

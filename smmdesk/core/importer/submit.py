@@ -31,6 +31,7 @@ from smmdesk.core.api import PanelClient
 from smmdesk.core.errors import (
     AddOutcomeUnknown,
     BadKey,
+    BadRequest,
     InsufficientFunds,
     RateLimited,
     SmmdeskError,
@@ -41,6 +42,7 @@ from smmdesk.core.errors import (
 from smmdesk.core.importer import ledger
 from smmdesk.core.importer.ledger import RowState
 from smmdesk.core.importer.validate import Preview, PreviewRow, row_plans
+from smmdesk.core.ordertypes import subscriptions_refusal
 from smmdesk.core.store import STOPPED_WHILE_SENDING
 
 if TYPE_CHECKING:
@@ -255,11 +257,14 @@ class _Run:
             return self._settled(_result(ledger.load_row(db, import_id, row.number), row))
         state, remote_id, error = RowState.UNKNOWN, None, None
         try:
-            remote_id = await client.add(row.service.id, dict(order.params))
+            params = dict(order.params)
+            remote_id = await client.add(row.service.id, params, request_id=order.request_id)
             state = RowState.PLACED
         except AddOutcomeUnknown as exc:
             error = exc.user_message
         except SmmdeskError as exc:
+            if isinstance(exc, BadRequest):
+                exc = subscriptions_refusal(row.service, exc)
             state, error = RowState.FAILED, str(exc)
             self._after_refusal(panel, exc)
         except BaseException:  # canceled mid-request (Ctrl+C), or a bug: it may be there

@@ -242,7 +242,7 @@ class _RowChecker:
             error = SubscriptionsRefused.default_message
         else:
             try:
-                draft = prepare_order(service, base.values, today=self.today)
+                draft = prepare_order(service, base.values, today=self.today, dialect=panel.dialect)
             except ValidationError as exc:
                 error = str(exc)
         return PreviewRow(  # built once: dataclasses.replace is slow over 10,000 rows

@@ -30,6 +30,7 @@ from smmdesk.core.ordertypes.table import (
     form_notices,
     refused_by_api,
     spec_for,
+    subscriptions_refusal,
 )
 
 __all__ = [
@@ -58,4 +59,5 @@ __all__ = [
     "spec_for",
     "split_lines",
     "split_list",
+    "subscriptions_refusal",
 ]

@@ -2,7 +2,11 @@
 the delivered quantity and the expected cost.
 
 ``prepare_order`` is what the form, the CLI and the CSV importer call before sending;
-``live_problems`` runs the same checks for messages while a form is being filled.
+``live_problems`` runs the same checks for messages while a form is being filled. Both take
+the panel's dialect (smmdesk.core.api.dialect): list fields are joined as the panel splits
+them, dates written as it reads them, ``quantity`` added where it wants one for every type,
+drip-feed bounds checked on the total where it does, and a warning given for characters it
+is known to mangle.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from smmdesk import protocol as p
+from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import FieldProblem, ValidationError
 from smmdesk.core.ordertypes.fields import (
@@ -54,8 +60,15 @@ class OrderDraft:
 class _Check:
     """One run of every check over ``values``; collects problems instead of stopping."""
 
-    def __init__(self, service: Service, values: Mapping[str, str], today: date | None):
+    def __init__(
+        self,
+        service: Service,
+        values: Mapping[str, str],
+        today: date | None,
+        dialect: Dialect | None = None,
+    ):
         self.service = service
+        self.dialect = dialect or Dialect()
         self.spec: TypeSpec = spec_for(service)
         self.fields = self.spec.fields_for(service)
         self.today = today or date.today()
@@ -95,11 +108,18 @@ class _Check:
             if spec.required:
                 self.problem(spec.name, spec.missing_message)
             return
-        if spec.service_bounds and isinstance(value, int) and not in_range(value, self.service):
+        if self._total_bounds(spec):
+            pass  # checked on runs x quantity in _quantity, as this panel does
+        elif spec.service_bounds and isinstance(value, int) and not in_range(value, self.service):
             text = range_text(self.service)
             self.problem(spec.name, f"{spec.label} must be {text} for this service.")
             return
         self.parsed[spec.name] = value
+
+    def _total_bounds(self, spec: FieldSpec) -> bool:
+        """The panel checks min/max on runs x quantity, and this order is drip-fed."""
+        runs = self.given.get("runs", ("", ""))[1] or self.parsed.get("runs")
+        return spec.name == "quantity" and self.dialect.dripfeed_total and bool(runs)
 
     def _cross_check(self, spec: FieldSpec) -> None:
         value = self.parsed.get(spec.name)
@@ -164,7 +184,16 @@ class _Check:
             posts, top = self.parsed.get("posts"), self.parsed.get("max")
             return posts * top if isinstance(posts, int) and isinstance(top, int) else None
         quantity, runs = self.parsed.get("quantity"), self.parsed.get("runs", 1)
-        return quantity * runs if isinstance(quantity, int) and isinstance(runs, int) else None
+        if not isinstance(quantity, int) or not isinstance(runs, int):
+            return None
+        total = quantity * runs
+        if self.dialect.dripfeed_total and runs > 1 and not in_range(total, self.service):
+            self.problem(
+                "quantity",
+                f"Quantity × runs ({total:,}) must be {range_text(self.service)} for this "
+                "service: this panel checks the whole drip-feed, not one run.",
+            )
+        return total
 
     def _counted(self) -> int | None:
         spec = self.spec.field(self.spec.count_field or "")
@@ -188,10 +217,25 @@ class _Check:
         return count
 
     def params(self) -> dict[str, str]:
+        sep, fmt = self.dialect.list_separator, self.dialect.expiry_format
         params = {
-            f.name: f.to_param(self.parsed[f.name]) for f in self.fields if f.name in self.parsed
+            f.name: f.to_param(self.parsed[f.name], separator=sep, date_format=fmt)
+            for f in self.fields
+            if f.name in self.parsed
         }
+        if self._sends_quantity():
+            params["quantity"] = str(self.quantity or max(self.service.min, 1))
         return params | self.extras
+
+    def _sends_quantity(self) -> bool:
+        """The panel wants a quantity where the type has none to ask: the line count of a
+        counted type, the fixed amount of a package (Custom Comments excepted)."""
+        rule = self.spec.quantity
+        return (
+            self.dialect.quantity_always
+            and rule in (QuantityRule.COUNT, QuantityRule.FIXED)
+            and self.spec.name != p.CUSTOM_COMMENTS
+        )
 
     def expected_cost(self) -> Decimal:
         rate = self.service.rate
@@ -201,24 +245,52 @@ class _Check:
             cost = rate * Decimal(self.quantity or 0) / 1000
         return cost.quantize(CHARGE_STEP, rounding=ROUND_HALF_UP)
 
-    def warnings(self) -> list[str]:
-        return [] if self.spec.known else [unknown_type_warning(self.service)]
+    def warnings(self, params: Mapping[str, str]) -> list[str]:
+        warnings = [] if self.spec.known else [unknown_type_warning(self.service)]
+        mangled = sorted({c for c in self.dialect.mangles for v in params.values() if c in v})
+        if mangled:
+            warnings.append(mangle_warning(mangled))
+        return warnings
+
+
+_MANGLES = {
+    "+": "'+' becomes a space",
+    "%": "'%' followed by two characters changes into another character",
+    "<": "everything after '<' may be cut off",
+}
+
+
+def mangle_warning(chars: list[str]) -> str:
+    what = "; ".join(_MANGLES.get(c, f"'{c}' changes") for c in chars)
+    return (
+        f"This panel is known to change some characters in what it receives ({what}). "
+        "Remove them, or check the order on the panel after placing it."
+    )
 
 
 def live_problems(
-    service: Service, values: Mapping[str, str], *, today: date | None = None
+    service: Service,
+    values: Mapping[str, str],
+    *,
+    today: date | None = None,
+    dialect: Dialect | None = None,
 ) -> list[FieldProblem]:
     """Every problem of ``values`` for ``service`` (the checks of prepare_order)."""
-    return _Check(service, values, today).run().problems
+    return _Check(service, values, today, dialect).run().problems
 
 
 def prepare_order(
-    service: Service, values: Mapping[str, str], *, today: date | None = None
+    service: Service,
+    values: Mapping[str, str],
+    *,
+    today: date | None = None,
+    dialect: Dialect | None = None,
 ) -> OrderDraft:
     """Check ``values`` (raw texts keyed by API field name; missing or blank = empty; CSV
     columns ``service``, ``panel`` and ``reference`` are skipped) against the service's
-    type and bounds. Raises ValidationError listing every problem at once."""
-    check = _Check(service, values, today).run()
+    type and bounds, for a panel speaking ``dialect`` (default: the reference). Raises
+    ValidationError listing every problem at once."""
+    check = _Check(service, values, today, dialect).run()
     if check.problems:
         raise ValidationError(check.problems)
     params = check.params()
@@ -226,6 +298,6 @@ def prepare_order(
         params=params,
         quantity=check.quantity,
         expected_cost=check.expected_cost(),
-        warnings=check.warnings(),
+        warnings=check.warnings(params),
         link=params.get(check.spec.target),
     )

@@ -53,7 +53,7 @@ class FieldSpec:
     allows drip-feed; ``together_with`` names a field that must be given with this one (both
     or neither); ``not_above`` names a field this one may not exceed; ``needed_when`` =
     (field, code): required when that CHOICE field has that code, refused otherwise.
-    ``separator`` joins a LIST's items in the sent text; ``not_past`` refuses past dates;
+    ``not_past`` refuses past dates;
     ``noun`` names the field inside a sentence when the lower-cased label won't do.
     """
 
@@ -71,7 +71,6 @@ class FieldSpec:
     together_with: str | None = None
     not_above: str | None = None
     needed_when: tuple[str, str] | None = None
-    separator: str = ","
     not_past: bool = False
     noun: str = ""
 
@@ -111,12 +110,15 @@ class FieldSpec:
         parser = _PARSERS[self.kind]
         return parser(self, raw, today or date.today())
 
-    def to_param(self, value: FieldValue) -> str:
-        """The text ``add`` sends for ``value``."""
+    def to_param(
+        self, value: FieldValue, *, separator: str = "\n", date_format: str = "%Y-%m-%d"
+    ) -> str:
+        """The text ``add`` sends for ``value``: list items one per line (a LIST joined with
+        ``separator`` where the panel wants commas), dates in ``date_format``."""
         if isinstance(value, list):
-            return ("\n" if self.kind is FieldKind.LINES else self.separator).join(value)
+            return ("\n" if self.kind is FieldKind.LINES else separator).join(value)
         if isinstance(value, date):
-            return value.isoformat()
+            return value.strftime(date_format)
         return str(value)
 
 

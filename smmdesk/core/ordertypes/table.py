@@ -13,6 +13,7 @@ from enum import Enum
 
 from smmdesk import protocol as p
 from smmdesk.core.api.models import Service
+from smmdesk.core.errors import BadRequest, SubscriptionsRefused
 from smmdesk.core.ordertypes.fields import FieldKind, FieldSpec
 
 
@@ -55,8 +56,9 @@ class TypeSpec:
         return next((f for f in self.fields if f.name == name), None)
 
     def fields_for(self, service: Service) -> tuple[FieldSpec, ...]:
-        """The fields a service of this type takes (drip-feed ones only if it allows it)."""
-        return tuple(f for f in self.fields if service.dripfeed or not f.dripfeed)
+        """The fields a service of this type takes (drip-feed ones unless the catalog says
+        it has no drip-feed: where it does not say, the user may try)."""
+        return tuple(f for f in self.fields if service.dripfeed is not False or not f.dripfeed)
 
 
 T, LINK, INT = FieldKind.TEXT, FieldKind.LINK, FieldKind.INTEGER
@@ -133,7 +135,7 @@ WEB_TRAFFIC_FIELDS = (
 _TYPES = (
     TypeSpec(p.DEFAULT, (LINK_FIELD, QUANTITY, RUNS, INTERVAL)),
     TypeSpec(p.SEO, (LINK_FIELD, QUANTITY, _list(
-        "keywords", "Keywords", "Search keywords, separated by commas or one per line"))),
+        "keywords", "Keywords", "Search keywords, one per line (or separated by commas)"))),
     TypeSpec(p.CUSTOM_COMMENTS, (LINK_FIELD, COMMENTS), QuantityRule.COUNT,
              count_field="comments",
              notice="The quantity is the number of comments: write one comment per line."),
@@ -151,10 +153,10 @@ _TYPES = (
              notice="You pay up front for posts × maximum per post; the panel refunds what "
              "it does not deliver."),
     TypeSpec(p.MENTIONS, (LINK_FIELD, QUANTITY, _list(
-        "usernames", "Usernames", "Accounts to mention, separated by commas or one per line"))),
+        "usernames", "Usernames", "Accounts to mention, one per line (or separated by commas)"))),
     TypeSpec(p.MENTIONS_WITH_HASHTAGS, (LINK_FIELD, QUANTITY, _list(
-        "usernames", "Usernames", "Accounts to mention, separated by commas or one per line"),
-        _list("hashtags", "Hashtags", "Hashtags to use, separated by commas or one per line"))),
+        "usernames", "Usernames", "Accounts to mention, one per line (or separated by commas)"),
+        _list("hashtags", "Hashtags", "Hashtags to use, one per line (or separated by commas)"))),
     TypeSpec(p.MENTIONS_CUSTOM_LIST, (LINK_FIELD, _lines(
         "usernames", "Usernames", "One username per line; each line is one mention")),
         QuantityRule.COUNT, count_field="usernames",
@@ -286,6 +288,19 @@ def refused_by_api(service: Service, *, subscriptions_refused: bool) -> bool:
     """Whether a panel will refuse ``service``'s orders by API: it is a subscription, and
     the panel refused one before (``subscriptions_refused``)."""
     return subscriptions_refused and spec_for(service).name == p.SUBSCRIPTIONS
+
+
+def subscriptions_refusal(service: Service, error: BadRequest) -> BadRequest:
+    """``error`` as a SubscriptionsRefused when it is a panel's way of saying it takes no
+    subscriptions by API: its words say so, or it asks for a link a subscription never has
+    ("Bad Link" from the SmartPanel family)."""
+    if isinstance(error, SubscriptionsRefused) or spec_for(service).name != p.SUBSCRIPTIONS:
+        return error
+    if "link" in p.squash(error.panel_message or ""):
+        return SubscriptionsRefused(
+            panel_message=error.panel_message, status_code=error.status_code
+        )
+    return error
 
 
 def form_fields(service: Service, *, subscriptions_refused: bool = False) -> list[BoundField]:

@@ -151,9 +151,9 @@ def _service_row(panel_id: int, service_id: str, s: Service, at: str) -> tuple[A
         money_text(s.rate),
         s.min,
         s.max,
-        int(s.dripfeed),
-        int(s.refill),
-        int(s.cancel),
+        _flag(s.dripfeed),
+        _flag(s.refill),
+        _flag(s.cancel),
         json.dumps(s.extra, default=str, ensure_ascii=False),
         at,
     )
@@ -169,11 +169,15 @@ def _service(row: tuple[Any, ...]) -> Service:
         rate=Decimal(row[5]),
         min=row[6],
         max=row[7],
-        dripfeed=bool(row[8]),
-        refill=bool(row[9]),
-        cancel=bool(row[10]),
+        dripfeed=None if row[8] is None else bool(row[8]),
+        refill=None if row[9] is None else bool(row[9]),
+        cancel=None if row[10] is None else bool(row[10]),
         extra=json.loads(row[11]),
     )
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def _last_rates(db: Database, panel_id: int) -> dict[str, Decimal]:

@@ -3,7 +3,9 @@
 Each migration is a function ``mNNN_what(db)``, run inside one write transaction together
 with its row in ``migrations(name, applied_at)``; running ``migrate`` again does nothing.
 Add a migration by appending a function to MIGRATIONS; never edit one that has shipped.
-m001 makes panels, catalogs, orders, events and refills; m002 the bulk importer's tables.
+m001 makes panels, catalogs, orders, events and refills; m002 the bulk importer's tables;
+m003 the per-panel dialect, webhook secret and add request ids, and catalog flags that may be
+"not said"; m004 asks again about orders marked lost by whole-request errors.
 """
 
 from __future__ import annotations
@@ -167,7 +169,81 @@ _IMPORTS_SCHEMA = (
     "CREATE INDEX import_rows_by_order ON import_rows(order_id) WHERE order_id IS NOT NULL",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_imports)
+
+def m003_dialects(db: Database) -> None:
+    """``panels.dialect`` (what the panel speaks, JSON; NULL = not detected yet, see
+    smmdesk.core.api.dialect) takes over ``refuses_subscriptions``; ``panels.webhook_secret``
+    (each panel's own webhook path) and ``webhook_legacy`` (the old shared-token path still
+    accepted for it); ``orders.request_id`` (the client request id an add
+    carries where the panel wants one); services' refill/cancel/dripfeed may be NULL ("the
+    catalog does not say"): the snapshot table is rebuilt, its rows kept."""
+    db.execute("ALTER TABLE panels ADD COLUMN dialect TEXT")
+    db.execute("ALTER TABLE panels ADD COLUMN webhook_secret TEXT")
+    db.execute("ALTER TABLE panels ADD COLUMN webhook_legacy INTEGER NOT NULL DEFAULT 0")
+    # existing panels may have been given the old shared-token URL: it keeps working for
+    # them until they post to their own URL once (smmdesk.core.webhook)
+    db.execute("UPDATE panels SET webhook_secret = lower(hex(randomblob(18))), webhook_legacy = 1")
+    db.execute(
+        """UPDATE panels SET dialect = '{"subscriptions": false}' WHERE refuses_subscriptions = 1"""
+    )
+    db.execute("ALTER TABLE orders ADD COLUMN request_id TEXT")
+    db.execute(_SERVICES_V3.replace("CREATE TABLE services", "CREATE TABLE services_v3"))
+    db.execute("INSERT INTO services_v3 SELECT * FROM services")
+    db.execute("DROP TABLE services")
+    db.execute("ALTER TABLE services_v3 RENAME TO services")
+
+
+_SERVICES_V3 = """CREATE TABLE services (
+        panel_id INTEGER NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        service_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        type_name TEXT,
+        category TEXT NOT NULL,
+        rate TEXT NOT NULL,
+        min INTEGER NOT NULL,
+        max INTEGER NOT NULL,
+        dripfeed INTEGER,
+        refill INTEGER,
+        cancel INTEGER,
+        extra TEXT NOT NULL DEFAULT '{}',
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (panel_id, service_id)
+    )"""
+
+
+def m004_ask_lost_orders_again(db: Database) -> None:
+    """Orders marked lost are asked about again: before this version, one error for a whole
+    status request (a refused batch call, a disabled key) counted as a miss for every order
+    in it, so open orders were marked lost that the panel never said it does not know. Those
+    the panel really doesn't know become lost again after three per-order answers."""
+    stamp = time_text(now())
+    lost = [
+        order_id
+        for (order_id,) in db.execute(
+            "SELECT id FROM orders WHERE final = 0 AND not_found_count >= ?", (_LOST_AFTER,)
+        )
+    ]
+    db.conn.executemany(
+        "INSERT INTO order_events (order_id, at, source, note) VALUES (?, ?, 'update', ?)",
+        [(order_id, stamp, _ASKED_AGAIN) for order_id in lost],
+    )
+    db.execute("UPDATE orders SET not_found_count = 0 WHERE final = 0 AND not_found_count >= ?",
+               (_LOST_AFTER,))  # fmt: skip
+
+
+_LOST_AFTER = 3  # store.orders.LOST_AFTER when m004 was written
+_ASKED_AGAIN = (
+    "smmdesk asks the panel about this order again: it had been marked lost after errors "
+    "that were about a whole request, not about this order."
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_initial,
+    m002_imports,
+    m003_dialects,
+    m004_ask_lost_orders_again,
+)
 
 
 def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[str]:

@@ -17,6 +17,7 @@ Every change worth reading later is an ``order_events`` row: "what happened to o
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -93,6 +94,7 @@ class Order:
     checked_at: datetime | None  # last status answer about it
     not_found_count: int
     final: bool  # the status is final: no longer refreshed
+    request_id: str | None = None  # this order's client id for panels that take request_id
 
     @property
     def lost(self) -> bool:
@@ -145,7 +147,7 @@ def record_sending(
         cursor = db.execute(
             "INSERT INTO orders (panel_id, service_id, service_name, service_type, params, "
             "link, quantity, expected_cost, currency, state, source, reference, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "updated_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 panel_id,
                 str(service.id),
@@ -161,6 +163,7 @@ def record_sending(
                 reference,
                 stamp,
                 stamp,
+                uuid.uuid4().hex,
             ),
         )
         return get_order(db, cursor.lastrowid or 0)
@@ -281,7 +284,7 @@ ORDER_COLUMNS = (
     "o.id, o.panel_id, p.name, o.remote_id, o.service_id, o.service_name, o.service_type, "
     "o.params, o.link, o.quantity, o.expected_cost, o.charge, o.currency, o.status, "
     "o.raw_status, o.start_count, o.remains, o.state, o.error, o.source, o.reference, "
-    "o.created_at, o.updated_at, o.checked_at, o.not_found_count, o.final"
+    "o.created_at, o.updated_at, o.checked_at, o.not_found_count, o.final, o.request_id"
 )
 ORDER_SELECT = f"SELECT {ORDER_COLUMNS} FROM orders o JOIN panels p ON p.id = o.panel_id"
 
@@ -315,6 +318,7 @@ def order_from_row(r: tuple[Any, ...]) -> Order:
         checked_at=parse_time(r[23]),
         not_found_count=r[24],
         final=bool(r[25]),
+        request_id=r[26],
     )
 
 

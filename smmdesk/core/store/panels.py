@@ -10,13 +10,16 @@ Its catalog and price history always go with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hmac
+import secrets
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlite_utils import Database
 
+from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.errors import ConfigError, NotFoundLocally
 from smmdesk.core.store.sql import money_text, now, parse_money, parse_time, time_text, transaction
 from smmdesk.protocol import DEFAULT_RATE_LIMIT
@@ -33,9 +36,17 @@ class Panel:
     balance: Decimal | None  # last balance seen, None before the first check
     balance_at: datetime | None
     rate_limit: int  # requests per minute smmdesk allows itself on this panel
-    refuses_subscriptions: bool  # the panel answered that subscriptions are site-only
     catalog_fetched_at: datetime | None
     created_at: datetime
+    dialect: Dialect = field(default_factory=Dialect)  # what it speaks (core.api.dialect)
+    webhook_secret: str | None = None  # the secret of its own webhook path
+    webhook_legacy: bool = False  # the old shared-token webhook path still works for it
+
+    @property
+    def refuses_subscriptions(self) -> bool:
+        """The panel creates subscriptions only on its website (it said so, or its family
+        is known to)."""
+        return self.dialect.subscriptions is False
 
 
 def add_panel(db: Database, name: str, url: str, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> Panel:
@@ -43,16 +54,23 @@ def add_panel(db: Database, name: str, url: str, *, rate_limit: int = DEFAULT_RA
     name = _check_name(name)
     _check_rate_limit(rate_limit)
     with transaction(db):
-        if _find(db, name) is not None:
-            raise ConfigError(
-                f'A panel named "{name}" already exists. Choose another name, or remove '
-                "the old panel first."
-            )
+        check_new_panel_name(db, name)
         cursor = db.execute(
-            "INSERT INTO panels (name, url, rate_limit, created_at) VALUES (?, ?, ?, ?)",
-            (name, url, rate_limit, time_text(now())),
+            "INSERT INTO panels (name, url, rate_limit, created_at, webhook_secret) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (name, url, rate_limit, time_text(now()), secrets.token_urlsafe(24)),
         )
         return get_panel_by_id(db, cursor.lastrowid or 0)
+
+
+def check_new_panel_name(db: Database, name: str) -> None:
+    """Raise ConfigError (what to do) when ``name`` can't be a new panel's name."""
+    name = _check_name(name)
+    if _find(db, name) is not None:
+        raise ConfigError(
+            f'A panel named "{name}" already exists. Choose another name, or remove '
+            "the old panel first."
+        )
 
 
 def get_panel(db: Database, name: str) -> Panel:
@@ -118,9 +136,33 @@ def set_balance(
 
 
 def set_refuses_subscriptions(db: Database, panel_id: int, refuses: bool = True) -> None:
-    """Remember that the panel refuses (or, again, accepts) subscriptions by API."""
+    """Remember that the panel refuses (or, again, accepts) subscriptions by API (unless the
+    user set that by hand)."""
     with transaction(db):
-        _update(db, panel_id, refuses_subscriptions=int(refuses))
+        dialect = get_panel_by_id(db, panel_id).dialect
+        _update(db, panel_id, dialect=dialect.learned(subscriptions=not refuses).to_json())
+
+
+def set_dialect(db: Database, panel_id: int, dialect: Dialect) -> Panel:
+    """Remember what the panel speaks (detected, learned or set by the user)."""
+    with transaction(db):
+        _update(db, panel_id, dialect=dialect.to_json())
+        return get_panel_by_id(db, panel_id)
+
+
+def panel_by_webhook_secret(db: Database, secret: str) -> Panel | None:
+    """The panel whose own webhook path carries ``secret`` (compared in constant time)."""
+    found = None
+    for panel in list_panels(db):
+        if panel.webhook_secret and hmac.compare_digest(panel.webhook_secret, secret):
+            found = panel
+    return found
+
+
+def close_legacy_webhook(db: Database, panel_id: int) -> None:
+    """The panel posted to its own webhook path: the old shared one no longer works for it."""
+    with transaction(db):
+        _update(db, panel_id, webhook_legacy=0)
 
 
 def update_panel(
@@ -142,8 +184,8 @@ def update_panel(
 # --- helpers -----------------------------------------------------------------------------
 
 _COLUMNS = (
-    "id, name, url, currency, balance, balance_at, rate_limit, refuses_subscriptions, "
-    "catalog_fetched_at, created_at"
+    "id, name, url, currency, balance, balance_at, rate_limit, catalog_fetched_at, created_at, "
+    "dialect, webhook_secret, webhook_legacy"
 )
 _SELECT = f"SELECT {_COLUMNS} FROM panels"
 
@@ -157,9 +199,11 @@ def _panel(row: tuple) -> Panel:
         balance=parse_money(row[4]),
         balance_at=parse_time(row[5]),
         rate_limit=row[6],
-        refuses_subscriptions=bool(row[7]),
-        catalog_fetched_at=parse_time(row[8]),
-        created_at=parse_time(row[9]),
+        catalog_fetched_at=parse_time(row[7]),
+        created_at=parse_time(row[8]),
+        dialect=Dialect.from_json(row[9]),
+        webhook_secret=row[10],
+        webhook_legacy=bool(row[11]),
     )
 
 

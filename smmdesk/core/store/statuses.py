@@ -5,6 +5,12 @@ writes it in ONE transaction: an ``order_events`` row only where something a res
 about changed (status, start count, remains, charge), the ``final`` flag kept equal to "the
 status is final". Per-order "Incorrect order ID" answers are counted; after LOST_AFTER in a
 row the order is *lost*: kept with its last status, never deleted, no longer refreshed.
+Only a per-order answer can count: an error about a whole request never reaches this module.
+
+A final order that a webhook reports open again keeps its final status (the post is kept as
+an event with a note, for the user to check); a refresh the user asked for may reopen it (a
+refill makes an order active again). An order reported Pending after In progress keeps the
+panel's word, with a note: on some panels that is how an order that hit an error shows.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from smmdesk.core.store.orders import (
 )
 from smmdesk.core.store.panels import get_panel_by_id
 from smmdesk.core.store.sql import money_text, now, time_text, transaction
-from smmdesk.protocol import UNKNOWN, is_final, means_not_found
+from smmdesk.protocol import IN_PROGRESS, PENDING, UNKNOWN, is_final, means_not_found
 
 
 def is_not_found(message: str) -> bool:
@@ -151,6 +157,11 @@ def record_cancel_requests(
     return noted
 
 
+_BACK_TO_PENDING = (
+    "The panel reports this order Pending again after In progress. On some panels that is "
+    "how an order that ran into an error shows: check it on the panel's website."
+)
+
 # --- the batch ---------------------------------------------------------------------------
 
 _SELECT_ANSWERED = (
@@ -202,6 +213,9 @@ class _Batch:
             misses,
             updated,
         ) = row
+        if final and not is_final(answer.status) and self.source == "webhook":
+            self._kept_final(order_id, status, raw, old_start, old_remains, charge, answer)
+            return
         old_charge = None if charge is None else Decimal(charge)
         charge = old_charge if answer.charge is None else answer.charge
         start = old_start if answer.start_count is None else answer.start_count
@@ -216,6 +230,8 @@ class _Batch:
             updated = self.stamp
             self.changed.append(order_id)
             note = "The panel knows this order again." if revived else None
+            if status == IN_PROGRESS and answer.status == PENDING:
+                note = _BACK_TO_PENDING
             self.events.append(
                 (
                     order_id,
@@ -247,6 +263,26 @@ class _Batch:
                 self.stamp,
                 order_id,
             )
+        )
+
+    def _kept_final(
+        self,
+        order_id: int,
+        status: str,
+        raw: str | None,
+        start: int | None,
+        remains: int | None,
+        charge: str | None,
+        answer: OrderStatus,
+    ) -> None:
+        """A webhook said a final order is open again: keep the order as it is, note it."""
+        self.changed.append(order_id)
+        note = (
+            f'The panel\'s webhook reported "{answer.raw_status}" for this order, which was '
+            f"already {status}. smmdesk kept it {status}; refresh the order to ask the panel."
+        )
+        self.events.append(
+            (order_id, self.stamp, status, raw, start, remains, charge, self.source, note)
         )
 
     def _error(self, row: tuple[Any, ...], message: str) -> None:
