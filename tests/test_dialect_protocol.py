@@ -21,7 +21,7 @@ from smmdesk.core.importer import read_order_file
 from smmdesk.core.importer.submit import submit
 from smmdesk.core.importer.validate import validate
 from smmdesk.core.refresh import refresh
-from smmdesk.demo.dialects import DIALECTS, PROFILES, Profile
+from smmdesk.demo.dialects import DIALECTS, PROFILES
 from smmdesk.demo.server import DemoPanel
 
 COMMENTS = "\n".join(f"Comment {n} with + plus" for n in range(10))
@@ -231,8 +231,7 @@ def test_a_panel_that_requires_request_id(tmp_path: Any, keystore: Any, run: Any
 def test_a_panel_without_batch_status_is_asked_one_order_at_a_time(
     tmp_path: Any, keystore: Any, run: Any
 ) -> None:
-    lone = Profile("lone", multi_status_action=False, status_takes_orders=False, http_errors=False)
-    with DemoPanel(clock_speed=0, dialect=lone) as served:
+    with DemoPanel(clock_speed=0, dialect="nobatch") as served:
         desk = Desk(tmp_path / "data", keystore)
         try:
             run(desk.add_panel("p", served.url, served.key))

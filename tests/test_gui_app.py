@@ -16,8 +16,16 @@ from PySide6.QtGui import QImage
 
 from smmdesk import __version__
 from smmdesk.core import store
+from smmdesk.core.api import BatchStatus
 from smmdesk.core.desk import Desk
-from smmdesk.ui.demo_mode import EUR_PANEL, MAIN_PANEL, DemoSession, add_demo_panels, make_history
+from smmdesk.ui.demo_mode import (
+    EUR_PANEL,
+    MAIN_PANEL,
+    SMART_PANEL,
+    DemoSession,
+    add_demo_panels,
+    make_history,
+)
 from smmdesk.ui.resources import app_icon, drawn_icon, find_resource
 from smmdesk.ui.session import SCREENSHOT_SIZE
 from tests.helpers.gui import wait_for
@@ -70,13 +78,20 @@ def test_the_demo_has_panels_and_history(qtbot: Any, aloop: Any) -> None:
         wait_for(add_demo_panels(desk, session), qtbot)
         made = wait_for(make_history(desk, session), qtbot)
         panels = {p.name: p for p in desk.panels()}
-        assert set(panels) == {MAIN_PANEL, EUR_PANEL}
+        assert set(panels) == {MAIN_PANEL, EUR_PANEL, SMART_PANEL}  # one of each dialect
         assert panels[EUR_PANEL].currency == "EUR"
+        speaks = {name: p.dialect.batch_status for name, p in panels.items()}
+        assert speaks == {
+            MAIN_PANEL: BatchStatus.MULTI_STATUS,
+            EUR_PANEL: BatchStatus.STATUS_ORDERS,
+            SMART_PANEL: BatchStatus.STATUS_ORDERS,
+        }
+        assert panels[SMART_PANEL].dialect.cancel is False
         orders = [store.get_order(desk.db, order_id) for order_id in made]
         kinds = {o.service_type for o in orders if o.service_type}
         assert len(kinds) >= 10  # many types, through the real API
         assert {o.state for o in orders} == {"placed", "tracked"}
-        assert len(session.panel.orders()) + len(session.panel.orders(session.eur_key)) == len(made)
+        assert len(session.orders()) == len(made)
     finally:
         wait_for(desk.aclose(), qtbot)
         session.stop()

@@ -109,8 +109,10 @@ def test_edit_and_remove_through_the_manager(
         editor.save()
     assert gui_desk.panel("demo").rate_limit == 300
 
+    assert "speaks: multiStatus, batch refill" in manager.list.item(0).text()
     manager.test()
     qtbot.waitUntil(lambda: "answered" in manager.result.text(), timeout=10_000)
+    assert "It speaks: multiStatus" in manager.result.text()
 
     box = manager.ask_remove()
     assert box is not None and "Remove the panel demo?" in box.text()

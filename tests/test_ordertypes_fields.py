@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.errors import FieldProblem, ValidationError
 from smmdesk.core.ordertypes import (
     BadValue,
@@ -104,13 +105,13 @@ def test_lists_accept_commas_or_new_lines():
     assert split_list(", ,\n") == []
 
 
-def test_lines_are_sent_one_per_line_and_lists_comma_separated():
-    draft = prepare_order(
-        service("11"),
-        {"link": "x.com/p", "quantity": "100", "usernames": "@a\r\n@b", "hashtags": "#x, #y"},
-    )
-    assert draft.params["usernames"] == "@a,@b"
-    assert draft.params["hashtags"] == "#x,#y"
+def test_list_fields_are_sent_one_item_per_line_or_as_the_panel_wants():
+    values = {"link": "x.com/p", "quantity": "100", "usernames": "@a\r\n@b", "hashtags": "#x, #y"}
+    draft = prepare_order(service("11"), values)
+    assert draft.params["usernames"] == "@a\n@b"  # what panels split on
+    assert draft.params["hashtags"] == "#x\n#y"
+    commas = prepare_order(service("11"), values, dialect=Dialect(list_separator=","))
+    assert (commas.params["usernames"], commas.params["hashtags"]) == ("@a,@b", "#x,#y")
     draft = prepare_order(
         service("8"), {"link": "t.me/g", "quantity": "100", "groups": "@g1\r\n\r\n @g2 \r@g3"}
     )
@@ -243,3 +244,34 @@ def test_any_values_give_problems_or_a_draft(sid, values):
     assert problems == []
     assert all(isinstance(v, str) for v in draft.params.values())
     assert draft.expected_cost >= 0
+
+
+def test_a_dialect_that_wants_quantity_gets_the_count_or_the_fixed_amount():
+    wants = Dialect(quantity_always=True)
+    package = prepare_order(service("6"), {"link": "youtube.com/c/x"}, dialect=wants)
+    assert package.params["quantity"] == "1"
+    users = "\n".join(f"@u{n}" for n in range(12))
+    counted = prepare_order(service("12"), {"link": "x.com/p", "usernames": users}, dialect=wants)
+    assert counted.params["quantity"] == "12" and counted.quantity == 12
+    comments = "\n".join(f"c{n}" for n in range(10))
+    custom = prepare_order(service("4"), {"link": "x.com/p", "comments": comments}, dialect=wants)
+    assert "quantity" not in custom.params  # custom comments: the panel counts them
+    plain = prepare_order(service("6"), {"link": "youtube.com/c/x"})
+    assert "quantity" not in plain.params  # the reference: the service sets it
+
+
+def test_expiry_is_written_the_way_the_panel_reads_it():
+    base = {"username": "shop", "min": "10", "max": "20", "delay": "0", "expiry": "2030-12-31"}
+    assert prepare_order(service("9"), base, today=TODAY).params["expiry"] == "2030-12-31"
+    dmy = Dialect(expiry_format="%d/%m/%Y")
+    assert prepare_order(service("9"), base, today=TODAY, dialect=dmy).params["expiry"] == (
+        "31/12/2030"
+    )
+
+
+def test_characters_a_panel_mangles_are_warned_about_before_sending():
+    mangles = Dialect(mangles="+%<")
+    values = {"link": "x.com/p?a=1+2", "quantity": "100"}
+    draft = prepare_order(service("2"), values, dialect=mangles)
+    assert any("'+' becomes a space" in w for w in draft.warnings)
+    assert prepare_order(service("2"), values).warnings == []

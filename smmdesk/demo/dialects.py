@@ -29,6 +29,7 @@ from urllib.parse import unquote_plus
 REFERENCE = "reference"
 PERFECTPANEL = "perfectpanel"
 SMARTPANEL = "smartpanel"
+NOBATCH = "nobatch"  # no batch status call at all: smmdesk's last resort, one per order
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,10 @@ PROFILES: dict[str, Profile] = {
         error_wrapper=True,
     ),
 }
-DIALECTS = tuple(PROFILES)
+PROFILES[NOBATCH] = Profile(
+    NOBATCH, multi_status_action=False, status_takes_orders=False, http_errors=False
+)
+DIALECTS = (REFERENCE, PERFECTPANEL, SMARTPANEL)  # the families panels come in
 
 
 def profile(name: str | Profile) -> Profile:
@@ -134,4 +138,4 @@ def profile(name: str | Profile) -> Profile:
     try:
         return PROFILES[name]
     except KeyError:
-        raise ValueError(f"unknown dialect {name!r}; choose one of {', '.join(DIALECTS)}") from None
+        raise ValueError(f"unknown dialect {name!r}; choose one of {', '.join(PROFILES)}") from None

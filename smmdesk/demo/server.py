@@ -27,7 +27,7 @@ import uvicorn
 from smmdesk.protocol import DEFAULT_RATE_LIMIT
 
 from .app import PanelApp
-from .dialects import DIALECTS, REFERENCE, Profile, profile
+from .dialects import PROFILES, REFERENCE, Profile, profile
 from .faults import install_quiet_drops
 from .state import PanelState
 from .webhooks import WebhookSender
@@ -354,10 +354,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--dialect",
-        choices=DIALECTS,
+        choices=tuple(PROFILES),
         default=REFERENCE,
         help="which panels to imitate: the reference document read literally (default), the "
-        "common Perfect-Panel-like API, or the SmartPanel script family",
+        "common Perfect-Panel-like API, the SmartPanel script family, or a panel with no "
+        "batch status at all",
     )
     parser.add_argument(
         "--require-request-id",

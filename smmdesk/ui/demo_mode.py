@@ -1,29 +1,34 @@
 """``smmdesk --demo``: the program on the built-in demo panel, with nothing of the user's.
 
-A ``DemoSession`` starts a ``DemoPanel`` in this process (its own thread), makes a throw-away
-data folder, and keeps the demo's API keys in ``MemoryKeyring``: a keyring backend in memory
-(demo keys are not secrets, and the demo must work on a computer without a system keyring).
-``add_demo_panels`` adds "Demo panel" (USD) and "Demo panel EUR" (a second account, nearly
-out of funds so the low-balance warning shows); ``make_history`` places orders of several
-types through the real API and moves the panel clock between them, so the first refresh
-shows every kind of status. ``stop`` stops the panel and deletes the folder.
+A ``DemoSession`` starts one ``DemoPanel`` per dialect profile in this process (their own
+threads), makes a throw-away data folder, and keeps the demo's API keys in ``MemoryKeyring``:
+a keyring backend in memory (demo keys are not secrets, and the demo must work on a computer
+without a system keyring). ``add_demo_panels`` adds "Demo panel" (the reference document,
+USD), "Demo panel EUR" (a Perfect-Panel-like panel, nearly out of funds so the low-balance
+warning shows) and "Demo SmartPanel" (the SmartPanel family: no cancel, refill one by one);
+``make_history`` places orders of several types through the real API and moves the panels'
+clocks between them, so the first refresh shows every kind of status. ``stop`` stops the
+panels and deletes the folder.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.secrets import KeyStore, MemoryKeyring
 from smmdesk.core.settings import Settings
+from smmdesk.demo.dialects import PERFECTPANEL, REFERENCE, SMARTPANEL
 from smmdesk.demo.server import DemoPanel
 
 MAIN_PANEL = "Demo panel"
 EUR_PANEL = "Demo panel EUR"
+SMART_PANEL = "Demo SmartPanel"
+DIALECT_OF = {MAIN_PANEL: REFERENCE, EUR_PANEL: PERFECTPANEL, SMART_PANEL: SMARTPANEL}
 # Panel minutes per real second: slow enough to watch orders move, fast enough to see it.
 DEMO_CLOCK_SPEED = 2.0
 EUR_BALANCE = Decimal("48.00")
@@ -59,6 +64,8 @@ _HISTORY: tuple[tuple[str, str, dict[str, str], float], ...] = (
     (EUR_PANEL, "2", {"link": "https://instagram.com/p/CxCafeOpening", "quantity": "5000"}, 0),
     (EUR_PANEL, "16", {"link": "https://instagram.com/p/CxCafeOpening", "quantity": "300",
                        "username": "cafe.fan"}, 0),
+    (SMART_PANEL, "1", {"link": "https://instagram.com/corner.cafe", "quantity": "500"}, 0),
+    (SMART_PANEL, "6", {"link": "https://youtube.com/@cornercafe"}, 0),
 )  # fmt: skip
 
 
@@ -68,50 +75,67 @@ EXAMPLE_ORDER = ("1", {"link": "https://instagram.com/sunrise.bakery", "quantity
 
 @dataclass
 class DemoSession:
-    """A running demo panel, a throw-away data folder and the in-memory keys."""
+    """Running demo panels (one per dialect, by the name they get in smmdesk), their
+    accounts' keys, a throw-away data folder and the in-memory keys."""
 
-    panel: DemoPanel
+    panels: dict[str, DemoPanel]
     folder: Path
     keys: KeyStore
-    eur_key: str = ""
+    accounts: dict[str, str] = field(default_factory=dict)  # panel name -> its API key
 
     @classmethod
     def start(cls, *, clock_speed: float = DEMO_CLOCK_SPEED) -> DemoSession:
-        panel = DemoPanel(clock_speed=clock_speed).start()
+        panels = {
+            name: DemoPanel(clock_speed=clock_speed, dialect=dialect)
+            for name, dialect in DIALECT_OF.items()
+        }
+        for panel in panels.values():
+            panel.start()
         folder = Path(tempfile.mkdtemp(prefix="smmdesk-demo-"))
-        session = cls(panel, folder, KeyStore(backend=MemoryKeyring()))
-        session.eur_key = panel.add_account(balance=EUR_BALANCE, currency="EUR")
+        session = cls(panels, folder, KeyStore(backend=MemoryKeyring()))
+        session.accounts = {name: panel.key for name, panel in panels.items()}
+        eur = panels[EUR_PANEL].add_account(balance=EUR_BALANCE, currency="EUR")
+        session.accounts[EUR_PANEL] = eur
         Settings.load(folder).update(balance_threshold=DEMO_THRESHOLD).save()
         return session
 
+    @property
+    def panel(self) -> DemoPanel:
+        """The main demo panel (the reference dialect)."""
+        return self.panels[MAIN_PANEL]
+
+    def orders(self) -> list[dict[str, object]]:
+        """Every order of the demo accounts, on every demo panel."""
+        return [o for n, p in self.panels.items() for o in p.orders(self.accounts[n])]
+
     def stop(self) -> None:
-        """Stop the panel and delete the throw-away folder (safe to call twice)."""
-        self.panel.stop()
+        """Stop the panels and delete the throw-away folder (safe to call twice)."""
+        for panel in self.panels.values():
+            panel.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
 async def add_demo_panels(desk: Desk, session: DemoSession) -> None:
-    """Add the demo accounts as "Demo panel" and "Demo panel EUR"."""
-    await desk.add_panel(MAIN_PANEL, session.panel.url, session.panel.key)
-    await desk.add_panel(EUR_PANEL, session.panel.url, session.eur_key)
+    """Add the demo accounts: one panel of each dialect."""
+    for name, panel in session.panels.items():
+        await desk.add_panel(name, panel.url, session.accounts[name])
 
 
 async def make_history(desk: Desk, session: DemoSession) -> list[int]:
     """Place the demo orders (several types, through the API) and one subscription made on
     the panel's site and tracked; returns the local ids of the orders made."""
     made: list[int] = []
-    for name in (MAIN_PANEL, EUR_PANEL):
-        await desk.catalog(name)
     for panel, service_id, values, minutes in _HISTORY:
         placed = await desk.place_order(panel, service_id, values, reference="demo")
         made.append(placed.order.id)
         if minutes:
-            session.panel.advance(minutes)
+            for served in session.panels.values():
+                served.advance(minutes)
     site_id = session.panel.place_on_site(
         "9", {"username": "sunrise.bakery", "min": "20", "max": "40", "delay": "0", "posts": "3"}
     )
     tracked = await desk.track_orders(MAIN_PANEL, [site_id], reference="placed on the site")
     made.extend(order.id for order in tracked.orders)
-    for name in (MAIN_PANEL, EUR_PANEL):
+    for name in session.panels:
         await desk.refresh_balance(name)
     return made

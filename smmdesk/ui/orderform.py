@@ -24,6 +24,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from smmdesk.core import store
+from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import FieldProblem, SmmdeskError
@@ -87,6 +88,11 @@ class OrderForm(FormView):
         except SmmdeskError:
             return None
 
+    def _dialect(self) -> Dialect | None:
+        """What the chosen panel speaks: checks and the sent texts follow it."""
+        chosen = self._chosen_panel()
+        return chosen.dialect if chosen else None
+
     def _panels_changed(self) -> None:
         if self.panel and not any(p.name == self.panel for p in self._desk.panels()):
             self.set_service("", None)
@@ -97,11 +103,13 @@ class OrderForm(FormView):
         if self.service is None:
             return
         values = self.values()
-        self.problems = live_problems(self.service, values) + self.extra_problems()
+        dialect = self._dialect()
+        self.problems = live_problems(self.service, values, dialect=dialect)
+        self.problems += self.extra_problems()
         self.show_problems(self.problems)
         quantity, cost, after, short = "—", "—", "—", False
         if not self.problems:
-            draft = prepare_order(self.service, values)
+            draft = prepare_order(self.service, values, dialect=dialect)
             quantity = quantity_text(draft)
             cost, balance_after, short = self._amounts(draft)
             after = balance_after or "—"
@@ -130,7 +138,7 @@ class OrderForm(FormView):
         if self.problems:
             self.reveal_problems()
             return
-        draft = prepare_order(self.service, self.values())
+        draft = prepare_order(self.service, self.values(), dialect=self._dialect())
         box = QMessageBox(self)
         box.setObjectName("confirmOrder")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -1,5 +1,8 @@
 """The panel manager: add, edit, test the connection, remove.
 
+Each panel shows what it speaks (its detected dialect: "multiStatus, batch refill, no
+cancel …"); *Test connection* reads the balance and finds out again what the panel speaks.
+
 The API key is typed into a password field and goes to the OS keyring only (``desk.keys``):
 never to SQLite, a settings file or a log. When no keyring is usable the dialogs say so in
 plain words (what to install or unlock) and refuse to add a panel: there is no plaintext
@@ -79,7 +82,7 @@ class PanelManager(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.edit())
         events.panels_changed.connect(self.reload)
         events.balances_changed.connect(self.reload)
-        self.resize(560, 340)
+        self.resize(640, 360)
         self.reload()
 
     def reload(self) -> None:
@@ -91,8 +94,10 @@ class PanelManager(QDialog):
         self.list.clear()
         for panel in self._desk.panels():
             balance = format_money(panel.balance, panel.currency, grouping=True, missing="—")
-            text = f"{panel.name}    {balance}\n{panel.url}"
+            speaks = ", ".join(panel.dialect.describe())
+            text = f"{panel.name}    {balance}\n{panel.url}\nspeaks: {speaks}"
             item = QListWidgetItem(text)
+            item.setToolTip(f"What {panel.name} speaks: {speaks}")
             item.setData(Qt.ItemDataRole.UserRole, panel.name)
             self.list.addItem(item)
             if panel.name == chosen:
@@ -133,16 +138,22 @@ class PanelManager(QDialog):
             return
         self.result.setText(f"Testing {name}…")
         self._jobs.run(
-            self._desk.refresh_balance(name),
+            self._test(name),
             f"Testing the connection to {name}",
-            on_done=lambda balance: self._tested(name, balance),
+            on_done=lambda found: self._tested(name, *found),
             on_error=lambda error: self._test_failed(name, error),
         )
 
-    def _tested(self, name: str, balance: Balance) -> None:
+    async def _test(self, name: str) -> tuple[Balance, store.Panel]:
+        balance = await self._desk.refresh_balance(name)
+        return balance, await self._desk.detect_dialect(name)
+
+    def _tested(self, name: str, balance: Balance, panel: store.Panel) -> None:
         amount = format_money(balance.amount, balance.currency, grouping=True)
-        self.result.setText(f"{name} answered: balance {amount}.")
+        speaks = ", ".join(panel.dialect.describe())
+        self.result.setText(f"{name} answered: balance {amount}. It speaks: {speaks}.")
         self._events.balances_changed.emit()
+        self.reload()
 
     def _test_failed(self, name: str, error: BaseException) -> None:
         self.result.setText(f"{name} did not answer as it should.")
