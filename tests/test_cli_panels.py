@@ -100,3 +100,39 @@ def test_panel_add_refusals_keep_nothing(cli: Cli, demo_panel: Any) -> None:
         'smmdesk: smmdesk has no panel named "nope" (panels: main). Check the name, or add '
         "the panel first."
     ]
+
+
+def test_panel_show_says_what_a_smartpanel_speaks_and_set_overrides_it(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from smmdesk.demo.server import DemoPanel
+
+    with DemoPanel(dialect="smartpanel") as smart:
+        v2 = smart.url.replace("/api/v1", "/api/v2")  # what a user copies from habit
+        added = cli("panel", "add", "smart", v2, input=smart.key + "\n")
+        assert f"Its API is at {smart.url}" in added.out
+        assert "no cancel" in added.out and "refill one by one" in added.out
+        shown = cli("panel", "show", "smart").out
+        assert "speaks:" in shown and "family:   smartpanel" in shown
+        listed = cli.json("panel", "list")[0]
+        assert listed["dialect"]["batch_status"] == "status_orders"
+        assert listed["dialect"]["cancel"] is False and "no cancel" in listed["speaks"]
+
+        commas = cli.json("panel", "set", "smart", "list_separator", "commas")
+        assert commas["dialect"]["list_separator"] == ","
+        assert commas["dialect"]["overrides"] == ["list_separator"]
+        detected = cli.json("panel", "detect", "smart")  # detection keeps what was set
+        assert detected["dialect"]["list_separator"] == ","
+        back = cli.json("panel", "set", "smart", "list_separator", "auto")
+        assert back["dialect"]["overrides"] == []
+        bad = cli("panel", "set", "smart", "cancel", "maybe", code=1)
+        assert "Write yes or no" in bad.err
+
+
+def test_a_smartpanel_key_it_disabled_is_said_to_be_a_key_problem(cli: Cli) -> None:
+    from smmdesk.demo.server import DemoPanel
+
+    with DemoPanel(dialect="smartpanel") as smart:
+        refused = cli("panel", "add", "smart", smart.url, input="wrong-key\n", code=1)
+
+    assert "does not accept this API key" in refused.err and "Check the id" not in refused.err

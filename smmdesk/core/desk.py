@@ -12,6 +12,8 @@ Everything here runs on one thread: the event loop's (the GUI's qasync loop, or 
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -32,6 +34,8 @@ from smmdesk.core.errors import (
 )
 from smmdesk.core.paths import data_dir, database_path
 from smmdesk.core.secrets import KeyStore
+
+log = logging.getLogger(__name__)
 
 # A catalog older than this is fetched again before it is used to validate an order.
 CATALOG_MAX_AGE = timedelta(hours=6)
@@ -67,7 +71,10 @@ class Desk:
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
-        self.db.execute("PRAGMA optimize")  # keeps the query planner's statistics current
+        try:  # keeps the query planner's statistics current; never worth failing a close
+            self.db.execute("PRAGMA optimize")
+        except sqlite3.Error as error:  # another process holds the write lock, the disk ...
+            log.info("PRAGMA optimize skipped at close: %s", error)
         self.db.close()
 
     async def __aenter__(self) -> Desk:
