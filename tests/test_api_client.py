@@ -529,3 +529,18 @@ def test_a_redirect_is_not_followed(run):
     error = run(scenario())
     assert seen == [httpx.URL("https://panel.example/api/v2")]
     assert error.panel_message == "Redirects to https://new-panel.example/api/v2"
+
+
+def test_a_refused_balance_request_is_not_about_an_orders_fields(run):
+    def handler(request):
+        return httpx.Response(400, json={"error": "Something is off"})
+
+    async def scenario():
+        async with mock_client(handler) as client:
+            with pytest.raises(BadRequest) as refused:
+                await client.balance()
+            return str(refused.value)
+
+    text = run(scenario())
+    assert text.startswith("The panel refused the balance request.")
+    assert "order's fields" not in text and "Something is off" in text

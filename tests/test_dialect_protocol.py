@@ -261,3 +261,26 @@ def test_errors_name_the_real_cause(tmp_path: Any, keystore: Any, run: Any) -> N
             assert desk.panels() == []
         finally:
             run(desk.aclose())
+
+
+def test_pending_again_after_in_progress_is_kept_with_a_note(
+    desk: Desk, panel: DemoPanel, run: Any
+) -> None:
+    placed = run(desk.place_order("p", "2", {"link": "https://ig.com/a#error", "quantity": "100"}))
+    order_id = placed.order.id
+    run(refresh(desk))
+    pending = store.get_order(desk.db, order_id)
+    zero_first = PROFILES[panel.dialect].pending_remains_zero  # "0" is not "delivered"
+    assert pending.status == "Pending" and pending.remains == (None if zero_first else 100)
+    panel.advance(3)
+    run(refresh(desk))
+    assert store.get_order(desk.db, order_id).status == "In progress"
+    panel.advance(2000)
+    run(refresh(desk))
+    after = store.get_order(desk.db, order_id)
+    if PROFILES[panel.dialect].failed_as_pending:
+        assert after.status == "Pending" and not after.final
+        note = store.order_events(desk.db, order_id)[-1].note or ""
+        assert "Pending again after In progress" in note
+    else:
+        assert after.status == "Failed" and after.final
