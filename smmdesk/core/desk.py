@@ -16,6 +16,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -34,6 +35,7 @@ from smmdesk.core.errors import (
 )
 from smmdesk.core.paths import data_dir, database_path
 from smmdesk.core.secrets import KeyStore
+from smmdesk.core.store import liveness
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +62,17 @@ class Desk:
         self.pacers = pacers if pacers is not None else PacerRegistry()
         self._timeout = timeout
         self._clients: dict[str, PanelClient] = {}
+        self.mark = liveness.ProcessMark(self.folder)  # held while this process lives
         # rows a process that died mid-request left "sending": their fate is unknown
-        self.stale_sending = store.expire_sending(self.db)
+        self.stale_sending = self.reap_dead_sends()
 
     def __repr__(self) -> str:
         return f"<Desk {self.folder}>"
+
+    def reap_dead_sends(self) -> list[store.Order]:
+        """Orders another smmdesk process left "sending" when it died (it holds no mark any
+        more): unknown from now on, to be resolved by the user. Returns them."""
+        return store.expire_sending(self.db, alive=partial(liveness.alive, self.folder))
 
     async def aclose(self) -> None:
         """Close every panel client and the database."""
@@ -76,6 +84,7 @@ class Desk:
         except sqlite3.Error as error:  # another process holds the write lock, the disk ...
             log.info("PRAGMA optimize skipped at close: %s", error)
         self.db.close()
+        self.mark.close()
 
     async def __aenter__(self) -> Desk:
         return self

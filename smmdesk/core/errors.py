@@ -13,6 +13,8 @@
     │   └── InvalidResponse      not JSON, truncated, or not the shape the action answers
     ├── TransportError           the panel could not be reached / the connection broke
     ├── AddOutcomeUnknown        an add may or may not have reached the panel: never resend
+    ├── StorageError             the database could not be written or read: disk full,
+    │                            read-only, locked by another program past the wait, damaged
     ├── ConfigError              a URL or setting smmdesk refuses to use
     ├── KeyringUnavailable       no usable OS keyring: what to install or unlock
     ├── ValidationError          order fields that fail the order-type table; .problems
@@ -146,6 +148,20 @@ class AddOutcomeUnknown(SmmdeskError):
         "the panel placed it. It was NOT sent again. Check the panel's order list: if the "
         "order is there, enter its id in smmdesk; if not, resend it."
     )
+
+
+class StorageError(SmmdeskError):
+    """SQLite refused (smmdesk.core.store.sql maps its errors in ``transaction``).
+    ``kind``: "full", "read_only", "locked", "damaged" or "other"."""
+
+    default_message = (
+        "smmdesk could not write to its database. Check that the disk has room and that the "
+        "data folder may be written to, then try again."
+    )
+
+    def __init__(self, user_message: str | None = None, *, kind: str = "other"):
+        super().__init__(user_message)
+        self.kind = kind
 
 
 class ConfigError(SmmdeskError):

@@ -120,6 +120,7 @@ def record(
         source=source,
         reference=reference or None,
         link=draft.link,
+        owner=desk.mark.token,
     )
 
 

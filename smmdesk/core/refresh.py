@@ -149,6 +149,7 @@ async def refresh(
     panel name or order id raises NotFoundLocally before anything is sent.
     """
     started = time.monotonic()
+    reaped = frozenset(order.id for order in desk.reap_dead_sends())  # unknown at once
     chosen = _chosen_panels(desk, panels)
     if order_ids is not None:
         work = _by_panel(desk, order_ids, {p.id for p in chosen})
@@ -165,7 +166,7 @@ async def refresh(
         if work.get(p.id) or extras.any
     )
     writer.close()
-    total = Changes(panels=tuple(p.name for p in chosen))
+    total = Changes(changed=reaped, panels=tuple(p.name for p in chosen))
     for one in found:
         total = total.merge(one.changes())
     return replace(total, elapsed=time.monotonic() - started)

@@ -227,8 +227,10 @@ def claim_row(
     service: Service,
     draft: OrderDraft,
     reference: str | None = None,
+    owner: str | None = None,
 ) -> store.Order:
     """Record the row's order as "sending" and link it, in one committed transaction.
+    ``owner``: the sending process's mark (smmdesk.core.store.liveness).
 
     Raises RowTaken (recording nothing) when the row is no longer ready or failed."""
     with transaction(db):
@@ -243,6 +245,7 @@ def claim_row(
             source="import",
             reference=reference or None,
             link=draft.link,
+            owner=owner,
         )
         cursor = db.execute(
             "UPDATE import_rows SET state = 'sending', order_id = ?, error = NULL, "

@@ -252,6 +252,7 @@ class _Run:
                 service=row.service,
                 draft=row.draft,
                 reference=row.reference,
+                owner=self.desk.mark.token,
             )
         except ledger.RowTaken:
             return self._settled(_result(ledger.load_row(db, import_id, row.number), row))

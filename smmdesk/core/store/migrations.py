@@ -175,7 +175,8 @@ def m003_dialects(db: Database) -> None:
     smmdesk.core.api.dialect) takes over ``refuses_subscriptions``; ``panels.webhook_secret``
     (each panel's own webhook path) and ``webhook_legacy`` (the old shared-token path still
     accepted for it); ``orders.request_id`` (the client request id an add
-    carries where the panel wants one); services' refill/cancel/dripfeed may be NULL ("the
+    carries where the panel wants one) and ``orders.sending_owner`` (the mark of the process
+    sending it, smmdesk.core.store.liveness); services' refill/cancel/dripfeed may be NULL ("the
     catalog does not say"): the snapshot table is rebuilt, its rows kept."""
     db.execute("ALTER TABLE panels ADD COLUMN dialect TEXT")
     db.execute("ALTER TABLE panels ADD COLUMN webhook_secret TEXT")
@@ -187,6 +188,7 @@ def m003_dialects(db: Database) -> None:
         """UPDATE panels SET dialect = '{"subscriptions": false}' WHERE refuses_subscriptions = 1"""
     )
     db.execute("ALTER TABLE orders ADD COLUMN request_id TEXT")
+    db.execute("ALTER TABLE orders ADD COLUMN sending_owner TEXT")
     db.execute(_SERVICES_V3.replace("CREATE TABLE services", "CREATE TABLE services_v3"))
     db.execute("INSERT INTO services_v3 SELECT * FROM services")
     db.execute("DROP TABLE services")

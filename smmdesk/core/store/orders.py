@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -132,8 +132,12 @@ def record_sending(
     reference: str | None = None,
     link: str | None = None,
     at: datetime | None = None,
+    owner: str | None = None,
 ) -> Order:
     """Write down an order about to be sent (state "sending"); commit before sending it.
+
+    ``owner``: the mark of the process that sends it (smmdesk.core.store.liveness), so
+    another process can tell at once when it died mid-request.
 
     ``params``: the add fields exactly as they will be sent. ``quantity`` defaults to the
     ``quantity`` field (pass it for types that derive it, e.g. custom comments); ``link``
@@ -147,7 +151,8 @@ def record_sending(
         cursor = db.execute(
             "INSERT INTO orders (panel_id, service_id, service_name, service_type, params, "
             "link, quantity, expected_cost, currency, state, source, reference, created_at, "
-            "updated_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "updated_at, request_id, sending_owner) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 panel_id,
                 str(service.id),
@@ -164,6 +169,7 @@ def record_sending(
                 stamp,
                 stamp,
                 uuid.uuid4().hex,
+                owner,
             ),
         )
         return get_order(db, cursor.lastrowid or 0)
@@ -210,21 +216,31 @@ def resolve_unknown(db: Database, order_id: int, remote_id: str | None) -> Order
 
 
 def expire_sending(
-    db: Database, older_than: timedelta = STALE_SENDING, at: datetime | None = None
+    db: Database,
+    older_than: timedelta = STALE_SENDING,
+    at: datetime | None = None,
+    *,
+    alive: Callable[[str], bool] | None = None,
 ) -> list[Order]:
-    """Mark "sending" rows older than ``older_than`` unknown (their process died); return them.
+    """Mark unknown the "sending" rows whose process died; return them.
 
-    Run at start-up: those orders may have reached the panel and are never resent blindly.
+    With ``alive`` (owner mark -> still running?), a row whose owner is gone is unknown at
+    once; a row with no owner (made before marks existed) after ``older_than``. Those orders
+    may have reached the panel and are never resent blindly.
     """
     cutoff = time_text((at or now()) - older_than)
     error = STOPPED_WHILE_SENDING
     with transaction(db):
+        rows = db.execute(
+            "SELECT id, sending_owner, created_at FROM orders WHERE state = ? AND final = 0 "
+            "ORDER BY id",
+            (OrderState.SENDING,),
+        ).fetchall()
         ids = [
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM orders WHERE state = ? AND created_at < ? ORDER BY id",
-                (OrderState.SENDING, cutoff),
-            )
+            order_id
+            for order_id, owner, created in rows
+            if ((owner is None or alive is None) and created < cutoff)
+            or (owner is not None and alive is not None and not alive(owner))
         ]
         for order_id in ids:
             _set_state(db, order_id, OrderState.UNKNOWN, error)

@@ -1,7 +1,10 @@
 """The building blocks every repository module uses: write transactions and stored values.
 
 Write transactions start with ``BEGIN IMMEDIATE`` so a read-then-write never fails half-way
-because another smmdesk process (GUI and CLI share the file) wrote in between.
+because another smmdesk process (GUI and CLI share the file) wrote in between; a write lock
+held by another process is waited for (the connection's busy timeout). What SQLite refuses
+(a full disk, a read-only folder, a lock held past the wait, a damaged file) leaves the
+transaction as ``StorageError``, a known error with what to do, never a bug report.
 
 Kept as text: money as plain decimal strings (read back as Decimal, never float), times as
 ISO-8601 UTC with microseconds (fixed width, so text order is time order).
@@ -9,6 +12,8 @@ ISO-8601 UTC with microseconds (fixed width, so text order is time order).
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
@@ -16,6 +21,8 @@ from decimal import Decimal
 from typing import overload
 
 from sqlite_utils import Database
+
+from smmdesk.core.errors import StorageError
 
 
 @contextmanager
@@ -29,17 +36,60 @@ def transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from exc
     try:
         yield db
-    except BaseException:
-        db.rollback()
+    except BaseException as exc:
+        _quietly_roll_back(db)
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+            exc, sqlite3.IntegrityError | sqlite3.ProgrammingError
+        ):
+            known = storage_error(exc)
+            if known.kind != "other":  # the disk, a lock, a damaged file: not a bug
+                raise known from exc
         raise
     try:
         db.conn.execute("COMMIT")
-    except BaseException:
+    except sqlite3.Error as exc:
+        _quietly_roll_back(db)
+        raise storage_error(exc) from exc
+
+
+def _quietly_roll_back(db: Database) -> None:
+    # the connection may be gone or the disk refuse: then nothing was written anyway
+    with contextlib.suppress(sqlite3.Error):
         db.rollback()
-        raise
+
+
+_STORAGE_KINDS = (
+    ("full", ("database or disk is full", "disk i/o error", "no space")),
+    ("read_only", ("readonly", "read-only", "unable to open")),
+    ("locked", ("database is locked", "database table is locked", "busy")),
+    ("damaged", ("malformed", "not a database", "corrupt")),
+)
+_STORAGE_WORDS = {
+    "full": "The disk is full, so smmdesk could not save its data. Free some space on the "
+    "disk of the data folder, then try again.",
+    "read_only": "smmdesk may not write to its data folder (it is read-only). Check the "
+    "folder's permissions, or choose another data folder with --data-dir.",
+    "locked": "Another program kept smmdesk's database locked for too long. Close other "
+    "programs using the data folder (another smmdesk, a backup tool), then try again.",
+    "damaged": "smmdesk's database file is damaged. Restore it from a backup, or move it "
+    "away and start with an empty data folder.",
+}
+
+
+def storage_error(exc: sqlite3.Error) -> StorageError:
+    """The known error an SQLite failure means, with what to do."""
+    text = str(exc).lower()
+    kind = next((k for k, words in _STORAGE_KINDS if any(w in text for w in words)), "other")
+    message = _STORAGE_WORDS.get(kind)
+    if message is None:
+        message = f"{StorageError.default_message} (SQLite said: {exc})"
+    return StorageError(message, kind=kind)
 
 
 # --- values ------------------------------------------------------------------------------
