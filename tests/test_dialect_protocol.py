@@ -284,3 +284,21 @@ def test_pending_again_after_in_progress_is_kept_with_a_note(
         assert "Pending again after In progress" in note
     else:
         assert after.status == "Failed" and after.final
+
+
+@pytest.mark.parametrize("fault", ["drop_after", "malformed", "html_502"])
+def test_with_request_id_a_broken_answer_is_resent_safely(
+    tmp_path: Any, keystore: Any, run: Any, fault: str
+) -> None:
+    with DemoPanel(clock_speed=0, require_request_id=True) as strict:
+        desk = Desk(tmp_path / "data", keystore)
+        try:
+            run(desk.add_panel("p", strict.url, strict.key))
+            desk.set_dialect("p", "request_id", "yes")
+            strict.inject(fault, action="add")
+            placed = run(desk.place_order("p", "2", {"link": "https://ig.com/a", "quantity": "10"}))
+            assert placed.order.state == "placed"
+            assert [o["id"] for o in strict.orders()] == [placed.order.remote_id]  # one order
+            assert strict.requests["add"] == 2  # the broken answer, then the same id again
+        finally:
+            run(desk.aclose())

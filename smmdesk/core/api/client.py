@@ -345,6 +345,8 @@ class PanelClient:
             except SmmdeskError as exc:
                 error = exc
             wait = self._retry_wait(action, kind, outcome, error, attempt)
+            if kind is Kind.ADD_ONCE and _leaves_unknown(outcome, error):
+                error = _unknown_add(outcome)  # what is raised if no resend may follow
             if wait is None or last:
                 raise error
             await self._retry_later(action, attempt, f"HTTP {outcome.status_code}", wait,
@@ -459,18 +461,11 @@ class PanelClient:
             wait = error.retry_after if error.retry_after is not None else self._delay(attempt)
             self._pacer.hold(min(wait, MAX_RETRY_WAIT))
             return 0.0 if wait <= MAX_RETRY_WAIT else None
-        unknown = (200 <= reply.status_code < 300 and isinstance(error, InvalidResponse)) or (
-            reply.status_code >= 500 and not is_json(reply.body)
-        )
+        unknown = _leaves_unknown(reply, error)
         if unknown and kind is Kind.ADD_ONCE:
             return self._delay(attempt)  # the panel answers a repeated request_id as before
         if unknown and kind is Kind.ADD:
-            what = (
-                f"The panel answered the order with an error page (HTTP {reply.status_code})."
-                if reply.status_code >= 500
-                else "The panel's answer to the order could not be read."
-            )
-            raise AddOutcomeUnknown(f"{what} {AddOutcomeUnknown.default_message}")
+            raise _unknown_add(reply)
         if unknown and kind is Kind.WRITE:
             raise TransportError(_unknown_result(action, "The panel's answer could not be read."))
         if kind is Kind.SAFE and isinstance(error, UpstreamFailure):
@@ -517,6 +512,23 @@ async def _quietly_close(response: httpx.Response) -> None:
         await response.aclose()
     except httpx.HTTPError:
         log.debug("closing a broken answer failed", exc_info=False)
+
+
+def _leaves_unknown(reply: _Reply, error: SmmdeskError) -> bool:
+    """Whether an answer leaves the outcome of a write unknown: unreadable, or a proxy's
+    error page instead of the panel's own answer."""
+    return (200 <= reply.status_code < 300 and isinstance(error, InvalidResponse)) or (
+        reply.status_code >= 500 and not is_json(reply.body)
+    )
+
+
+def _unknown_add(reply: _Reply) -> AddOutcomeUnknown:
+    what = (
+        f"The panel answered the order with an error page (HTTP {reply.status_code})."
+        if reply.status_code >= 500
+        else "The panel's answer to the order could not be read."
+    )
+    return AddOutcomeUnknown(f"{what} {AddOutcomeUnknown.default_message}")
 
 
 def _explained(action: str, exc: SmmdeskError) -> SmmdeskError:
