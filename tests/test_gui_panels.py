@@ -113,6 +113,9 @@ def test_edit_and_remove_through_the_manager(
     manager.test()
     qtbot.waitUntil(lambda: "answered" in manager.result.text(), timeout=10_000)
     assert "It speaks: multiStatus" in manager.result.text()
+    speaks = manager.show_speaks()
+    assert speaks is not None and "speaks: multiStatus" in speaks.summary.text()
+    speaks.reject()
 
     box = manager.ask_remove()
     assert box is not None and "Remove the panel demo?" in box.text()

@@ -33,6 +33,7 @@ from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.panel_editor import PanelEditor, keyring_problem
+from smmdesk.ui.panel_speaks import PanelSpeaksDialog
 
 WARNING = "QLabel { background: #fff4d6; border: 1px solid #e3c26b; padding: 6px; }"
 
@@ -59,10 +60,12 @@ class PanelManager(QDialog):
         self.add_button = QPushButton("Add…", self)
         self.edit_button = QPushButton("Edit…", self)
         self.test_button = QPushButton("Test connection", self)
+        self.speaks_button = QPushButton("What it speaks…", self)
         self.remove_button = QPushButton("Remove…", self)
         close = QPushButton("Close", self)
         side = QVBoxLayout()
-        for button in (self.add_button, self.edit_button, self.test_button, self.remove_button):
+        buttons = (self.add_button, self.edit_button, self.test_button, self.speaks_button)
+        for button in (*buttons, self.remove_button):
             side.addWidget(button)
         side.addStretch(1)
         side.addWidget(close)
@@ -76,6 +79,7 @@ class PanelManager(QDialog):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.test_button.clicked.connect(self.test)
+        self.speaks_button.clicked.connect(self.show_speaks)
         self.remove_button.clicked.connect(self.ask_remove)
         close.clicked.connect(self.accept)
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
@@ -116,6 +120,7 @@ class PanelManager(QDialog):
         self.add_button.setEnabled(usable)
         self.edit_button.setEnabled(has and usable)
         self.test_button.setEnabled(has)
+        self.speaks_button.setEnabled(has)
         self.remove_button.setEnabled(has)
 
     # --- actions -------------------------------------------------------------------------
@@ -158,6 +163,16 @@ class PanelManager(QDialog):
     def _test_failed(self, name: str, error: BaseException) -> None:
         self.result.setText(f"{name} did not answer as it should.")
         show_error(self, error, f"Testing the connection to {name}")
+
+    def show_speaks(self) -> PanelSpeaksDialog | None:
+        """What the chosen panel speaks, each guess settable by hand."""
+        if not self.chosen():
+            return None
+        dialog = PanelSpeaksDialog(self._desk, self._jobs, self.chosen(), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.reload)
+        dialog.open()
+        return dialog
 
     def ask_remove(self) -> QMessageBox | None:
         name = self.chosen()
