@@ -16,6 +16,7 @@ import contextlib
 import os
 import sys
 import uuid
+import weakref
 from pathlib import Path
 from typing import IO
 
@@ -59,18 +60,23 @@ class ProcessMark:
         self.token = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self.path = Path(folder) / FOLDER / f"{self.token}.lock"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle: IO[bytes] | None = open(self.path, "a+b")  # noqa: SIM115 - held open
-        if not _lock(self._handle):  # a fresh unique file: nobody else can hold it
+        handle = open(self.path, "a+b")  # noqa: SIM115 - held open until close()
+        if not _lock(handle):  # a fresh unique file: nobody else can hold it
+            handle.close()
             raise RuntimeError(f"could not lock {self.path}")
+        # let go when closed, or when the mark is dropped without a close
+        self._release = weakref.finalize(self, _release, handle, self.path)
 
     def close(self) -> None:
         """Let go of the mark (a process that dies lets go by itself)."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            _unlock(handle)
-            handle.close()
-            with contextlib.suppress(OSError):
-                self.path.unlink()
+        self._release()
+
+
+def _release(handle: IO[bytes], path: Path) -> None:
+    _unlock(handle)
+    handle.close()
+    with contextlib.suppress(OSError):
+        path.unlink()
 
 
 def alive(folder: Path, token: str) -> bool:
