@@ -37,7 +37,7 @@ from typing import Any, NoReturn
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError, ValidationError
 from smmdesk.core.logs import setup_logging
-from smmdesk.core.money import format_money
+from smmdesk.core.money import format_money, plain
 from smmdesk.core.paths import data_dir
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.store import Order
@@ -331,12 +331,22 @@ def order_json(order: Order) -> dict[str, Any]:
             "final": order.final,
             "source": order.source,
             "reference": order.reference,
+            "sale_price": order.sale_price,
+            "profit": order_profit(order),
             "params": dict(order.params),
             "created_at": order.created_at,
             "updated_at": order.updated_at,
             "checked_at": order.checked_at,
         }
     )
+
+
+def order_profit(order: Order) -> Decimal | None:
+    """Sale price - the panel's charge (the expected cost until the panel reports one)."""
+    cost = order.charge if order.charge is not None else order.expected_cost
+    if order.sale_price is None or cost is None:
+        return None
+    return plain(order.sale_price - cost)
 
 
 ORDER_HEADERS = ("ID", "PANEL", "REMOTE", "SERVICE", "QTY", "COST", "STATUS", "STATE", "CREATED")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -195,9 +196,18 @@ class Desk:
         *,
         reference: str | None = None,
         source: str = "form",
+        sale_price: Decimal | None = None,
+        customer: str | None = None,
     ) -> ordering.Placed:
         return await ordering.place_order(
-            self, panel, service_id, values, reference=reference, source=source
+            self,
+            panel,
+            service_id,
+            values,
+            reference=reference,
+            source=source,
+            sale_price=sale_price,
+            customer=customer,
         )
 
     async def track_orders(

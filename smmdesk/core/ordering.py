@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from smmdesk.core import store
@@ -26,6 +27,7 @@ from smmdesk.core.errors import (
 )
 from smmdesk.core.money import format_money
 from smmdesk.core.ordertypes import OrderDraft, prepare_order, refused_by_api
+from smmdesk.core.store import sales
 from smmdesk.protocol import MULTI_STATUS_MAX
 
 if TYPE_CHECKING:
@@ -94,31 +96,60 @@ async def place_order(
     *,
     reference: str | None = None,
     source: str = "form",
+    sale_price: Decimal | None = None,
+    customer: str | None = None,
 ) -> Placed:
     """Validate, record, send. Raises the panel's error (after recording it) on failure."""
     prepared = await prepare(desk, panel_name, service_id, values)
-    order = record(desk, prepared, reference=reference, source=source)
+    order = record(
+        desk,
+        prepared,
+        reference=reference,
+        source=source,
+        sale_price=sale_price,
+        customer=customer,
+    )
     order = await send(desk, prepared.panel, prepared.service, order)
     return Placed(order, prepared.warnings)
 
 
 def record(
-    desk: Desk, prepared: Prepared, *, reference: str | None = None, source: str = "form"
+    desk: Desk,
+    prepared: Prepared,
+    *,
+    reference: str | None = None,
+    source: str = "form",
+    sale_price: Decimal | None = None,
+    customer: str | None = None,
 ) -> store.Order:
-    """Write the order down as "sending" (committed before any request goes out)."""
+    """Write the order down as "sending" (committed before any request goes out).
+
+    ``customer``: the customer's name, kept as the order's reference and in the customers
+    list (give it or a reference, not two different ones)."""
     draft = prepared.draft
-    return store.record_sending(
-        desk.db,
-        prepared.panel.id,
-        prepared.service,
-        draft.params,
-        quantity=draft.quantity,
-        expected_cost=draft.expected_cost,
-        currency=prepared.panel.currency,
-        source=source,
-        reference=reference or None,
-        link=draft.link,
-    )
+    if customer is not None and customer.strip():
+        name = sales.check_customer(customer)
+        if reference and reference.strip() != name:
+            raise ConfigError(
+                "Give a customer or a reference, not both: the customer is kept as the reference."
+            )
+        reference = name
+    with store.transaction(desk.db):
+        if customer is not None and customer.strip():
+            sales.remember_customer(desk.db, reference or "")
+        return store.record_sending(
+            desk.db,
+            prepared.panel.id,
+            prepared.service,
+            draft.params,
+            quantity=draft.quantity,
+            expected_cost=draft.expected_cost,
+            currency=prepared.panel.currency,
+            source=source,
+            reference=reference or None,
+            link=draft.link,
+            sale_price=sale_price,
+        )
 
 
 async def send(desk: Desk, panel: store.Panel, service: Service, order: store.Order) -> store.Order:

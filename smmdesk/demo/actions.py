@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from smmdesk.protocol import MULTI_STATUS_MAX
 
-from .catalog import catalog_answer
 from .errors import INVALID_KEY, ApiError, bad_request
 from .money import text
 from .state import PanelState
@@ -52,7 +51,7 @@ def _balance(state: PanelState, key: str, params: dict[str, str], _subs: bool) -
 
 
 def _services(state: PanelState, key: str, params: dict[str, str], _subs: bool) -> object:
-    return catalog_answer()
+    return [service.answer() for service in state.services.values()]
 
 
 def _add(state: PanelState, key: str, params: dict[str, str], subs: bool) -> object:

@@ -27,6 +27,7 @@ import uvicorn
 from smmdesk.protocol import API_PATH, DEFAULT_RATE_LIMIT
 
 from .app import PanelApp
+from .catalogs import CATALOGS
 from .faults import install_quiet_drops
 from .state import PanelState
 from .webhooks import WebhookSender
@@ -81,10 +82,12 @@ class DemoPanel:
         webhook_url: str | None = None,
         seed: int = 0,
         key: str | None = None,
+        catalog: str = "demo",
     ) -> None:
         self.host = host
         self.port = port
-        self.state = PanelState(seed=seed, clock_speed=clock_speed, key=key)
+        services = CATALOGS[catalog]
+        self.state = PanelState(seed=seed, clock_speed=clock_speed, key=key, catalog=services)
         self.app = PanelApp(
             self.state,
             latency=latency,
@@ -334,6 +337,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="accept Subscriptions orders through the API",
     )
+    parser.add_argument(
+        "--catalog", choices=sorted(CATALOGS), default="demo", help="which services it sells"
+    )
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     panel = DemoPanel(
@@ -346,6 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         webhook_url=args.webhook,
         seed=args.seed,
         key=args.key,
+        catalog=args.catalog,
     )
     try:
         panel.start()

@@ -30,6 +30,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -227,6 +228,7 @@ def claim_row(
     service: Service,
     draft: OrderDraft,
     reference: str | None = None,
+    sale_price: Decimal | None = None,
 ) -> store.Order:
     """Record the row's order as "sending" and link it, in one committed transaction.
 
@@ -243,6 +245,7 @@ def claim_row(
             source="import",
             reference=reference or None,
             link=draft.link,
+            sale_price=sale_price,
         )
         cursor = db.execute(
             "UPDATE import_rows SET state = 'sending', order_id = ?, error = NULL, "

@@ -250,6 +250,7 @@ class _Run:
                 service=row.service,
                 draft=row.draft,
                 reference=row.reference,
+                sale_price=row.sale_price,
             )
         except ledger.RowTaken:
             return self._settled(_result(ledger.load_row(db, import_id, row.number), row))

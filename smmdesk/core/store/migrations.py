@@ -3,7 +3,8 @@
 Each migration is a function ``mNNN_what(db)``, run inside one write transaction together
 with its row in ``migrations(name, applied_at)``; running ``migrate`` again does nothing.
 Add a migration by appending a function to MIGRATIONS; never edit one that has shipped.
-m001 makes panels, catalogs, orders, events and refills; m002 the bulk importer's tables.
+m001 makes panels, catalogs, orders, events and refills; m002 the bulk importer's tables;
+m006 the business across panels (sale prices, customers, service groups, markups, balances).
 """
 
 from __future__ import annotations
@@ -167,7 +168,52 @@ _IMPORTS_SCHEMA = (
     "CREATE INDEX import_rows_by_order ON import_rows(order_id) WHERE order_id IS NOT NULL",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_imports)
+
+def m006_business(db: Database) -> None:
+    """What a reseller's business needs: the sale price of an order (what the customer pays;
+    the customer is ``orders.reference``), the customers list, the reseller's choices about
+    which services of different panels are the same (keyed by panel and service id, so they
+    survive catalog refreshes), markup rules, and every balance a panel reported."""
+    for statement in _BUSINESS_SCHEMA:
+        db.execute(statement)
+
+
+_BUSINESS_SCHEMA = (
+    "ALTER TABLE orders ADD COLUMN sale_price TEXT",
+    "CREATE INDEX orders_by_service ON orders(panel_id, service_id)",
+    """CREATE TABLE customers (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE service_groups (
+        panel_id INTEGER NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        service_id TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        alone INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (panel_id, service_id)
+    )""",
+    """CREATE TABLE markup_rules (
+        id INTEGER PRIMARY KEY,
+        panel_id INTEGER REFERENCES panels(id) ON DELETE CASCADE,
+        category TEXT,
+        service_id TEXT,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE balance_history (
+        id INTEGER PRIMARY KEY,
+        panel_id INTEGER NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        amount TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX balance_history_by_panel ON balance_history(panel_id, at)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_imports, m006_business)
 
 
 def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[str]:

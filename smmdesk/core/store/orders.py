@@ -93,6 +93,7 @@ class Order:
     checked_at: datetime | None  # last status answer about it
     not_found_count: int
     final: bool  # the status is final: no longer refreshed
+    sale_price: Decimal | None = None  # what the reseller's customer pays for it
 
     @property
     def lost(self) -> bool:
@@ -129,6 +130,7 @@ def record_sending(
     source: str = "form",
     reference: str | None = None,
     link: str | None = None,
+    sale_price: Decimal | None = None,
     at: datetime | None = None,
 ) -> Order:
     """Write down an order about to be sent (state "sending"); commit before sending it.
@@ -145,7 +147,7 @@ def record_sending(
         cursor = db.execute(
             "INSERT INTO orders (panel_id, service_id, service_name, service_type, params, "
             "link, quantity, expected_cost, currency, state, source, reference, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "updated_at, sale_price) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 panel_id,
                 str(service.id),
@@ -161,6 +163,7 @@ def record_sending(
                 reference,
                 stamp,
                 stamp,
+                money_text(sale_price),
             ),
         )
         return get_order(db, cursor.lastrowid or 0)
@@ -281,7 +284,7 @@ ORDER_COLUMNS = (
     "o.id, o.panel_id, p.name, o.remote_id, o.service_id, o.service_name, o.service_type, "
     "o.params, o.link, o.quantity, o.expected_cost, o.charge, o.currency, o.status, "
     "o.raw_status, o.start_count, o.remains, o.state, o.error, o.source, o.reference, "
-    "o.created_at, o.updated_at, o.checked_at, o.not_found_count, o.final"
+    "o.created_at, o.updated_at, o.checked_at, o.not_found_count, o.final, o.sale_price"
 )
 ORDER_SELECT = f"SELECT {ORDER_COLUMNS} FROM orders o JOIN panels p ON p.id = o.panel_id"
 
@@ -315,6 +318,7 @@ def order_from_row(r: tuple[Any, ...]) -> Order:
         checked_at=parse_time(r[23]),
         not_found_count=r[24],
         final=bool(r[25]),
+        sale_price=parse_money(r[26]),
     )
 
 
