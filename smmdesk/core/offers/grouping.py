@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
@@ -32,7 +33,7 @@ SIMILAR = 75  # rapidfuzz score (0..100) from which two names' rests are taken a
 _PLAIN = "standard"  # the rest of a name that had nothing but platform, kind and refill
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Offer:
     """One panel's service, as grouping and comparison read it."""
 
@@ -54,13 +55,17 @@ class Offer:
 @dataclass
 class Group:
     key: str  # "g..." for groups kept by hand, "auto:PANEL:SERVICE" for found ones
-    label: str  # "Instagram Followers · hq · Refill 30D"
     offers: list[Offer] = field(default_factory=list)
     by_hand: bool = False  # the reseller confirmed or joined it
     open: bool = True  # others may join (False for a service split off)
     # the terms every member shares (set by the first member found)
     _lo: int = 0
     _hi: int = 0
+
+    @property
+    def label(self) -> str:
+        """What the group sells, read from its first offer: "Instagram Followers · HQ"."""
+        return self.offers[0].parts.label
 
     @property
     def panels(self) -> set[int]:
@@ -99,9 +104,7 @@ def group_offers(
             continue
         group = groups.get(choice.group_key)
         if group is None:
-            group = groups[choice.group_key] = Group(
-                choice.group_key, offer.parts.label, by_hand=not choice.alone
-            )
+            group = groups[choice.group_key] = Group(choice.group_key, by_hand=not choice.alone)
             group.open = not choice.alone
         _add(group, offer)
         if group.open and group not in blocks[_block(offer)]:
@@ -115,7 +118,7 @@ def group_offers(
         group = _best(offer, members, names)
         if group is None:
             key = f"auto:{offer.panel_id}:{offer.service.id}"
-            group = groups[key] = Group(key, offer.parts.label)
+            group = groups[key] = Group(key)
             members.append(group)
             names.append(_rest(offer))
         _add(group, offer)
@@ -129,7 +132,12 @@ def load_groups(db: Database) -> list[Group]:
 
 def _block(offer: Offer) -> tuple[str, str | None, str | None]:
     service = offer.service
-    return (squash(service.type_name or service.type), offer.parts.platform, offer.parts.kind)
+    return (_type_key(service.type_name or service.type), offer.parts.platform, offer.parts.kind)
+
+
+@lru_cache(maxsize=1024)
+def _type_key(type_text: str) -> str:
+    return squash(type_text)
 
 
 def _rest(offer: Offer) -> str:

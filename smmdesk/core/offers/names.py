@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 LIFETIME = 10_000  # refill days that stand for "lifetime"
 
@@ -89,16 +90,20 @@ class NameParts:
         return " · ".join(parts)
 
 
-def _alternation(words: dict[str, tuple[str, ...]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    lookup = {spelling: name for name, spellings in words.items() for spelling in spellings}
-    by_length = sorted(lookup, key=len, reverse=True)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in by_length) + r")\b")
-    return pattern, lookup
+def _lookup(words: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {spelling: name for name, spellings in words.items() for spelling in spellings}
 
 
-_PLATFORM_RE, _PLATFORM_OF = _alternation(_PLATFORMS)
-_KIND_RE, _KIND_OF = _alternation(_KINDS)
-_SYNONYM_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in _SYNONYMS) + r")\b")
+_PLATFORM_OF = _lookup(_PLATFORMS)
+_KIND_OF = _lookup(_KINDS)
+# Spellings of two words, read as one word before the words are looked up.
+_PAIRS = {w: w.replace(" ", "") for w in (*_PLATFORM_OF, *_SYNONYMS) if " " in w} | {
+    "tik tok": "tiktok",
+    "x twitter": "twitter",
+}
+_SYNONYM_OF = {w.replace(" ", ""): v for w, v in _SYNONYMS.items()}
+_PLATFORM_OF = {w.replace(" ", ""): v for w, v in _PLATFORM_OF.items()}
+_REFILL_HINT_RE = re.compile(r"refill|guarant|lifetime|life time|forever|\bnr\b|\br\d")
 _NO_REFILL_RE = re.compile(r"\b(no|non|without)[\s-]*refill\b|\bnr\b")
 _LIFETIME_RE = re.compile(r"\b(lifetime|life\s*time|forever)\s*(refill|guarantee)?\b")
 _REFILL_DAYS_RE = re.compile(
@@ -109,33 +114,42 @@ _REFILL_DAYS_RE = re.compile(
 )
 _REFILL_WORD_RE = re.compile(r"\b(auto\s*)?refill(able)?\b|\bguarantee[d]?\b")
 _SEPARATORS_RE = re.compile(r"[^\w]+|_")
-_SPACES_RE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def read_name(name: str, category: str = "") -> NameParts:
     """The parts of a service name; the category fills in a platform or kind the name lacks."""
     text = _SEPARATORS_RE.sub(" ", name.casefold())
-    text = _SYNONYM_RE.sub(lambda m: _SYNONYMS[m.group(1)], text)
-    refill_days, text = _refill(text)
-    platform, text = _take(_PLATFORM_RE, _PLATFORM_OF, text)
-    kind, text = _take(_KIND_RE, _KIND_OF, text)
+    refill_days = None
+    if _REFILL_HINT_RE.search(text):
+        refill_days, text = _refill(text)
+    platform, kind, rest = _words(text)
     if platform is None or kind is None:
-        cat = _SEPARATORS_RE.sub(" ", category.casefold())
-        if platform is None:
-            platform, _ = _take(_PLATFORM_RE, _PLATFORM_OF, cat)
-        if kind is None:
-            kind, _ = _take(_KIND_RE, _KIND_OF, cat)
-    rest = _SPACES_RE.sub(" ", text).strip()
-    return NameParts(platform, kind, refill_days, rest)
+        in_category = _words(_SEPARATORS_RE.sub(" ", category.casefold()))
+        platform = platform or in_category[0]
+        kind = kind or in_category[1]
+    return NameParts(platform, kind, refill_days, " ".join(rest))
 
 
-def _take(pattern: re.Pattern[str], lookup: dict[str, str], text: str) -> tuple[str | None, str]:
-    """The last word of ``pattern`` found (as its one name: "comment likes" are likes), and
-    the text without them all."""
-    found = pattern.findall(text)
-    if not found:
-        return None, text
-    return lookup[found[-1]], pattern.sub(" ", text)
+def _words(text: str) -> tuple[str | None, str | None, list[str]]:
+    """The platform, the kind (the last kind word: "comment likes" are likes) and the other
+    words of ``text``, synonyms read as one."""
+    words = text.split()
+    platform = kind = None
+    rest = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if i + 1 < len(words) and (pair := f"{word} {words[i + 1]}") in _PAIRS:
+            word, i = _PAIRS[pair], i + 1
+        i += 1
+        if word in _PLATFORM_OF:
+            platform = platform or _PLATFORM_OF[word]
+        elif word in _KIND_OF:
+            kind = _KIND_OF[word]
+        else:
+            rest.append(_SYNONYM_OF.get(word, word))
+    return platform, kind, rest
 
 
 def _refill(text: str) -> tuple[int | None, str]:

@@ -173,7 +173,7 @@ def service_from_row(row: tuple[Any, ...]) -> Service:
         dripfeed=bool(row[8]),
         refill=bool(row[9]),
         cancel=bool(row[10]),
-        extra=json.loads(row[11]),
+        extra={} if row[11] == "{}" else json.loads(row[11]),
     )
 
 

@@ -13,7 +13,7 @@ one indexed scan of the date range.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -71,7 +71,8 @@ def report(
         raise ConfigError(f"A report is by {', '.join(REPORT_BY)}; not by {by!r}.")
     if since and until and until < since:
         raise ConfigError("The report's end date is before its start date. Swap them.")
-    where, params = ["o.state IN ('placed', 'tracked')"], []
+    where: list[str] = ["o.state IN ('placed', 'tracked')"]
+    params: list[object] = []
     if since:
         where.append("o.created_at >= ?")
         params.append(day_start_text(since))
@@ -79,33 +80,65 @@ def report(
         where.append("o.created_at < ?")
         params.append(day_start_text(until + timedelta(days=1)))
     rows = db.execute(
-        f"SELECT {_KEYS[by]}, coalesce(o.currency, p.currency), o.charge, o.expected_cost, "
-        "o.sale_price, o.status, o.service_name FROM orders o JOIN panels p ON p.id = o.panel_id "
+        f"SELECT {_KEYS[by]}, coalesce(o.currency, p.currency), "
+        "coalesce(o.charge, o.expected_cost, '0'), o.sale_price, o.status, o.service_name "
+        "FROM orders o JOIN panels p ON p.id = o.panel_id "
         f"WHERE {' AND '.join(where)}",
         params,
     )
     found: dict[tuple[str | None, str | None], ReportRow] = {}
-    weeks: dict[str, str] = {}
-    for key, currency, charge, expected, sale, status, name in rows:
-        if by == "week":
-            key = weeks.get(key) or weeks.setdefault(key, _iso_week(key))
-        cost = Decimal(charge if charge is not None else expected or 0)
-        price = None if sale is None else _ZERO if status in _NO_SALE else Decimal(sale)
-        if exchange is not None:  # amounts without a rate stay in their own currency
-            converted = exchange.convert(cost, currency)
-            if converted is not None:
-                price = None if price is None else exchange.convert(price, currency)
-                cost, currency = converted, exchange.target
+    money: dict[str, Decimal] = {}  # amounts repeat: each text is read once
+    for key, currency, cost_text, sale, status, name in rows:
+        cost = money.get(cost_text)
+        if cost is None:
+            cost = money[cost_text] = Decimal(cost_text)
         row = found.get((key, currency))
         if row is None:
             row = found[(key, currency)] = ReportRow(key, currency, name=name)
         row.orders += 1
         row.spent += cost
-        if price is not None:
+        if sale is not None:
+            price = money.get(sale)
+            if price is None:
+                price = money[sale] = Decimal(sale)
+            if status in _NO_SALE:
+                price = _ZERO
             row.sales += price
             row.profit += price - cost
             row.priced += 1
-    return sorted(found.values(), key=_order(by))
+    return sorted(_regrouped(by, found.values(), exchange), key=_order(by))
+
+
+def _regrouped(
+    by: str, rows: Iterable[ReportRow], exchange: Exchange | None
+) -> Iterable[ReportRow]:
+    """Days summed into ISO weeks (by week); amounts converted (with an exchange rate)."""
+    if by != "week" and exchange is None:
+        return rows
+    merged: dict[tuple[str | None, str | None], ReportRow] = {}
+    for row in rows:
+        key, currency, spent, sales, profit = (
+            row.key,
+            row.currency,
+            row.spent,
+            row.sales,
+            row.profit,
+        )
+        if by == "week" and key is not None:
+            key = _iso_week(key)
+        rate = None if exchange is None else exchange.convert(Decimal(1), currency)
+        if rate is not None and exchange is not None:  # without a rate: its own currency
+            spent, sales, profit = spent * rate, sales * rate, profit * rate
+            currency = exchange.target
+        into = merged.get((key, currency))
+        if into is None:
+            into = merged[(key, currency)] = ReportRow(key, currency, name=row.name)
+        into.orders += row.orders
+        into.priced += row.priced
+        into.spent += spent
+        into.sales += sales
+        into.profit += profit
+    return merged.values()
 
 
 def balance_history(
