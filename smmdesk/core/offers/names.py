@@ -135,7 +135,7 @@ def _words(text: str) -> tuple[str | None, str | None, list[str]]:
     """The platform, the kind (the last kind word: "comment likes" are likes) and the other
     words of ``text``, synonyms read as one."""
     words = text.split()
-    platform = kind = None
+    platform = kind = kind_word = None
     rest = []
     i = 0
     while i < len(words):
@@ -146,7 +146,9 @@ def _words(text: str) -> tuple[str | None, str | None, list[str]]:
         if word in _PLATFORM_OF:
             platform = platform or _PLATFORM_OF[word]
         elif word in _KIND_OF:
-            kind = _KIND_OF[word]
+            if kind_word is not None:  # "comment likes": the comment tells which likes
+                rest.append(kind_word)
+            kind, kind_word = _KIND_OF[word], word
         else:
             rest.append(_SYNONYM_OF.get(word, word))
     return platform, kind, rest

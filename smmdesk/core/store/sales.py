@@ -11,6 +11,7 @@ units. The most specific rule wins: service, then category, then panel, then one
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
@@ -24,6 +25,7 @@ from smmdesk.core.store.sql import money_text, now, time_text, transaction
 
 CUSTOMER_MAX_LENGTH = 80
 _CENTS = Decimal("0.01")
+_MONEY_RE = re.compile(r"\d{1,12}(?:[.,]\d{1,8})?")
 
 
 class MarkupKind(StrEnum):
@@ -56,11 +58,7 @@ def parse_sale_price(text: object) -> Decimal | None:
     raw = "" if text is None else str(text).strip()
     if not raw:
         return None
-    try:
-        amount = Decimal(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -8:  # type: ignore[operator]
+    if _MONEY_RE.fullmatch(raw) is None:
         raise ValidationError(
             [
                 FieldProblem(
@@ -69,6 +67,7 @@ def parse_sale_price(text: object) -> Decimal | None:
                 )
             ]
         )
+    amount = Decimal(raw.replace(",", "."))
     return amount
 
 
