@@ -37,10 +37,11 @@ from typing import Any, NoReturn
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError, ValidationError
 from smmdesk.core.logs import setup_logging
-from smmdesk.core.money import format_money, plain
+from smmdesk.core.money import format_money
 from smmdesk.core.paths import data_dir
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.store import Order
+from smmdesk.core.store.sales import order_profit
 
 PROG = "smmdesk"  # prefix of every line on stderr
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -339,14 +340,6 @@ def order_json(order: Order) -> dict[str, Any]:
             "checked_at": order.checked_at,
         }
     )
-
-
-def order_profit(order: Order) -> Decimal | None:
-    """Sale price - the panel's charge (the expected cost until the panel reports one)."""
-    cost = order.charge if order.charge is not None else order.expected_cost
-    if order.sale_price is None or cost is None:
-        return None
-    return plain(order.sale_price - cost)
 
 
 ORDER_HEADERS = ("ID", "PANEL", "REMOTE", "SERVICE", "QTY", "COST", "STATUS", "STATE", "CREATED")

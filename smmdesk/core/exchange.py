@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from smmdesk.core.errors import ConfigError
 from smmdesk.core.settings import Settings
 
 
@@ -29,3 +30,24 @@ class Exchange:
             return amount
         rate = self.rates.get(currency.upper())
         return None if rate is None else amount * rate
+
+
+def rates_text(rates: Mapping[str, Decimal]) -> str:
+    """Rates as the reseller types them: "EUR=1.08, GBP=1.27"."""
+    return ", ".join(f"{code}={rate}" for code, rate in rates.items())
+
+
+def parse_rates_text(text: str) -> dict[str, str]:
+    """ "EUR=1.08, GBP=1.27" as {"EUR": "1.08", ...} (Settings.update checks the values);
+    ConfigError for a part that is not CODE=RATE."""
+    rates = {}
+    for part in text.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        code, equals, rate = part.partition("=")
+        if not equals or not code.strip():
+            raise ConfigError(
+                f'"{part.strip()}" is not an exchange rate. Write CODE=RATE, like EUR=1.08.'
+            )
+        rates[code.strip()] = rate.strip()
+    return rates

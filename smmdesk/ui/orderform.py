@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from smmdesk.core import store
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
-from smmdesk.core.errors import FieldProblem, SmmdeskError
+from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
 from smmdesk.core.money import format_money
 from smmdesk.core.ordering import Placed
 from smmdesk.core.ordertypes import (
@@ -37,6 +37,7 @@ from smmdesk.core.ordertypes import (
     prepare_order,
 )
 from smmdesk.core.store import Panel
+from smmdesk.core.store.sales import parse_sale_price, suggest_sale_price
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.form_view import FormView
@@ -54,6 +55,7 @@ class OrderForm(FormView):
         self.service: Service | None = None
         self.sending = False
         self.problems: list[FieldProblem] = []
+        self.suggested_sale: Decimal | None = None  # from the markup rules
         self.place_button.clicked.connect(self.ask_to_place)
         self.track_button.clicked.connect(self.open_track_dialog)
         self.clear_button.clicked.connect(self.clear)
@@ -98,6 +100,7 @@ class OrderForm(FormView):
             return
         values = self.values()
         self.problems = live_problems(self.service, values) + self.extra_problems()
+        self.problems += self._sale_problems()
         self.show_problems(self.problems)
         quantity, cost, after, short = "—", "—", "—", False
         if not self.problems:
@@ -105,10 +108,37 @@ class OrderForm(FormView):
             quantity = quantity_text(draft)
             cost, balance_after, short = self._amounts(draft)
             after = balance_after or "—"
+            self._suggest_sale_price(draft)
         self.show_summary(quantity, cost, after, short)
         self.place_button.setEnabled(
             not self.problems and not self.sending and self.fields_enabled()
         )
+
+    def sale_price(self) -> Decimal | None:
+        """The sale price typed, else the one the markup rules suggest (None: neither)."""
+        typed = parse_sale_price(self.sale_price_text())
+        return typed if typed is not None else self.suggested_sale
+
+    def _sale_problems(self) -> list[FieldProblem]:
+        try:
+            parse_sale_price(self.sale_price_text())
+        except ValidationError as exc:
+            return exc.problems
+        return []
+
+    def _suggest_sale_price(self, draft: OrderDraft) -> None:
+        """The markup rules' sale price as the field's hint (smmdesk.core.store.sales)."""
+        chosen = self._chosen_panel()
+        if self.sale_edit is None or self.service is None or chosen is None:
+            return
+        price = suggest_sale_price(
+            self._desk.db, chosen.id, self.service, draft.expected_cost, draft.quantity
+        )
+        self.suggested_sale = price
+        hint = "What your customer pays (optional)"
+        if price is not None:
+            hint = f"Suggested by your markup: {format_money(price, chosen.currency)}"
+        self.sale_edit.setPlaceholderText(hint)
 
     def _amounts(self, draft: OrderDraft) -> tuple[str, str, bool]:
         """(the cost, the balance after it or "" when unknown, whether the balance is short),
@@ -146,6 +176,10 @@ class OrderForm(FormView):
         ]
         if after:
             lines.append(f"Balance after: {after}")
+        sale = self.sale_price()
+        if sale is not None:
+            chosen = self._chosen_panel()
+            lines.append(f"Sale price: {format_money(sale, chosen.currency if chosen else None)}")
         lines += [f"Note: {w}" for w in draft.warnings]
         box.setInformativeText("\n".join(lines))
         place = box.addButton("Place order", QMessageBox.ButtonRole.AcceptRole)
@@ -164,7 +198,11 @@ class OrderForm(FormView):
         panel, service = self.panel, self.service
         self._jobs.run(
             self._desk.place_order(
-                panel, service.id, self.values(), reference=self.reference() or None
+                panel,
+                service.id,
+                self.values(),
+                reference=self.reference() or None,
+                sale_price=self.sale_price(),
             ),
             f"Placing an order on {panel}",
             on_done=lambda placed: self._placed(panel, placed),

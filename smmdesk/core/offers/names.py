@@ -132,10 +132,11 @@ def read_name(name: str, category: str = "") -> NameParts:
 
 
 def _words(text: str) -> tuple[str | None, str | None, list[str]]:
-    """The platform, the kind (the last kind word: "comment likes" are likes) and the other
+    """The platform, the kind (the first kind word, or the last of the first run of them:
+    "comment likes" are likes, "mentions of user followers" are mentions) and the other
     words of ``text``, synonyms read as one."""
     words = text.split()
-    platform = kind = kind_word = None
+    platform = kind = kind_word = previous = None
     rest = []
     i = 0
     while i < len(words):
@@ -145,12 +146,13 @@ def _words(text: str) -> tuple[str | None, str | None, list[str]]:
         i += 1
         if word in _PLATFORM_OF:
             platform = platform or _PLATFORM_OF[word]
-        elif word in _KIND_OF:
+        elif word in _KIND_OF and (kind is None or previous == kind_word):
             if kind_word is not None:  # "comment likes": the comment tells which likes
                 rest.append(kind_word)
             kind, kind_word = _KIND_OF[word], word
         else:
             rest.append(_SYNONYM_OF.get(word, word))
+        previous = word
     return platform, kind, rest
 
 

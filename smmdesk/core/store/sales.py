@@ -20,10 +20,13 @@ from sqlite_utils import Database
 
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import ConfigError, FieldProblem, ValidationError
+from smmdesk.core.money import plain
 from smmdesk.core.store.orders import Order, add_event, get_order
 from smmdesk.core.store.sql import money_text, now, time_text, transaction
+from smmdesk.protocol import CANCELED, FAILED
 
 CUSTOMER_MAX_LENGTH = 80
+_ZERO = Decimal(0)
 _CENTS = Decimal("0.01")
 _MONEY_RE = re.compile(r"\d{1,12}(?:[.,]\d{1,8})?")
 
@@ -69,6 +72,16 @@ def parse_sale_price(text: object) -> Decimal | None:
         )
     amount = Decimal(raw.replace(",", "."))
     return amount
+
+
+def order_profit(order: Order) -> Decimal | None:
+    """Sale price - the panel's charge (the expected cost until the panel reports one; 0 for
+    an order Canceled or Failed); None without a sale price."""
+    cost = order.charge if order.charge is not None else order.expected_cost
+    if order.sale_price is None or cost is None:
+        return None
+    sale = _ZERO if order.status in (CANCELED, FAILED) else order.sale_price
+    return plain(sale - cost)
 
 
 def set_sale(
