@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,9 @@ def test_sale_price_in_the_form_details_and_reports(
     assert len(rows) == 1
     row = next(iter(rows.values()))
     assert reports.table.item(row, 4).text() == "2.15"  # 2.50 - 0.35
-    assert len(reports.chart.getPlotItem().items) == 2  # spent and profit bars
+    (bars,) = reports.chart.chart().series()  # spent and profit per row
+    assert [b.label() for b in bars.barSets()] == ["Spent", "Profit"]
+    assert bars.barSets()[1].at(0) == 2.15
     reports.by.setCurrentText("panel")
     assert reports.table.item(0, 0).text() == "demo"
     out = tmp_path / "report.csv"
@@ -161,3 +164,32 @@ def test_exchange_rates_in_settings(tmp_path: Path, qtbot: Any) -> None:
         "EUR": Decimal("1.08"),
         "GBP": Decimal("1.27"),
     }
+
+
+def test_a_price_change_on_an_ordered_service_is_notified(
+    window: Any, qtbot: Any, demo_panel: Any
+) -> None:
+    window.panels.select("demo")
+    _place(window, qtbot, "2", POST)
+    state = demo_panel.state
+    state.services["2"] = replace(state.services["2"], rate_text="0.40")
+    with qtbot.waitSignal(window.notifier.notified, timeout=10_000) as told:
+        window.catalog.refresh()
+    assert told.args[0] == "Prices changed on demo"
+    assert "2 Instagram Likes [Fast]: 0.35 -> 0.40" in told.args[1]
+    compare = open_compare(window)
+    assert compare.tabs.tabText(1) == "Price changes (1)"
+
+
+def test_a_refusal_for_good_in_the_form_names_the_other_panels(
+    window: Any, qtbot: Any, demo_panel: Any
+) -> None:
+    window.panels.select("demo")
+    demo_panel.set_balance("0")
+    assert window.catalog.select_service("2")
+    window.form.set_value("link", POST)
+    window.form.set_value("quantity", "1000")
+    with qtbot.waitSignal(window.form.message, timeout=10_000) as said:
+        window.form.place()
+    wait_box(window, "errorBox", qtbot).close()
+    assert "the same service is sold by rival (0.29 USD)" in said.args[0]

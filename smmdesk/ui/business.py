@@ -3,6 +3,7 @@
     Business   Compare panels… (Ctrl+Shift+M), Reports… (Ctrl+Shift+R),
                Needs attention… (Ctrl+Shift+A)
 
+A catalog refresh that changes the rate of a service you have ordered is notified.
 Each window is made on first use and kept (one of each per main window). ``order_on``
 is "Order this on…": the main window's panel, catalog and form move to that panel's
 service, and the fields typed in the form come along.
@@ -14,6 +15,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QMenu, QMenuBar
+
+from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.money import format_money
 
 if TYPE_CHECKING:
     from smmdesk.ui.mainwindow import MainWindow
@@ -27,7 +31,28 @@ def add_business_menu(window: MainWindow, bar: QMenuBar, add: Adder) -> QMenu:
     add(menu, "compare", "&Compare panels…", lambda: open_compare(window), "Ctrl+Shift+M")
     add(menu, "reports", "&Reports…", lambda: open_reports(window), "Ctrl+Shift+R")
     add(menu, "attention", "Needs &attention…", lambda: open_attention(window), "Ctrl+Shift+A")
+    window.events.catalog_changed.connect(lambda panel: tell_price_changes(window, panel))
     return menu
+
+
+def tell_price_changes(window: MainWindow, panel: str) -> None:
+    """After a catalog refresh: notify the rate changes it brought to services you ordered."""
+    from smmdesk.core.store.price_changes import price_moves
+
+    try:
+        found = window.desk.panel(panel)
+    except SmmdeskError:
+        return
+    fetched = found.catalog_fetched_at
+    moves = [m for m in price_moves(window.desk.db, panel_id=found.id) if m.changed_at == fetched]
+    if not moves:
+        return
+    shown = "; ".join(
+        f"{m.service_id} {m.name}: {format_money(m.old_rate)} -> {format_money(m.new_rate)}"
+        for m in moves[:3]
+    )
+    more = f" and {len(moves) - 3} more" if len(moves) > 3 else ""
+    window.notifier.notify(f"Prices changed on {panel}", f"{shown}{more}.")
 
 
 def _windows(window: MainWindow) -> dict[str, QDialog]:

@@ -28,6 +28,7 @@ from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
 from smmdesk.core.money import format_money
+from smmdesk.core.offers.fallback import refused_for_good
 from smmdesk.core.ordering import Placed
 from smmdesk.core.ordertypes import (
     OrderDraft,
@@ -225,7 +226,26 @@ class OrderForm(FormView):
         if recorded:
             self._events.orders_added.emit(recorded)
         show_error(self, error, "Placing the order")
+        self._offer_elsewhere(panel, error)
         self.set_service(self.panel, self.service)  # the panel may refuse this type now
+
+    def _offer_elsewhere(self, panel: str, error: BaseException) -> None:
+        """After a refusal for good, say which other panels sell the same service."""
+        chosen = self._chosen_panel()
+        if self.service is None or chosen is None or not refused_for_good(error):
+            return
+        from smmdesk.core.offers.compare import alternatives  # rapidfuzz: loaded when needed
+
+        others = alternatives(self._desk.db, chosen.id, self.service.id)
+        if others:
+            names = ", ".join(
+                f"{c.offer.panel} ({format_money(c.offer.rate, c.offer.currency)})"
+                for c in others[:3]
+            )
+            self.message.emit(
+                f"{panel} refused the order; the same service is sold by {names}: "
+                "Business → Compare panels… → Order this on…"
+            )
 
     def _recorded_since(self, panel: str, started: datetime) -> list[int]:
         try:

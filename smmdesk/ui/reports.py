@@ -1,21 +1,30 @@
 """The Reports window: spend, sales and profit as a chart and a table, balance history.
 
 Choose how to count (by panel, day, week, month, customer or service) and the date range;
-the chart shows spent and profit per row (pyqtgraph bars, amounts in the report currency
+the chart shows spent and profit per row (Qt Charts bars, amounts in the report currency
 when exchange rates are set), the table every figure; "Export CSV…" writes the rows.
 The "Balances" tab draws each panel's balance over time; "Time to complete" lists the
 median time per service from your own orders.
 
-pyqtgraph (and numpy under it) is imported only when this window opens, so starting
-smmdesk does not pay for it.
+Qt Charts (PySide6-Addons) is imported only when this window opens.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pyqtgraph as pg
-from PySide6.QtCore import QDate
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDate, QDateTime, QPointF, Qt
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -43,8 +52,16 @@ from smmdesk.ui.compare import duration_text
 from smmdesk.ui.errors import show_error
 
 HEADERS = ("Orders", "Spent", "Sales", "Profit", "Currency")
-SPENT_BRUSH, PROFIT_BRUSH = (214, 96, 77), (76, 153, 107)
-PANEL_PENS = ((66, 114, 196), (214, 96, 77), (76, 153, 107), (150, 100, 190), (220, 160, 40))
+SPENT_COLOUR, PROFIT_COLOUR = QColor(214, 96, 77), QColor(76, 153, 107)
+MAX_BARS = 60  # the chart shows the first rows (the table has them all)
+
+
+def chart_view(name: str, parent: QWidget) -> QChartView:
+    view = QChartView(QChart(), parent)
+    view.setObjectName(name)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.chart().legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    return view
 
 
 class ReportsWindow(QDialog):
@@ -55,7 +72,6 @@ class ReportsWindow(QDialog):
         self.resize(960, 620)
         self._desk, self._settings = desk, settings
         self.rows: list[ReportRow] = []
-        pg.setConfigOptions(antialias=True, background="w", foreground="k")
         self.by = QComboBox(self)
         self.by.setObjectName("reportBy")
         self.by.addItems(REPORT_BY)
@@ -73,15 +89,10 @@ class ReportsWindow(QDialog):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(export)
-        self.chart = pg.PlotWidget(self)
-        self.chart.setObjectName("reportChart")
-        self.chart.addLegend()
+        self.chart = chart_view("reportChart", self)
         self.table = QTableWidget(0, len(HEADERS) + 1, self)
         self.table.setObjectName("reportTable")
-        self.balances = pg.PlotWidget(self)
-        self.balances.setObjectName("balanceChart")
-        self.balances.addLegend()
-        self.balances.setAxisItems({"bottom": pg.DateAxisItem()})
+        self.balances = chart_view("balanceChart", self)
         self.timing = QTableWidget(0, 4, self)
         self.timing.setObjectName("timingTable")
         self.timing.setHorizontalHeaderLabels(("Panel", "Service", "Median time", "Orders"))
@@ -146,33 +157,75 @@ class ReportsWindow(QDialog):
         self.table.resizeColumnsToContents()
 
     def _draw(self, by: str) -> None:
-        self.chart.clear()
-        labels = [row.key or "(none)" for row in self.rows]
-        xs = list(range(len(labels)))
-        spent = [float(row.spent) for row in self.rows]
-        profit = [float(row.profit) for row in self.rows]
-        if xs:
-            left = [x - 0.2 for x in xs]
-            right = [x + 0.2 for x in xs]
-            self.chart.addItem(pg.BarGraphItem(x=left, height=spent, width=0.38,
-                                               brush=SPENT_BRUSH, name="Spent"))  # fmt: skip
-            self.chart.addItem(pg.BarGraphItem(x=right, height=profit, width=0.38,
-                                               brush=PROFIT_BRUSH, name="Profit"))  # fmt: skip
-        step = max(1, len(labels) // 12)
-        self.chart.getAxis("bottom").setTicks([[(x, labels[x]) for x in xs[::step]]])
-        currency = {row.currency for row in self.rows}
-        self.chart.setTitle(f"Spent and profit by {by}" + (
-            f" ({currency.pop()})" if len(currency) == 1 else ""))  # fmt: skip
+        """Spent and profit per row as bars (the first MAX_BARS rows)."""
+        chart = self._fresh(self.chart)
+        shown = self.rows[:MAX_BARS]
+        series = QBarSeries()
+        for title, colour, values in (
+            ("Spent", SPENT_COLOUR, [float(row.spent) for row in shown]),
+            ("Profit", PROFIT_COLOUR, [float(row.profit) for row in shown]),
+        ):
+            bars = QBarSet(title)
+            bars.setColor(colour)
+            bars.append(values)
+            series.append(bars)
+        chart.addSeries(series)
+        labels = QBarCategoryAxis()
+        labels.append([row.key or "(none)" for row in shown])
+        amounts = QValueAxis()
+        amounts.setLabelFormat("%.2f")
+        chart.addAxis(labels, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(amounts, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(labels)
+        series.attachAxis(amounts)
+        amounts.applyNiceNumbers()
+        currency = {row.currency for row in shown}
+        chart.setTitle(
+            f"Spent and profit by {by}" + (f" ({currency.pop()})" if len(currency) == 1 else "")
+        )
 
     def _draw_balances(self) -> None:
-        self.balances.clear()
+        """Each panel's balance over time, one line per panel."""
+        chart = self._fresh(self.balances)
         by_panel: dict[str, list[tuple[float, float]]] = {}
         for point in balance_history(self._desk.db, since=self.since.date().toPython()):
-            by_panel.setdefault(point.panel, []).append((point.at.timestamp(), float(point.amount)))
-        for n, (panel, points) in enumerate(sorted(by_panel.items())):
-            pen = pg.mkPen(PANEL_PENS[n % len(PANEL_PENS)], width=2)
-            xs, ys = zip(*points, strict=True)
-            self.balances.plot(list(xs), list(ys), pen=pen, symbol="o", symbolSize=5, name=panel)
+            by_panel.setdefault(point.panel, []).append(
+                (point.at.timestamp() * 1000, float(point.amount))
+            )
+        if not by_panel:
+            chart.setTitle("No balances recorded in this range")
+            return
+        times = QDateTimeAxis()
+        times.setFormat("yyyy-MM-dd")
+        amounts = QValueAxis()
+        amounts.setLabelFormat("%.2f")
+        chart.addAxis(times, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(amounts, Qt.AlignmentFlag.AlignLeft)
+        every = [t for points in by_panel.values() for t, _ in points]
+        low, high = min(every), max(every)
+        times.setRange(
+            QDateTime.fromMSecsSinceEpoch(int(low)),
+            QDateTime.fromMSecsSinceEpoch(int(high if high > low else low + 3_600_000)),
+        )
+        top = max(v for points in by_panel.values() for _, v in points)
+        amounts.setRange(0, top * 1.1 if top > 0 else 1)
+        for panel, points in sorted(by_panel.items()):
+            line = QLineSeries()
+            line.setName(panel)
+            line.setPointsVisible(True)
+            line.append([QPointF(t, v) for t, v in points])
+            chart.addSeries(line)
+            line.attachAxis(times)
+            line.attachAxis(amounts)
+        chart.setTitle("Balances")
+
+    @staticmethod
+    def _fresh(view: QChartView) -> QChart:
+        chart = view.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        return chart
 
     def _fill_timing(self) -> None:
         db = self._desk.db
