@@ -25,6 +25,7 @@ from smmdesk.core.api.models import Balance, Service
 from smmdesk.core.errors import NotFoundLocally, SmmdeskError
 from smmdesk.core.paths import data_dir, database_path
 from smmdesk.core.secrets import KeyStore
+from smmdesk.core.store.name_parts import remember_names
 
 # A catalog older than this is fetched again before it is used to validate an order.
 CATALOG_MAX_AGE = timedelta(hours=6)
@@ -154,7 +155,9 @@ class Desk:
         """Fetch the panel's catalog; keep it with every price change seen."""
         panel = self.panel(name)
         services = await self.client(panel).services()
-        return store.save_catalog(self.db, panel.id, services)
+        changes = store.save_catalog(self.db, panel.id, services)
+        remember_names(self.db, services)  # read once here, not at each comparison
+        return changes
 
     async def catalog(self, name: str, *, max_age: timedelta = CATALOG_MAX_AGE) -> list[Service]:
         """The panel's catalog, fetched again when missing or older than ``max_age``."""

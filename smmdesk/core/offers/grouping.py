@@ -24,9 +24,10 @@ from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
 from smmdesk.core.api.models import Service
-from smmdesk.core.offers.names import NameParts, read_name
+from smmdesk.core.offers.names import NAMES_VERSION, NameParts, read_name
 from smmdesk.core.store.catalog import service_from_row
 from smmdesk.core.store.groups import GroupChoice, ServiceRef, group_choices
+from smmdesk.core.store.name_parts import keep_parts, parts_from_text
 from smmdesk.protocol import squash
 
 SIMILAR = 75  # rapidfuzz score (0..100) from which two names' rests are taken as alike
@@ -58,6 +59,7 @@ class Group:
     offers: list[Offer] = field(default_factory=list)
     by_hand: bool = False  # the reseller confirmed or joined it
     open: bool = True  # others may join (False for a service split off)
+    panel_ids: set[int] = field(default_factory=set)
     # the terms every member shares (set by the first member found)
     _lo: int = 0
     _hi: int = 0
@@ -69,23 +71,31 @@ class Group:
 
     @property
     def panels(self) -> set[int]:
-        return {offer.panel_id for offer in self.offers}
+        return self.panel_ids
 
 
 def read_offers(db: Database) -> list[Offer]:
-    """Every service of every panel's saved catalog, in panel and service id order."""
+    """Every service of every panel's saved catalog, in panel and service id order. How
+    each name reads is kept in ``name_parts``: only names never read (by this version of
+    the rules) are read now, and kept."""
     rows = db.execute(
         "SELECT s.panel_id, p.name, p.currency, s.service_id, s.name, s.type, s.type_name, "
-        "s.category, s.rate, s.min, s.max, s.dripfeed, s.refill, s.cancel, s.extra "
-        "FROM services s JOIN panels p ON p.id = s.panel_id "
-        "ORDER BY s.panel_id, CAST(s.service_id AS INTEGER), s.service_id"
+        "s.category, s.rate, s.min, s.max, s.dripfeed, s.refill, s.cancel, s.extra, n.parts "
+        "FROM services s JOIN panels p ON p.id = s.panel_id LEFT JOIN name_parts n "
+        "ON n.name = s.name AND n.category = s.category AND n.version = ? "
+        "ORDER BY s.panel_id, CAST(s.service_id AS INTEGER), s.service_id",
+        (NAMES_VERSION,),
     )
-    offers = []
+    offers, fresh = [], {}
     for row in rows:
-        service = service_from_row(row[3:])
-        offers.append(
-            Offer(row[0], row[1], row[2], service, read_name(service.name, service.category))
-        )
+        service = service_from_row(row[3:15])
+        if row[15] is not None:
+            parts = parts_from_text(row[15])
+        else:
+            parts = read_name(service.name, service.category)
+            fresh[(service.name, service.category)] = parts
+        offers.append(Offer(row[0], row[1], row[2], service, parts))
+    keep_parts(db, fresh)
     return offers
 
 
@@ -112,15 +122,20 @@ def group_offers(
     reps: dict[tuple[str, str | None, str | None], list[str]] = {
         block: [_rest(g.offers[0]) for g in members] for block, members in blocks.items()
     }
+    same: dict[tuple[str, str | None, str | None], dict[str, list[Group]]] = defaultdict(dict)
+    for block, members in blocks.items():
+        for group in members:
+            same[block].setdefault(_rest(group.offers[0]), []).append(group)
     for offer in loose:
         block = _block(offer)
         members, names = blocks[block], reps.setdefault(block, [])
-        group = _best(offer, members, names)
+        group = _best(offer, members, names, same[block].get(_rest(offer), []))
         if group is None:
             key = f"auto:{offer.panel_id}:{offer.service.id}"
             group = groups[key] = Group(key)
             members.append(group)
             names.append(_rest(offer))
+            same[block].setdefault(_rest(offer), []).append(group)
         _add(group, offer)
     return list(groups.values())
 
@@ -144,7 +159,14 @@ def _rest(offer: Offer) -> str:
     return offer.parts.rest or _PLAIN
 
 
-def _best(offer: Offer, members: list[Group], names: list[str]) -> Group | None:
+def _best(
+    offer: Offer, members: list[Group], names: list[str], identical: list[Group]
+) -> Group | None:
+    """The group the offer joins: one whose name reads the same first (no fuzzy score
+    needed), else the most alike one that takes it; None to start its own."""
+    for group in identical:
+        if group.open and offer.panel_id not in group.panel_ids and _fits(group, offer):
+            return group
     if not members:
         return None
     hits = process.extract(
@@ -152,7 +174,7 @@ def _best(offer: Offer, members: list[Group], names: list[str]) -> Group | None:
     )
     for _name, _score, index in hits:
         group = members[index]
-        if group.open and offer.panel_id not in group.panels and _fits(group, offer):
+        if group.open and offer.panel_id not in group.panel_ids and _fits(group, offer):
             return group
     return None
 
@@ -175,3 +197,4 @@ def _add(group: Group, offer: Offer) -> None:
         group._lo = max(group._lo, offer.service.min)
         group._hi = min(group._hi, offer.service.max)
     group.offers.append(offer)
+    group.panel_ids.add(offer.panel_id)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 LIFETIME = 10_000  # refill days that stand for "lifetime"
+# Raise when the reading rules change: names kept read by another version are read again.
+NAMES_VERSION = 1
 
 _PLATFORMS = {
     "Instagram": ("instagram", "ig", "insta", "инстаграм"),

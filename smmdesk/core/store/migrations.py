@@ -211,6 +211,15 @@ _BUSINESS_SCHEMA = (
         at TEXT NOT NULL
     )""",
     "CREATE INDEX balance_history_by_panel ON balance_history(panel_id, at)",
+    # how each service name reads (smmdesk.core.offers.names), kept so a comparison does not
+    # read 15,000 names again; rows of another reading version are read again
+    """CREATE TABLE name_parts (
+        name TEXT NOT NULL,
+        category TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        parts TEXT NOT NULL,
+        PRIMARY KEY (name, category)
+    )""",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_imports, m006_business)
