@@ -39,6 +39,8 @@ UNUSED_MODULES = (
     "setuptools", "pkg_resources", "distutils", "_distutils_hack",
     "pytest", "_pytest", "hypothesis", "pygments", "rich", "jinja2",
     "trio", "yaml", "dotenv",
+    # rapidfuzz falls back to its baseline build when the AVX2 one is absent (~5 MB)
+    "rapidfuzz.fuzz_cpp_avx2", "rapidfuzz.distance.metrics_cpp_avx2",
 )  # fmt: skip
 # The CLI never imports Qt (design.md: cli -> core, never ui).
 QT_MODULES = ("PySide6", "shiboken6", "qasync", *OTHER_QT_BINDINGS)

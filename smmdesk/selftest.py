@@ -149,6 +149,7 @@ async def _async_checks(report: Report, args: argparse.Namespace, folder: Path) 
             placed = await _step(report, "order", lambda: _check_order(report, desk, panel))
         if window is not None and placed is not None:
             await _step(report, "window", lambda: _check_window_lists(report, window, placed))
+            await _step(report, "business", lambda: _check_business(report, window))
     finally:
         if window is not None:
             await _close_window(window)
@@ -221,6 +222,20 @@ async def _check_window_lists(report: Report, window: Any, order: Any) -> None:
             raise RuntimeError(f"the orders view does not list order #{order.id}")
         await asyncio.sleep(0.02)
     report.ok("window", f"the orders view lists order #{order.id}")
+
+
+async def _check_business(report: Report, window: Any) -> None:
+    """Compare (rapidfuzz) and Reports (Qt Charts) open and draw in this build."""
+    from smmdesk.ui.business import open_attention, open_compare, open_reports
+
+    compare = open_compare(window, "instagram likes")
+    if compare.tree.topLevelItemCount() == 0:
+        raise RuntimeError("Compare found no group for the demo's Instagram likes")
+    reports = open_reports(window)
+    if reports.table.rowCount() == 0 or reports.grab().isNull():
+        raise RuntimeError("Reports drew no row for the order placed")
+    open_attention(window)
+    report.ok("business", "Compare, Reports (charts) and Needs attention open and draw")
 
 
 async def _close_window(window: Any) -> None:

@@ -18,9 +18,11 @@ from smmdesk import __version__
 from smmdesk.core import store
 from smmdesk.core.api import BatchStatus
 from smmdesk.core.desk import Desk
+from smmdesk.core.offers.compare import compare
 from smmdesk.ui.demo_mode import (
     EUR_PANEL,
     MAIN_PANEL,
+    RIVAL_PANEL,
     SMART_PANEL,
     DemoSession,
     add_demo_panels,
@@ -78,13 +80,14 @@ def test_the_demo_has_panels_and_history(qtbot: Any, aloop: Any) -> None:
         wait_for(add_demo_panels(desk, session), qtbot)
         made = wait_for(make_history(desk, session), qtbot)
         panels = {p.name: p for p in desk.panels()}
-        assert set(panels) == {MAIN_PANEL, EUR_PANEL, SMART_PANEL}  # one of each dialect
+        assert set(panels) == {MAIN_PANEL, EUR_PANEL, SMART_PANEL, RIVAL_PANEL}  # each dialect
         assert panels[EUR_PANEL].currency == "EUR"
         speaks = {name: p.dialect.batch_status for name, p in panels.items()}
         assert speaks == {
             MAIN_PANEL: BatchStatus.MULTI_STATUS,
             EUR_PANEL: BatchStatus.STATUS_ORDERS,
             SMART_PANEL: BatchStatus.STATUS_ORDERS,
+            RIVAL_PANEL: BatchStatus.STATUS_ORDERS,
         }
         assert panels[SMART_PANEL].dialect.cancel is False
         orders = [store.get_order(desk.db, order_id) for order_id in made]
@@ -92,6 +95,10 @@ def test_the_demo_has_panels_and_history(qtbot: Any, aloop: Any) -> None:
         assert len(kinds) >= 10  # many types, through the real API
         assert {o.state for o in orders} == {"placed", "tracked"}
         assert len(session.orders()) == len(made)
+        # the demo's panels sell the same services under other names: comparing shows it
+        followers = compare(desk.db, "instagram followers")
+        panels_of = [{c.offer.panel for c in group.offers} for group in followers]
+        assert any({MAIN_PANEL, SMART_PANEL, RIVAL_PANEL} <= found for found in panels_of)
     finally:
         wait_for(desk.aclose(), qtbot)
         session.stop()

@@ -72,12 +72,15 @@ def test_an_order_placed_in_the_form_shows_in_the_orders_view_and_moves(
 
 def test_menus_and_shortcuts(window: Any) -> None:
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["File", "Panels", "Orders", "View", "Help"]
+    assert titles == ["File", "Panels", "Orders", "Business", "View", "Help"]
     actions = window.actions_by_name
     assert QKeySequence("F5") in actions["refresh"].shortcuts()
     assert QKeySequence("Ctrl+Q") in actions["quit"].shortcuts()
     assert QKeySequence("Ctrl+F") in actions["find_service"].shortcuts()
     assert QKeySequence("Ctrl+N") in actions["new_order"].shortcuts()
+    assert QKeySequence("Ctrl+Shift+M") in actions["compare"].shortcuts()
+    assert QKeySequence("Ctrl+Shift+R") in actions["reports"].shortcuts()
+    assert QKeySequence("Ctrl+Shift+A") in actions["attention"].shortcuts()
     orders_menu = window.menuBar().actions()[2].menu()
     for action in window.orders.order_actions.groups()[0]:  # the orders view's own actions
         assert action in orders_menu.actions()

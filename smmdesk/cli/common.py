@@ -41,6 +41,7 @@ from smmdesk.core.money import format_money
 from smmdesk.core.paths import data_dir
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.store import Order
+from smmdesk.core.store.sales import order_profit
 
 PROG = "smmdesk"  # prefix of every line on stderr
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -331,6 +332,8 @@ def order_json(order: Order) -> dict[str, Any]:
             "final": order.final,
             "source": order.source,
             "reference": order.reference,
+            "sale_price": order.sale_price,
+            "profit": order_profit(order),
             "params": dict(order.params),
             "created_at": order.created_at,
             "updated_at": order.updated_at,

@@ -14,6 +14,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from smmdesk.cli.business import fallbacks, show_attention
 from smmdesk.cli.common import (
     Context,
     add_command,
@@ -30,6 +31,7 @@ from smmdesk.core import ordering, store
 from smmdesk.core.errors import AddOutcomeUnknown, SmmdeskError
 from smmdesk.core.export import export_orders
 from smmdesk.core.money import format_money
+from smmdesk.core.store.sales import parse_sale_price, set_sale
 
 DEFAULT_LIMIT = 100
 
@@ -76,13 +78,31 @@ def _register_add(order: Any) -> None:
         help="order fields by API name (link=..., quantity=...); FIELD=@file reads a file",
     )
     add.add_argument("--reference", metavar="TEXT", help="your note: customer, shop order")
+    add.add_argument("--sale-price", metavar="AMOUNT", help="what your customer pays, e.g. 5.00")
+    add.add_argument("--customer", metavar="NAME", help="your customer (kept as the reference)")
+    add.add_argument(
+        "--fallback",
+        action="store_true",
+        help="if the panel refuses for good, list the same service on other panels",
+    )
     add.add_argument("--yes", action="store_true", help="send without asking to confirm")
+    price = add_command(
+        order, "set-price", order_set_price, help="set what the customer pays for an order"
+    )
+    price.add_argument("order_id", metavar="ID", type=local_id, help="smmdesk's order number")
+    price.add_argument("sale_price", metavar="AMOUNT", help='the sale price, or "none"')
+    price.add_argument("--customer", metavar="NAME", help="also set the customer")
 
 
 def _register_history(subparsers: Any) -> None:
     orders = add_command(subparsers, "orders", list_orders, help="list and search orders")
     _add_filters(orders)
     orders.add_argument("--search", metavar="TEXT", help="id, remote id, link or reference")
+    orders.add_argument(
+        "--attention",
+        action="store_true",
+        help="only what needs you: slow, refillable, unknown orders and low balances",
+    )
     orders.add_argument(
         "--limit",
         metavar="N",
@@ -174,6 +194,7 @@ def _field_value(value: str) -> str:
 
 async def order_add(ctx: Context) -> None:
     values = read_fields(ctx.args.fields)
+    sale_price = parse_sale_price(ctx.args.sale_price)
     prepared = await ordering.prepare(ctx.desk, ctx.args.name, ctx.args.service, values)
     for warning in prepared.warnings:
         ctx.warn(warning)
@@ -185,7 +206,14 @@ async def order_add(ctx: Context) -> None:
     )
     if not confirm(summary, assume_yes=ctx.args.yes):
         fail("Nothing was sent.")
-    order = ordering.record(ctx.desk, prepared, reference=ctx.args.reference, source="cli")
+    order = ordering.record(
+        ctx.desk,
+        prepared,
+        reference=ctx.args.reference,
+        source="cli",
+        sale_price=sale_price,
+        customer=ctx.args.customer,
+    )
     try:
         order = await ordering.send(ctx.desk, panel, service, order)
     except AddOutcomeUnknown as exc:
@@ -195,7 +223,8 @@ async def order_add(ctx: Context) -> None:
             "(or --not-placed)."
         )
     except SmmdeskError as exc:
-        _show_unsettled(ctx, order.id)
+        others = await fallbacks(ctx, panel.id, service.id, exc) if ctx.args.fallback else None
+        _show_unsettled(ctx, order.id, others)
         fail(f"Order #{order.id} was not placed: {exc}")
     ctx.out(
         order_json(order),
@@ -204,10 +233,35 @@ async def order_add(ctx: Context) -> None:
     )
 
 
-def _show_unsettled(ctx: Context, order_id: int) -> None:
-    """With --json, a failed or unknown order is still printed (its id, state and error)."""
+def _show_unsettled(ctx: Context, order_id: int, others: list[Any] | None = None) -> None:
+    """With --json, a failed or unknown order is still printed (its id, state and error;
+    with --fallback, the other panels' offers as ``alternatives``)."""
     if ctx.json:
-        ctx.out(order_json(store.get_order(ctx.desk.db, order_id)), "")
+        shown = order_json(store.get_order(ctx.desk.db, order_id))
+        if others is not None:
+            shown["alternatives"] = others
+        ctx.out(shown, "")
+
+
+async def order_set_price(ctx: Context) -> None:
+    text = ctx.args.sale_price.strip()
+    clear = text.lower() in ("none", "-")
+    price = None if clear else parse_sale_price(text)
+    if price is None and not clear:
+        fail('Give the sale price, like 5.00, or "none" to remove it.')
+    order = set_sale(
+        ctx.desk.db,
+        ctx.args.order_id,
+        sale_price=price,
+        customer=ctx.args.customer,
+        clear_price=clear,
+    )
+    profit = (
+        ""
+        if order.sale_price is None
+        else f": sale price {format_money(order.sale_price, order.currency)}"
+    )
+    ctx.out(order_json(order), f"Order #{order.id}{profit}.")
 
 
 async def order_track(ctx: Context) -> int:
@@ -247,6 +301,8 @@ def _query(ctx: Context, **more: Any) -> store.OrderQuery:
 
 
 async def list_orders(ctx: Context) -> None:
+    if ctx.args.attention:
+        return show_attention(ctx)
     limit = ctx.args.limit or None
     query = _query(ctx, text=ctx.args.search, limit=limit)
     orders = store.query_orders(ctx.desk.db, query)

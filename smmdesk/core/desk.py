@@ -16,6 +16,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from smmdesk.core.errors import (
 from smmdesk.core.paths import data_dir, database_path
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.store import liveness
+from smmdesk.core.store.name_parts import remember_names
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +122,7 @@ class Desk:
             store.remove_panel(self.db, panel.name, purge=True)
             raise
         store.set_dialect(self.db, panel.id, dialect)
-        store.save_catalog(self.db, panel.id, services)
+        self._keep_catalog(panel, services)
         return store.set_balance(self.db, panel.id, balance.amount, balance.currency)
 
     async def _find_api(self, url: str, key: str, per_minute: int) -> tuple[str, Balance]:
@@ -232,8 +234,12 @@ class Desk:
     async def refresh_catalog(self, name: str) -> store.CatalogChanges:
         """Fetch the panel's catalog; keep it with every price change seen."""
         panel = self.panel(name)
-        services = await self.client(panel).services()
-        return store.save_catalog(self.db, panel.id, services)
+        return self._keep_catalog(panel, await self.client(panel).services())
+
+    def _keep_catalog(self, panel: store.Panel, services: list[Service]) -> store.CatalogChanges:
+        changes = store.save_catalog(self.db, panel.id, services)
+        remember_names(self.db, services)  # read once here, not at each comparison
+        return changes
 
     async def catalog(self, name: str, *, max_age: timedelta = CATALOG_MAX_AGE) -> list[Service]:
         """The panel's catalog, fetched again when missing or older than ``max_age``."""
@@ -281,9 +287,18 @@ class Desk:
         *,
         reference: str | None = None,
         source: str = "form",
+        sale_price: Decimal | None = None,
+        customer: str | None = None,
     ) -> ordering.Placed:
         return await ordering.place_order(
-            self, panel, service_id, values, reference=reference, source=source
+            self,
+            panel,
+            service_id,
+            values,
+            reference=reference,
+            source=source,
+            sale_price=sale_price,
+            customer=customer,
         )
 
     async def track_orders(

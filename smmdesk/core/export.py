@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,6 +35,7 @@ COLUMNS = (
     ("remains", lambda o: o.remains),
     ("state", lambda o: o.state),
     ("reference", lambda o: o.reference),
+    ("sale_price", lambda o: o.sale_price),
     ("created_at", lambda o: o.created_at.isoformat(timespec="seconds")),
     ("updated_at", lambda o: o.updated_at.isoformat(timespec="seconds")),
 )
@@ -54,15 +55,21 @@ def cell(value: object) -> str:
 
 def export_orders(path: Path | str, orders: Iterable[Order]) -> int:
     """Write ``orders`` to ``path`` (replaced atomically); return how many were written."""
+    rows = ([get(order) for _, get in COLUMNS] for order in orders)
+    return write_csv(path, [name for name, _ in COLUMNS], rows)
+
+
+def write_csv(path: Path | str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write a header and ``rows`` to ``path`` (replaced atomically); return the row count."""
     path = Path(path)
     partial = path.with_name(path.name + ".part")
     count = 0
     try:
         with partial.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow([name for name, _ in COLUMNS])
-            for order in orders:
-                writer.writerow([cell(get(order)) for _, get in COLUMNS])
+            writer.writerow(list(header))
+            for row in rows:
+                writer.writerow([cell(value) for value in row])
                 count += 1
         os.replace(partial, path)
     except OSError as exc:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from smmdesk import protocol as p
 from smmdesk.core import store
 from smmdesk.core.api.models import ItemError, Service
 from smmdesk.core.errors import (
@@ -27,8 +27,14 @@ from smmdesk.core.errors import (
     SubscriptionsRefused,
 )
 from smmdesk.core.money import format_money
-from smmdesk.core.ordertypes import OrderDraft, prepare_order, refused_by_api, spec_for
-from smmdesk.protocol import MULTI_STATUS_MAX, squash
+from smmdesk.core.ordertypes import (
+    OrderDraft,
+    prepare_order,
+    refused_by_api,
+    subscriptions_refusal,
+)
+from smmdesk.core.store import sales
+from smmdesk.protocol import MULTI_STATUS_MAX
 
 if TYPE_CHECKING:
     from smmdesk.core.desk import Desk
@@ -96,32 +102,61 @@ async def place_order(
     *,
     reference: str | None = None,
     source: str = "form",
+    sale_price: Decimal | None = None,
+    customer: str | None = None,
 ) -> Placed:
     """Validate, record, send. Raises the panel's error (after recording it) on failure."""
     prepared = await prepare(desk, panel_name, service_id, values)
-    order = record(desk, prepared, reference=reference, source=source)
+    order = record(
+        desk,
+        prepared,
+        reference=reference,
+        source=source,
+        sale_price=sale_price,
+        customer=customer,
+    )
     order = await send(desk, prepared.panel, prepared.service, order)
     return Placed(order, prepared.warnings)
 
 
 def record(
-    desk: Desk, prepared: Prepared, *, reference: str | None = None, source: str = "form"
+    desk: Desk,
+    prepared: Prepared,
+    *,
+    reference: str | None = None,
+    source: str = "form",
+    sale_price: Decimal | None = None,
+    customer: str | None = None,
 ) -> store.Order:
-    """Write the order down as "sending" (committed before any request goes out)."""
+    """Write the order down as "sending" (committed before any request goes out).
+
+    ``customer``: the customer's name, kept as the order's reference and in the customers
+    list (give it or a reference, not two different ones)."""
     draft = prepared.draft
-    return store.record_sending(
-        desk.db,
-        prepared.panel.id,
-        prepared.service,
-        draft.params,
-        quantity=draft.quantity,
-        expected_cost=draft.expected_cost,
-        currency=prepared.panel.currency,
-        source=source,
-        reference=reference or None,
-        link=draft.link,
-        owner=desk.mark.token,
-    )
+    if customer is not None and customer.strip():
+        name = sales.check_customer(customer)
+        if reference and reference.strip() != name:
+            raise ConfigError(
+                "Give a customer or a reference, not both: the customer is kept as the reference."
+            )
+        reference = name
+    with store.transaction(desk.db):
+        if customer is not None and customer.strip():
+            sales.remember_customer(desk.db, reference or "")
+        return store.record_sending(
+            desk.db,
+            prepared.panel.id,
+            prepared.service,
+            draft.params,
+            quantity=draft.quantity,
+            expected_cost=draft.expected_cost,
+            currency=prepared.panel.currency,
+            source=source,
+            reference=reference or None,
+            link=draft.link,
+            sale_price=sale_price,
+            owner=desk.mark.token,
+        )
 
 
 async def send(desk: Desk, panel: store.Panel, service: Service, order: store.Order) -> store.Order:
@@ -147,19 +182,6 @@ async def send(desk: Desk, panel: store.Panel, service: Service, order: store.Or
         store.mark_unknown(desk.db, order.id, store.STOPPED_WHILE_SENDING)
         raise
     return store.mark_placed(desk.db, order.id, remote_id)
-
-
-def subscriptions_refusal(service: Service, error: BadRequest) -> BadRequest:
-    """``error`` as a SubscriptionsRefused when it is a panel's way of saying it takes no
-    subscriptions by API: its words say so, or it asks for a link a subscription never has
-    ("Bad Link" from the SmartPanel family)."""
-    if isinstance(error, SubscriptionsRefused) or spec_for(service).name != p.SUBSCRIPTIONS:
-        return error
-    if "link" in squash(error.panel_message or ""):
-        return SubscriptionsRefused(
-            panel_message=error.panel_message, status_code=error.status_code
-        )
-    return error
 
 
 async def track_orders(

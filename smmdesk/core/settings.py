@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,13 @@ class Settings:
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8765
     webhook_token: str = ""
+    # totals across currencies: what 1 unit of each currency is worth in report_currency
+    # ({"EUR": Decimal("1.08")}); a currency without a rate is reported on its own
+    exchange_rates: Mapping[str, Decimal] = field(default_factory=dict)
+    report_currency: str = "USD"
+    # "needs attention" when a balance will run out within this many days at the recent
+    # spend rate
+    balance_days: int = 3
     folder: Path | None = None  # where it was loaded from (not saved)
 
     @classmethod
@@ -94,15 +102,23 @@ def _known(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _dump(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _dump(v) for k, v in value.items()}
     return str(value) if isinstance(value, Decimal) else value
 
 
 def _check(name: str, value: Any) -> Any:
     if name not in _NAMES:
         raise ConfigError(f'There is no setting called "{name}".')
-    if name == "refresh_interval" or name == "webhook_port":
+    if name == "exchange_rates":
+        return _exchange_rates(value)
+    if name == "report_currency":
+        return _currency(value)
+    if name in ("refresh_interval", "webhook_port", "balance_days"):
         number = _int(name, value)
-        low, high = (15, 86400) if name == "refresh_interval" else (1, 65535)
+        low, high = {"refresh_interval": (15, 86400), "balance_days": (1, 365)}.get(
+            name, (1, 65535)
+        )
         if not low <= number <= high:
             raise ConfigError(f"{name} must be between {low} and {high}.")
         return number
@@ -127,6 +143,32 @@ def _check(name: str, value: Any) -> Any:
     if name == "webhook_host" and not text:
         raise ConfigError("The webhook address must not be empty (127.0.0.1 keeps it private).")
     return text
+
+
+def _currency(value: Any) -> str:
+    text = str(value).strip().upper()
+    if not (2 <= len(text) <= 8 and text.isalnum()):
+        raise ConfigError(f'"{value}" is not a currency code. Use a code like USD or EUR.')
+    return text
+
+
+def _exchange_rates(value: Any) -> dict[str, Decimal]:
+    if not isinstance(value, Mapping):
+        raise ConfigError('Exchange rates must be given per currency, like {"EUR": "1.08"}.')
+    rates = {}
+    for code, rate in value.items():
+        currency = _currency(code)
+        try:
+            amount = Decimal(str(rate).strip())
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite() or amount <= 0:
+            raise ConfigError(
+                f"The exchange rate of {currency} must be a number more than 0, like 1.08 "
+                f'(not "{rate}").'
+            )
+        rates[currency] = amount
+    return rates
 
 
 def _int(name: str, value: Any) -> int:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from smmdesk.protocol import MULTI_STATUS_MAX
 
-from .catalog import catalog_answer
 from .dialects import Profile
 from .errors import (
     INCORRECT_ORDER,
@@ -100,7 +99,7 @@ def _balance(c: Context, params: dict[str, str]) -> object:
 
 
 def _services(c: Context, params: dict[str, str]) -> object:
-    services = catalog_answer(c.profile)
+    services = [service.answer(c.profile) for service in c.state.services.values()]
     if c.profile.wraps_catalog:
         return {"status": "success", "data": services or "Empty Data"}
     return services

@@ -98,10 +98,3 @@ SERVICES: tuple[Service, ...] = (
     Service("18", "Story Reactions", "Instagram Story Reactions", "Instagram Stories",
             "1.50", 50, 5000),
 )  # fmt: skip
-
-BY_ID: dict[str, Service] = {service.id: service for service in SERVICES}
-
-
-def catalog_answer(profile: Profile = PROFILES[REFERENCE]) -> list[dict[str, object]]:
-    """The answer to action=services."""
-    return [service.answer(profile) for service in SERVICES]

@@ -27,6 +27,7 @@ import uvicorn
 from smmdesk.protocol import DEFAULT_RATE_LIMIT
 
 from .app import PanelApp
+from .catalogs import CATALOGS
 from .dialects import PROFILES, REFERENCE, Profile, profile
 from .faults import install_quiet_drops
 from .state import PanelState
@@ -84,11 +85,18 @@ class DemoPanel:
         key: str | None = None,
         dialect: str | Profile = REFERENCE,
         require_request_id: bool = False,
+        catalog: str = "demo",
     ) -> None:
         self.host = host
         self.port = port
         self.profile = profile(dialect)
-        self.state = PanelState(seed=seed, clock_speed=clock_speed, key=key, profile=self.profile)
+        self.state = PanelState(
+            seed=seed,
+            clock_speed=clock_speed,
+            key=key,
+            profile=self.profile,
+            catalog=CATALOGS[catalog],
+        )
         self.app = PanelApp(
             self.state,
             latency=latency,
@@ -365,6 +373,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="refuse an add without request_id; a repeated request_id gets its first answer",
     )
+    parser.add_argument(
+        "--catalog", choices=sorted(CATALOGS), default="demo", help="which services it sells"
+    )
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     panel = DemoPanel(
@@ -379,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         key=args.key,
         dialect=args.dialect,
         require_request_id=args.require_request_id,
+        catalog=args.catalog,
     )
     try:
         panel.start()

@@ -24,7 +24,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from smmdesk import protocol as p
 
-from .catalog import BY_ID
+from .catalog import SERVICES, Service
 from .clock import PanelClock
 from .dialects import PROFILES, REFERENCE, Profile
 from .errors import (
@@ -79,10 +79,12 @@ class PanelState:
         key: str | None = None,
         timer: Callable[[], float] = time.monotonic,
         profile: Profile = PROFILES[REFERENCE],
+        catalog: Iterable[Service] = SERVICES,
     ) -> None:
         self._lock = threading.RLock()
         self.profile = profile
         self._request_ids: dict[tuple[str, str], int] = {}
+        self.services: dict[str, Service] = {service.id: service for service in catalog}
         self.seed = seed
         self.clock = PanelClock(clock_speed, timer)
         self.epoch = datetime.now(UTC)
@@ -178,7 +180,7 @@ class PanelState:
             return self._request_ids[(account.key, request_id)]
         if not service_id.strip():
             raise bad_request("Service ID is required")
-        service = BY_ID.get(service_id.strip())
+        service = self.services.get(service_id.strip())
         if service is None:
             raise not_found(INCORRECT_SERVICE)
         fields = {k: v for k, v in params.items() if k != "request_id" or not require_request_id}
@@ -198,7 +200,7 @@ class PanelState:
         self, count: int, service_id: str, key: str | None, open_minutes: float
     ) -> list[int]:
         """``count`` orders already In progress for ``open_minutes``; the balance is untouched."""
-        account, service = self.account(key), BY_ID[service_id]
+        account, service = self.account(key), self.services[service_id]
         quantity = min(max(1000, service.min), service.max)
         charge = rounded(service.rate) if service.flat else per_thousand(service.rate, quantity)
         now, ids = self.clock.now(), []

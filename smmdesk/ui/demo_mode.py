@@ -5,7 +5,9 @@ threads), makes a throw-away data folder, and keeps the demo's API keys in ``Mem
 a keyring backend in memory (demo keys are not secrets, and the demo must work on a computer
 without a system keyring). ``add_demo_panels`` adds "Demo panel" (the reference document,
 USD), "Demo panel EUR" (a Perfect-Panel-like panel, nearly out of funds so the low-balance
-warning shows) and "Demo SmartPanel" (the SmartPanel family: no cancel, refill one by one);
+warning shows), "Demo SmartPanel" (the SmartPanel family: no cancel, refill one by one) and
+"Rival panel" (Perfect-Panel-like); the SmartPanel and the rival sell the demo's services
+under other names, ids and prices (smmdesk.demo.catalogs), so comparing panels can be tried;
 ``make_history`` places orders of several types through the real API and moves the panels'
 clocks between them, so the first refresh shows every kind of status. ``stop`` stops the
 panels and deletes the folder.
@@ -28,7 +30,14 @@ from smmdesk.demo.server import DemoPanel
 MAIN_PANEL = "Demo panel"
 EUR_PANEL = "Demo panel EUR"
 SMART_PANEL = "Demo SmartPanel"
-DIALECT_OF = {MAIN_PANEL: REFERENCE, EUR_PANEL: PERFECTPANEL, SMART_PANEL: SMARTPANEL}
+RIVAL_PANEL = "Rival panel"
+# name -> (dialect, catalog) of each demo panel
+DEMO_PANELS = {
+    MAIN_PANEL: (REFERENCE, "demo"),
+    EUR_PANEL: (PERFECTPANEL, "demo"),
+    SMART_PANEL: (SMARTPANEL, "budget"),
+    RIVAL_PANEL: (PERFECTPANEL, "rival"),
+}
 # Panel minutes per real second: slow enough to watch orders move, fast enough to see it.
 DEMO_CLOCK_SPEED = 2.0
 EUR_BALANCE = Decimal("48.00")
@@ -64,8 +73,10 @@ _HISTORY: tuple[tuple[str, str, dict[str, str], float], ...] = (
     (EUR_PANEL, "2", {"link": "https://instagram.com/p/CxCafeOpening", "quantity": "5000"}, 0),
     (EUR_PANEL, "16", {"link": "https://instagram.com/p/CxCafeOpening", "quantity": "300",
                        "username": "cafe.fan"}, 0),
-    (SMART_PANEL, "1", {"link": "https://instagram.com/corner.cafe", "quantity": "500"}, 0),
-    (SMART_PANEL, "6", {"link": "https://youtube.com/@cornercafe"}, 0),
+    (SMART_PANEL, "7001", {"link": "https://instagram.com/corner.cafe", "quantity": "500"}, 0),
+    (SMART_PANEL, "7003", {"link": "https://instagram.com/p/CxCorner", "quantity": "300"}, 0),
+    (RIVAL_PANEL, "103", {"link": "https://instagram.com/p/CxSunrise2", "quantity": "1000"}, 0),
+    (RIVAL_PANEL, "101", {"link": "https://instagram.com/sunrise.bakery", "quantity": "500"}, 0),
 )  # fmt: skip
 
 
@@ -86,8 +97,8 @@ class DemoSession:
     @classmethod
     def start(cls, *, clock_speed: float = DEMO_CLOCK_SPEED) -> DemoSession:
         panels = {
-            name: DemoPanel(clock_speed=clock_speed, dialect=dialect)
-            for name, dialect in DIALECT_OF.items()
+            name: DemoPanel(clock_speed=clock_speed, dialect=dialect, catalog=catalog)
+            for name, (dialect, catalog) in DEMO_PANELS.items()
         }
         for panel in panels.values():
             panel.start()

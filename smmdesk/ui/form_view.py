@@ -54,6 +54,7 @@ class FormView(QWidget):
         self.current_notices: list[str] = []
         self.extras: QPlainTextEdit | None = None
         self.reference_edit: QLineEdit | None = None
+        self.sale_edit: QLineEdit | None = None
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -148,6 +149,11 @@ class FormView(QWidget):
         self.reference_edit.setObjectName("field_reference")
         self.reference_edit.setPlaceholderText("Your note: customer, shop order number… (optional)")
         form.addRow("Reference", self.reference_edit)
+        self.sale_edit = QLineEdit()
+        self.sale_edit.setObjectName("field_sale_price")
+        self.sale_edit.setPlaceholderText("What your customer pays (optional)")
+        self.sale_edit.textChanged.connect(lambda _text: self._edited("sale_price"))
+        form.addRow("Sale price", self.sale_edit)
         column.addLayout(form)
         column.addStretch(1)
         enabled = all(f.enabled for f in fields)
@@ -161,7 +167,7 @@ class FormView(QWidget):
         if old is not None:
             old.deleteLater()
         self.editors, self.problem_labels, self.dirty = {}, {}, set()
-        self.extras = self.reference_edit = None
+        self.extras = self.reference_edit = self.sale_edit = None
         self.current_fields, self.current_notices = list(fields), list(notices)
         self.scroll.setWidget(page)
 
@@ -220,6 +226,17 @@ class FormView(QWidget):
 
     def reference(self) -> str:
         return self.reference_edit.text().strip() if self.reference_edit else ""
+
+    def set_reference(self, text: str) -> None:
+        if self.reference_edit is not None:
+            self.reference_edit.setText(text)
+
+    def sale_price_text(self) -> str:
+        return self.sale_edit.text().strip() if self.sale_edit else ""
+
+    def set_sale_price_text(self, text: str) -> None:
+        if self.sale_edit is not None:
+            self.sale_edit.setText(text)
 
     def fields_enabled(self) -> bool:
         return all(f.enabled for f in self.current_fields)

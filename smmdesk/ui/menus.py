@@ -4,6 +4,7 @@
     Panels   Add panel…, Manage panels… (Ctrl+Shift+P), Refresh catalog
     Orders   New order (Ctrl+N), Find a service (Ctrl+F), Refresh statuses (F5),
              Track orders by id… (Ctrl+T), and the orders view's own actions
+    Business Compare panels…, Reports…, Needs attention… (smmdesk.ui.business)
     View     show/hide each dock, Reset layout
     Help     Open the data folder, Copy the recent log, About smmdesk
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from smmdesk import __version__
 from smmdesk.core.logs import recent_log
+from smmdesk.ui.business import add_business_menu
 
 if TYPE_CHECKING:
     from smmdesk.ui.mainwindow import MainWindow
@@ -77,6 +79,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     for group in actions.groups():
         orders.addSeparator()
         orders.addActions(group)
+
+    add_business_menu(window, bar, add)  # Compare panels, Reports, Needs attention
 
     view = bar.addMenu("&View")
     for dock in window.docks.values():

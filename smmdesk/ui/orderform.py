@@ -27,8 +27,9 @@ from smmdesk.core import store
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
-from smmdesk.core.errors import FieldProblem, SmmdeskError
+from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
 from smmdesk.core.money import format_money
+from smmdesk.core.offers.fallback import refused_for_good
 from smmdesk.core.ordering import Placed
 from smmdesk.core.ordertypes import (
     OrderDraft,
@@ -38,6 +39,7 @@ from smmdesk.core.ordertypes import (
     prepare_order,
 )
 from smmdesk.core.store import Panel
+from smmdesk.core.store.sales import parse_sale_price, suggest_sale_price
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.form_view import FormView
@@ -55,6 +57,7 @@ class OrderForm(FormView):
         self.service: Service | None = None
         self.sending = False
         self.problems: list[FieldProblem] = []
+        self.suggested_sale: Decimal | None = None  # from the markup rules
         self.place_button.clicked.connect(self.ask_to_place)
         self.track_button.clicked.connect(self.open_track_dialog)
         self.clear_button.clicked.connect(self.clear)
@@ -106,6 +109,7 @@ class OrderForm(FormView):
         dialect = self._dialect()
         self.problems = live_problems(self.service, values, dialect=dialect)
         self.problems += self.extra_problems()
+        self.problems += self._sale_problems()
         self.show_problems(self.problems)
         quantity, cost, after, short = "—", "—", "—", False
         if not self.problems:
@@ -113,10 +117,37 @@ class OrderForm(FormView):
             quantity = quantity_text(draft)
             cost, balance_after, short = self._amounts(draft)
             after = balance_after or "—"
+            self._suggest_sale_price(draft)
         self.show_summary(quantity, cost, after, short)
         self.place_button.setEnabled(
             not self.problems and not self.sending and self.fields_enabled()
         )
+
+    def sale_price(self) -> Decimal | None:
+        """The sale price typed, else the one the markup rules suggest (None: neither)."""
+        typed = parse_sale_price(self.sale_price_text())
+        return typed if typed is not None else self.suggested_sale
+
+    def _sale_problems(self) -> list[FieldProblem]:
+        try:
+            parse_sale_price(self.sale_price_text())
+        except ValidationError as exc:
+            return exc.problems
+        return []
+
+    def _suggest_sale_price(self, draft: OrderDraft) -> None:
+        """The markup rules' sale price as the field's hint (smmdesk.core.store.sales)."""
+        chosen = self._chosen_panel()
+        if self.sale_edit is None or self.service is None or chosen is None:
+            return
+        price = suggest_sale_price(
+            self._desk.db, chosen.id, self.service, draft.expected_cost, draft.quantity
+        )
+        self.suggested_sale = price
+        hint = "What your customer pays (optional)"
+        if price is not None:
+            hint = f"Suggested by your markup: {format_money(price, chosen.currency)}"
+        self.sale_edit.setPlaceholderText(hint)
 
     def _amounts(self, draft: OrderDraft) -> tuple[str, str, bool]:
         """(the cost, the balance after it or "" when unknown, whether the balance is short),
@@ -154,6 +185,10 @@ class OrderForm(FormView):
         ]
         if after:
             lines.append(f"Balance after: {after}")
+        sale = self.sale_price()
+        if sale is not None:
+            chosen = self._chosen_panel()
+            lines.append(f"Sale price: {format_money(sale, chosen.currency if chosen else None)}")
         lines += [f"Note: {w}" for w in draft.warnings]
         box.setInformativeText("\n".join(lines))
         place = box.addButton("Place order", QMessageBox.ButtonRole.AcceptRole)
@@ -172,7 +207,11 @@ class OrderForm(FormView):
         panel, service = self.panel, self.service
         self._jobs.run(
             self._desk.place_order(
-                panel, service.id, self.values(), reference=self.reference() or None
+                panel,
+                service.id,
+                self.values(),
+                reference=self.reference() or None,
+                sale_price=self.sale_price(),
             ),
             f"Placing an order on {panel}",
             on_done=lambda placed: self._placed(panel, placed),
@@ -195,7 +234,26 @@ class OrderForm(FormView):
         if recorded:
             self._events.orders_added.emit(recorded)
         show_error(self, error, "Placing the order")
+        self._offer_elsewhere(panel, error)
         self.set_service(self.panel, self.service)  # the panel may refuse this type now
+
+    def _offer_elsewhere(self, panel: str, error: BaseException) -> None:
+        """After a refusal for good, say which other panels sell the same service."""
+        chosen = self._chosen_panel()
+        if self.service is None or chosen is None or not refused_for_good(error):
+            return
+        from smmdesk.core.offers.compare import alternatives  # rapidfuzz: loaded when needed
+
+        others = alternatives(self._desk.db, chosen.id, self.service.id)
+        if others:
+            names = ", ".join(
+                f"{c.offer.panel} ({format_money(c.offer.rate, c.offer.currency)})"
+                for c in others[:3]
+            )
+            self.message.emit(
+                f"{panel} refused the order; the same service is sold by {names}: "
+                "Business → Compare panels… → Order this on…"
+            )
 
     def _recorded_since(self, panel: str, started: datetime) -> list[int]:
         try:

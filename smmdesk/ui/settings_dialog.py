@@ -1,5 +1,6 @@
-"""The settings dialog: refresh interval, notifications, the low-balance threshold and the
-webhook receiver (on/off, address, port, and the URL with its secret token to give a panel).
+"""The settings dialog: refresh interval, notifications, the low-balance threshold, the
+currency of totals with exchange rates, when a balance needs attention, and the webhook
+receiver (on/off, address, port, and the URL with its secret token to give a panel).
 
 Values are checked by ``Settings.update`` (the one place settings are declared and checked)
 and written by ``Settings.save``; a refusal is shown through ``show_error`` and the dialog
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.errors import ConfigError, SmmdeskError
+from smmdesk.core.exchange import parse_rates_text, rates_text
 from smmdesk.core.settings import Settings
 from smmdesk.ui.errors import show_error
 
@@ -67,6 +69,18 @@ class SettingsDialog(QDialog):
         general.addRow("Refresh statuses every", self.interval)
         general.addRow("", self.notify)
         general.addRow("Warn when a balance falls under", self.threshold)
+        self.rates = QLineEdit(rates_text(settings.exchange_rates), self)
+        self.rates.setObjectName("exchangeRates")
+        self.rates.setPlaceholderText("EUR=1.08, RUB=0.011 (1 unit in the report currency)")
+        self.report_currency = QLineEdit(settings.report_currency, self)
+        self.report_currency.setObjectName("reportCurrency")
+        self.balance_days = QSpinBox(self)
+        self.balance_days.setRange(1, 365)
+        self.balance_days.setSuffix(" days")
+        self.balance_days.setValue(settings.balance_days)
+        general.addRow("Totals in currency", self.report_currency)
+        general.addRow("Exchange rates", self.rates)
+        general.addRow("Needs attention when a balance lasts under", self.balance_days)
         layout = QVBoxLayout(self)
         layout.addLayout(general)
         layout.addWidget(self._webhook_box(settings, panels))
@@ -136,6 +150,9 @@ class SettingsDialog(QDialog):
                 webhook_enabled=self.webhook.isChecked(),
                 webhook_host=self.host.text(),
                 webhook_port=self.port.value(),
+                report_currency=self.report_currency.text(),
+                exchange_rates=parse_rates_text(self.rates.text()),
+                balance_days=self.balance_days.value(),
             )
             new.save()
         except SmmdeskError as error:

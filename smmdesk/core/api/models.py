@@ -33,6 +33,11 @@ class Service:
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
 
+def offered(flag: bool | None) -> str:
+    """A catalog flag in words: "yes", "no", or "not said" (the catalog does not say)."""
+    return "not said" if flag is None else "yes" if flag else "no"
+
+
 @dataclass(frozen=True)
 class OrderStatus:
     """A status answer. ``status`` is canonical (smmdesk.protocol), ``raw_status`` the

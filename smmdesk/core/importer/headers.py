@@ -29,7 +29,7 @@ from smmdesk.protocol import squash
 # The columns an order file may fill come from the order-type table (nothing type-specific
 # here): ``service`` plus every add field some type takes.
 ORDER_FIELDS = ("service", *ADD_FIELDS)
-ROW_FIELDS = ("panel", "reference")  # not sent to the panel: which panel, the user's tag
+ROW_FIELDS = ("panel", "reference", "sale_price")  # not sent: which panel, tag, customer pays
 KNOWN_FIELDS = frozenset(ORDER_FIELDS + ROW_FIELDS)
 # Fields whose value is one number, link, date or choice: a newline inside means broken quoting.
 SINGLE_LINE_FIELDS = SINGLE_VALUE_FIELDS | {"service", "panel"}
@@ -46,6 +46,8 @@ _SPELLINGS = {squash(name): name for name in KNOWN_FIELDS} | {
     "keyword": "keywords",
     "ref": "reference",
     "panelname": "panel",
+    "sale": "sale_price",
+    "saleprice": "sale_price",
 }
 # Spellings used only when no column above gives the field; earlier ones win.
 _FALLBACKS = (("id", "service"), ("customer", "reference"), ("note", "reference"),

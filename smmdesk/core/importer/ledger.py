@@ -30,6 +30,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -228,6 +229,7 @@ def claim_row(
     draft: OrderDraft,
     reference: str | None = None,
     owner: str | None = None,
+    sale_price: Decimal | None = None,
 ) -> store.Order:
     """Record the row's order as "sending" and link it, in one committed transaction.
     ``owner``: the sending process's mark (smmdesk.core.store.liveness).
@@ -246,6 +248,7 @@ def claim_row(
             reference=reference or None,
             link=draft.link,
             owner=owner,
+            sale_price=sale_price,
         )
         cursor = db.execute(
             "UPDATE import_rows SET state = 'sending', order_id = ?, error = NULL, "

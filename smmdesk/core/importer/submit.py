@@ -253,6 +253,7 @@ class _Run:
                 draft=row.draft,
                 reference=row.reference,
                 owner=self.desk.mark.token,
+                sale_price=row.sale_price,
             )
         except ledger.RowTaken:
             return self._settled(_result(ledger.load_row(db, import_id, row.number), row))

@@ -38,6 +38,7 @@ from smmdesk.core.importer.ledger import SENDABLE, UNSETTLED, RowState
 from smmdesk.core.importer.rawfile import OrderFile, RawRow
 from smmdesk.core.money import format_money
 from smmdesk.core.ordertypes import OrderDraft, prepare_order, refused_by_api
+from smmdesk.core.store.sales import parse_sale_price
 
 if TYPE_CHECKING:
     from smmdesk.core.desk import Desk
@@ -74,6 +75,7 @@ class PreviewRow:
     state: RowState = RowState.READY
     order_id: int | None = None
     remote_id: str | None = None
+    sale_price: Decimal | None = None  # what the customer pays (column sale_price)
     service: Service | None = field(default=None, compare=False, repr=False)
     draft: OrderDraft | None = field(default=None, compare=False, repr=False)
 
@@ -219,6 +221,11 @@ class _RowChecker:
         )
         if raw.problem:
             return replace(base, error=f"This row can't be read: {raw.problem}")
+        if values.get("sale_price", "").strip():
+            try:
+                base = replace(base, sale_price=parse_sale_price(values["sale_price"]))
+            except ValidationError as exc:
+                return replace(base, error=str(exc))
         if panel is None:
             return replace(base, error=_unknown_panel(named, self.panels) if named else NO_PANEL)
         catalog = self.catalogs.get(panel.name.casefold())
@@ -258,6 +265,7 @@ class _RowChecker:
             currency=base.currency,
             link=(draft.link if draft else None) or base.link,
             reference=base.reference,
+            sale_price=base.sale_price,
             error=error,
             warnings=tuple(draft.warnings) if draft else (),
             fingerprint=fingerprint(panel.id, service.id, draft.params) if draft else None,

@@ -190,7 +190,7 @@ FALLBACK = TypeSpec(
 
 # Columns that name an order rather than fill it (CSV ``service``/``panel``/``reference``):
 # prepare_order skips them. RESERVED ones are never order fields: smmdesk sets them itself.
-ROW_COLUMNS = frozenset({"service", "panel", "reference"})
+ROW_COLUMNS = frozenset({"service", "panel", "reference", "sale_price"})
 RESERVED = frozenset({"key", "action"})
 
 

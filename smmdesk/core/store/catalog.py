@@ -95,7 +95,7 @@ def load_catalog(db: Database, panel_id: int) -> list[Service]:
         f"{_SELECT} WHERE panel_id = ? ORDER BY CAST(service_id AS INTEGER), service_id",
         (panel_id,),
     )
-    return [_service(row) for row in rows]
+    return [service_from_row(row) for row in rows]
 
 
 def get_service(db: Database, panel_id: int, service_id: str) -> Service:
@@ -109,7 +109,7 @@ def get_service(db: Database, panel_id: int, service_id: str) -> Service:
             f'The saved catalog of the panel "{panel.name}" has no service {service_id}. '
             "Refresh the catalog and check the service id."
         )
-    return _service(row)
+    return service_from_row(row)
 
 
 def catalog_age(db: Database, panel_id: int, at: datetime | None = None) -> timedelta | None:
@@ -159,7 +159,8 @@ def _service_row(panel_id: int, service_id: str, s: Service, at: str) -> tuple[A
     )
 
 
-def _service(row: tuple[Any, ...]) -> Service:
+def service_from_row(row: tuple[Any, ...]) -> Service:
+    """A Service from a row selected as service_id, name, type ... extra (see _FIELDS)."""
     return Service(
         id=row[0],
         name=row[1],
@@ -172,7 +173,7 @@ def _service(row: tuple[Any, ...]) -> Service:
         dripfeed=None if row[8] is None else bool(row[8]),
         refill=None if row[9] is None else bool(row[9]),
         cancel=None if row[10] is None else bool(row[10]),
-        extra=json.loads(row[11]),
+        extra={} if row[11] == "{}" else json.loads(row[11]),
     )
 
 

@@ -6,6 +6,7 @@ Add a migration by appending a function to MIGRATIONS; never edit one that has s
 m001 makes panels, catalogs, orders, events and refills; m002 the bulk importer's tables;
 m003 the per-panel dialect, webhook secret and add request ids, and catalog flags that may be
 "not said"; m004 asks again about orders marked lost by whole-request errors.
+m006 the business across panels (sale prices, customers, service groups, markups, balances).
 """
 
 from __future__ import annotations
@@ -240,11 +241,66 @@ _ASKED_AGAIN = (
     "that were about a whole request, not about this order."
 )
 
+
+def m006_business(db: Database) -> None:
+    """What a reseller's business needs: the sale price of an order (what the customer pays;
+    the customer is ``orders.reference``), the customers list, the reseller's choices about
+    which services of different panels are the same (keyed by panel and service id, so they
+    survive catalog refreshes), markup rules, and every balance a panel reported."""
+    for statement in _BUSINESS_SCHEMA:
+        db.execute(statement)
+
+
+_BUSINESS_SCHEMA = (
+    "ALTER TABLE orders ADD COLUMN sale_price TEXT",
+    "CREATE INDEX orders_by_service ON orders(panel_id, service_id)",
+    """CREATE TABLE customers (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE service_groups (
+        panel_id INTEGER NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        service_id TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        alone INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (panel_id, service_id)
+    )""",
+    """CREATE TABLE markup_rules (
+        id INTEGER PRIMARY KEY,
+        panel_id INTEGER REFERENCES panels(id) ON DELETE CASCADE,
+        category TEXT,
+        service_id TEXT,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE balance_history (
+        id INTEGER PRIMARY KEY,
+        panel_id INTEGER NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        amount TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX balance_history_by_panel ON balance_history(panel_id, at)",
+    # how each service name reads (smmdesk.core.offers.names), kept so a comparison does not
+    # read 15,000 names again; rows of another reading version are read again
+    """CREATE TABLE name_parts (
+        name TEXT NOT NULL,
+        category TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        parts TEXT NOT NULL,
+        PRIMARY KEY (name, category)
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_imports,
     m003_dialects,
     m004_ask_lost_orders_again,
+    m006_business,
 )
 
 

@@ -95,6 +95,7 @@ class Order:
     not_found_count: int
     final: bool  # the status is final: no longer refreshed
     request_id: str | None = None  # this order's client id for panels that take request_id
+    sale_price: Decimal | None = None  # what the reseller's customer pays for it
 
     @property
     def lost(self) -> bool:
@@ -131,6 +132,7 @@ def record_sending(
     source: str = "form",
     reference: str | None = None,
     link: str | None = None,
+    sale_price: Decimal | None = None,
     at: datetime | None = None,
     owner: str | None = None,
 ) -> Order:
@@ -151,8 +153,8 @@ def record_sending(
         cursor = db.execute(
             "INSERT INTO orders (panel_id, service_id, service_name, service_type, params, "
             "link, quantity, expected_cost, currency, state, source, reference, created_at, "
-            "updated_at, request_id, sending_owner) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "updated_at, request_id, sending_owner, sale_price) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 panel_id,
                 str(service.id),
@@ -170,6 +172,7 @@ def record_sending(
                 stamp,
                 uuid.uuid4().hex,
                 owner,
+                money_text(sale_price),
             ),
         )
         return get_order(db, cursor.lastrowid or 0)
@@ -300,7 +303,8 @@ ORDER_COLUMNS = (
     "o.id, o.panel_id, p.name, o.remote_id, o.service_id, o.service_name, o.service_type, "
     "o.params, o.link, o.quantity, o.expected_cost, o.charge, o.currency, o.status, "
     "o.raw_status, o.start_count, o.remains, o.state, o.error, o.source, o.reference, "
-    "o.created_at, o.updated_at, o.checked_at, o.not_found_count, o.final, o.request_id"
+    "o.created_at, o.updated_at, o.checked_at, o.not_found_count, o.final, o.request_id, "
+    "o.sale_price"
 )
 ORDER_SELECT = f"SELECT {ORDER_COLUMNS} FROM orders o JOIN panels p ON p.id = o.panel_id"
 
@@ -335,6 +339,7 @@ def order_from_row(r: tuple[Any, ...]) -> Order:
         not_found_count=r[24],
         final=bool(r[25]),
         request_id=r[26],
+        sale_price=parse_money(r[27]),
     )
 
 

@@ -123,15 +123,21 @@ def remove_panel(db: Database, name: str, *, purge: bool = False) -> Panel:
 def set_balance(
     db: Database, panel_id: int, amount: Decimal, currency: str, at: datetime | None = None
 ) -> Panel:
-    """Remember the balance the panel reported (at ``at``, default now)."""
+    """Remember the balance the panel reported (at ``at``, default now); a balance that
+    differs from the last one is also kept in ``balance_history``."""
+    stamp = time_text(at or now())
     with transaction(db):
-        _update(
-            db,
-            panel_id,
-            balance=money_text(amount),
-            currency=currency,
-            balance_at=time_text(at or now()),
-        )
+        last = db.execute(
+            "SELECT amount, currency FROM balance_history WHERE panel_id = ? "
+            "ORDER BY at DESC, id DESC LIMIT 1",
+            (panel_id,),
+        ).fetchone()
+        _update(db, panel_id, balance=money_text(amount), currency=currency, balance_at=stamp)
+        if last is None or Decimal(last[0]) != amount or last[1] != currency:
+            db.execute(
+                "INSERT INTO balance_history (panel_id, amount, currency, at) VALUES (?, ?, ?, ?)",
+                (panel_id, money_text(amount), currency, stamp),
+            )
         return get_panel_by_id(db, panel_id)
 
 

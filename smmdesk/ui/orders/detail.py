@@ -24,7 +24,9 @@ from smmdesk.core.store import (
     order_events,
     refills_for,
 )
+from smmdesk.core.store.sales import order_profit
 from smmdesk.ui.orders.columns import local_time, status_colour, status_label
+from smmdesk.ui.sale_editor import SaleEditor
 
 SUBMISSION = {
     OrderState.SENDING: "being sent",
@@ -65,7 +67,9 @@ def _fields(order: Order) -> list[tuple[object, ...]]:
         ("Problem", order.error),
         ("Lost", lost),
         ("Placed from", order.source),
-        ("Reference", order.reference),
+        ("Reference / customer", order.reference),
+        ("Sale price", format_money(order.sale_price, order.currency, grouping=True)),
+        ("Profit", format_money(order_profit(order), order.currency, grouping=True)),
         ("Created", local_time(order.created_at)),
         ("Updated", local_time(order.updated_at)),
         ("Last checked", local_time(order.checked_at) or "never"),
@@ -120,21 +124,27 @@ class DetailPane(QWidget):
         self.browser = QTextBrowser()
         self.browser.setObjectName("orderDetail")
         self.browser.setOpenLinks(False)
+        self.sale = SaleEditor(db, self)  # what the customer pays, editable later
+        self.sale.saved.connect(lambda order_id: self.show_order(order_id))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
+        layout.addWidget(self.sale)
         self.show_order(None)
 
     def show_order(self, order_id: int | None) -> None:
         self.order_id = order_id
         if order_id is None:
             self.browser.setPlainText(EMPTY)
+            self.sale.show_order(None)
             return
         try:
             order = get_order(self._db, order_id)
         except NotFoundLocally as exc:
             self.browser.setPlainText(exc.user_message)
+            self.sale.show_order(None)
             return
+        self.sale.show_order(order)
         html = order_html(order, order_events(self._db, order_id), refills_for(self._db, order_id))
         self.browser.setHtml(html)
 

@@ -1,0 +1,200 @@
+"""CLI commands ``compare TEXT``, ``group keep|split|reset`` and ``prices``.
+
+``compare`` groups the same service across every panel's saved catalog (catalogs never
+fetched, or older than six hours, are fetched first; a panel that cannot be reached is
+compared from what was saved) and prints each group cheapest first with the reseller's own
+history: median time to complete, partial and cancel rates. ``group`` keeps the reseller's
+corrections; ``prices`` lists rate changes of services the reseller has ordered.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from smmdesk.cli.common import Context, add_command, add_group, fail, jsonable, table
+from smmdesk.core.api.models import offered
+from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.exchange import Exchange
+from smmdesk.core.money import format_money
+from smmdesk.core.offers.compare import Compared, Comparison, compare
+from smmdesk.core.settings import Settings
+from smmdesk.core.store.groups import forget_choice, keep_together, set_alone
+from smmdesk.core.store.price_changes import PriceMove, price_moves
+
+
+def register(subparsers: Any) -> None:
+    parser = add_command(
+        subparsers,
+        "compare",
+        compare_command,
+        help="the same service on every panel, cheapest first",
+    )
+    parser.add_argument("text", metavar="TEXT", help='what you buy, e.g. "instagram followers"')
+    group = add_group(subparsers, "group", help="correct how services are grouped in compare")
+    keep = add_command(group, "keep", group_keep, help="these services are the same (join)")
+    keep.add_argument("services", metavar="PANEL:SERVICE", nargs="+", type=service_ref)
+    for name, handler, text in (
+        ("split", group_split, "this service stands alone"),
+        ("reset", group_reset, "let smmdesk group this service again"),
+    ):
+        sub = add_command(group, name, handler, help=text)
+        sub.add_argument("service", metavar="PANEL:SERVICE", type=service_ref)
+    prices = add_command(
+        subparsers, "prices", prices_command, help="rate changes of services you have ordered"
+    )
+    prices.add_argument(
+        "--all", action="store_true", help="every service's changes, not only ordered ones"
+    )
+
+
+def service_ref(text: str) -> tuple[str, str]:
+    panel, sep, service = text.rpartition(":")
+    if not sep or not panel.strip() or not service.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not PANEL:SERVICE (e.g. demo:1)")
+    return panel.strip(), service.strip()
+
+
+def compared_json(c: Compared) -> dict[str, Any]:
+    service = c.offer.service
+    return jsonable(
+        {
+            "panel": c.offer.panel,
+            "service": service.id,
+            "name": service.name,
+            "type": service.type_name or service.type,
+            "rate": service.rate,
+            "currency": c.offer.currency,
+            "min": service.min,
+            "max": service.max,
+            "refill": service.refill,
+            "cancel": service.cancel,
+            "completed_median_s": c.stats.completed_median_s,
+            "orders": c.stats.finished,
+            "partial_rate": c.stats.partial_rate,
+            "cancel_rate": c.stats.cancel_rate,
+        }
+    )
+
+
+def comparison_json(comparison: Comparison) -> dict[str, Any]:
+    return {
+        "group": comparison.group.label,
+        "key": comparison.group.key,
+        "by_hand": comparison.group.by_hand,
+        "services": [compared_json(c) for c in comparison.offers],
+    }
+
+
+async def fresh_catalogs(ctx: Context) -> None:
+    """Fetch the catalogs never fetched or older than six hours; keep going without those
+    that cannot be fetched (their saved catalog is used)."""
+    for panel in ctx.desk.panels():
+        try:
+            await ctx.desk.catalog(panel.name)
+        except SmmdeskError as exc:
+            ctx.warn(f"{panel.name}: compared from the saved catalog ({exc})")
+
+
+async def compare_command(ctx: Context) -> None:
+    await fresh_catalogs(ctx)
+    exchange = Exchange.from_settings(Settings.load(ctx.folder))
+    found = compare(ctx.desk.db, ctx.args.text, exchange)
+    ctx.out([comparison_json(c) for c in found], lambda: _text(found))
+
+
+def _text(found: list[Comparison]) -> str:
+    if not found:
+        return "No service on any panel matches. Try fewer words, e.g. 'instagram followers'."
+    blocks = []
+    for comparison in found:
+        rows = [
+            (
+                c.offer.panel,
+                c.offer.service.id,
+                c.offer.service.name,
+                format_money(c.offer.rate, c.offer.currency),
+                f"{c.offer.service.min}..{c.offer.service.max}",
+                offered(c.offer.service.refill),
+                offered(c.offer.service.cancel),
+                _duration(c.stats.completed_median_s),
+                _percent(c.stats.partial_rate),
+                c.stats.finished or "",
+            )
+            for c in comparison.offers
+        ]
+        headers = ("PANEL", "ID", "NAME", "RATE/1000", "MIN..MAX", "REFILL", "CANCEL",
+                   "MEDIAN", "PARTIAL", "ORDERS")  # fmt: skip
+        mark = " (kept by you)" if comparison.group.by_hand else ""
+        blocks.append(
+            f"{comparison.group.label}{mark}\n"
+            + table(headers, rows, right="RATE/1000 MEDIAN PARTIAL ORDERS")
+        )
+    return "\n\n".join(blocks)
+
+
+def _percent(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.0%}"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{max(minutes, 1)} min"
+    return f"{minutes // 60} h {minutes % 60:02d}"
+
+
+async def _resolve(ctx: Context, ref: tuple[str, str]) -> tuple[int, str]:
+    panel = ctx.desk.panel(ref[0])
+    service = await ctx.desk.service(panel.name, ref[1])  # it must be in the catalog
+    return panel.id, service.id
+
+
+async def group_keep(ctx: Context) -> None:
+    refs = [await _resolve(ctx, ref) for ref in ctx.args.services]
+    if len(refs) < 2:
+        fail("Give at least two services to keep together, e.g. demo:1 rival:101.")
+    key = keep_together(ctx.desk.db, refs)
+    ctx.out({"key": key, "services": len(refs)}, f"Kept {len(refs)} services together.")
+
+
+async def group_split(ctx: Context) -> None:
+    panel_id, service_id = await _resolve(ctx, ctx.args.service)
+    set_alone(ctx.desk.db, panel_id, service_id)
+    ctx.out({"split": True}, "This service now stands alone in the comparison.")
+
+
+async def group_reset(ctx: Context) -> None:
+    panel_id, service_id = await _resolve(ctx, ctx.args.service)
+    had = forget_choice(ctx.desk.db, panel_id, service_id)
+    ctx.out({"reset": had}, "smmdesk groups this service again." if had else "Nothing to reset.")
+
+
+def move_json(move: PriceMove) -> dict[str, Any]:
+    return jsonable(move)
+
+
+async def prices_command(ctx: Context) -> None:
+    moves = price_moves(ctx.desk.db, ordered_only=not ctx.args.all)
+
+    def text() -> str:
+        if not moves:
+            return "No price changes on services you have ordered."
+        rows = [
+            (
+                m.panel,
+                m.service_id,
+                m.name,
+                format_money(m.old_rate, m.currency),
+                format_money(m.new_rate, m.currency),
+                f"{m.change_percent:+.1f}%",
+                m.changed_at,
+            )
+            for m in moves
+        ]
+        headers = ("PANEL", "ID", "NAME", "WAS", "NOW", "CHANGE", "SINCE")
+        return table(headers, rows, right="WAS NOW CHANGE")
+
+    ctx.out([move_json(m) for m in moves], text)

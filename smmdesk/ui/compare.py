@@ -1,0 +1,246 @@
+"""The Compare window: the same service on every panel, cheapest first, and price changes.
+
+Type what you buy ("instagram followers"): each group of the same service lists every
+panel's offer, cheapest first, with its rate per 1000, min..max, refill and cancel, and
+what your own orders say (median time to complete, partial and cancel rates; the fastest
+is marked). Choosing an offer shows its price history. "Order this on…" opens the order
+form on that panel's service with the fields already typed carried over. "Same service"
+keeps the chosen offers together, "Not the same" splits one off, "Let smmdesk decide"
+forgets the choice (smmdesk.core.store.groups). The "Price changes" tab lists rate changes
+of services you have ordered.
+
+Signals:
+    order_requested(str, str)   order on this panel's service (panel name, service id)
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmdesk.core.api.models import offered
+from smmdesk.core.desk import Desk
+from smmdesk.core.exchange import Exchange
+from smmdesk.core.money import format_money
+from smmdesk.core.offers.compare import Compared, Comparison, compare
+from smmdesk.core.settings import Settings
+from smmdesk.core.store import price_history
+from smmdesk.core.store.groups import forget_choice, keep_together, set_alone
+from smmdesk.core.store.price_changes import price_moves
+from smmdesk.ui.events import DeskEvents
+
+COLUMNS = ("Panel", "ID", "Name", "Rate / 1000", "Min..max", "Refill", "Cancel",
+           "Median time", "Partial", "Canceled", "Orders")  # fmt: skip
+REF_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes = round(seconds / 60)
+    return f"{max(minutes, 1)} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d}"
+
+
+def _percent(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.0%}"
+
+
+class CompareWindow(QDialog):
+    order_requested = Signal(str, str)
+
+    def __init__(
+        self, desk: Desk, events: DeskEvents, settings: Settings, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.setObjectName("compareWindow")
+        self.setWindowTitle("Compare panels")
+        self.resize(980, 560)
+        self._desk, self._settings = desk, settings
+        self.comparisons: list[Comparison] = []
+        self.search = QLineEdit(self)
+        self.search.setObjectName("compareSearch")
+        self.search.setPlaceholderText('What you buy, e.g. "instagram followers" — then Enter')
+        self.search.returnPressed.connect(self.run_search)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("compareTree")
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self.tree.itemDoubleClicked.connect(lambda *_: self.order_selected())
+        self.history = QLabel(self)
+        self.history.setObjectName("priceHistory")
+        self.history.setWordWrap(True)
+        self.order_button = self._button("Order this on…", self.order_selected, "orderThisOn")
+        self.same_button = self._button("Same service", self.keep_selected, "keepTogether")
+        self.split_button = self._button("Not the same", self.split_selected, "splitOff")
+        self.reset_button = self._button("Let smmdesk decide", self.reset_selected, "resetGroup")
+        self.moves = QTreeWidget(self)
+        self.moves.setObjectName("priceMoves")
+        self.moves.setHeaderLabels(("Panel", "ID", "Name", "Was", "Now", "Change", "Since"))
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._compare_page(), "Compare")
+        self.tabs.addTab(self.moves, "Price changes")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        events.catalog_changed.connect(lambda _name: self._reload())
+        self._selection_changed()
+        self.show_price_moves()
+
+    def _button(self, text: str, slot: object, name: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    def _compare_page(self) -> QWidget:
+        page = QWidget(self)
+        buttons = QHBoxLayout()
+        for button in (self.same_button, self.split_button, self.reset_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.order_button)
+        column = QVBoxLayout(page)
+        column.addWidget(self.search)
+        column.addWidget(self.tree, 1)
+        column.addWidget(self.history)
+        column.addLayout(buttons)
+        return page
+
+    # --- searching -----------------------------------------------------------------------
+    def set_search(self, text: str) -> None:
+        self.search.setText(text)
+        self.run_search()
+
+    def run_search(self) -> None:
+        exchange = Exchange.from_settings(self._settings)
+        self.comparisons = compare(self._desk.db, self.search.text(), exchange)
+        self._fill()
+
+    def _reload(self) -> None:
+        if self.search.text().strip():
+            self.run_search()
+        self.show_price_moves()
+
+    def _fill(self) -> None:
+        self.tree.clear()
+        for comparison in self.comparisons:
+            mark = " (kept by you)" if comparison.group.by_hand else ""
+            top = QTreeWidgetItem([f"{comparison.group.label}{mark}"])
+            top.setFirstColumnSpanned(True)
+            self.tree.addTopLevelItem(top)
+            fastest = comparison.fastest
+            for position, compared in enumerate(comparison.offers):
+                top.addChild(self._row(compared, position == 0, compared is fastest))
+            top.setExpanded(True)
+        if not self.comparisons and self.search.text().strip():
+            self.tree.addTopLevelItem(QTreeWidgetItem(["No panel sells a service like this."]))
+        for column in range(len(COLUMNS)):
+            self.tree.resizeColumnToContents(column)
+
+    def _row(self, compared: Compared, cheapest: bool, fastest: bool) -> QTreeWidgetItem:
+        offer, stats = compared.offer, compared.stats
+        service = offer.service
+        median = duration_text(stats.completed_median_s)
+        item = QTreeWidgetItem(
+            [
+                offer.panel + (" · cheapest" if cheapest else ""),
+                service.id,
+                service.name,
+                format_money(service.rate, offer.currency),
+                f"{service.min:,}..{service.max:,}",
+                offered(service.refill),
+                offered(service.cancel),
+                median + (" · fastest" if fastest and median else ""),
+                _percent(stats.partial_rate),
+                _percent(stats.cancel_rate),
+                str(stats.finished or ""),
+            ]
+        )
+        item.setData(0, REF_ROLE, (offer.panel_id, offer.panel, service.id))
+        for column in (3, 7, 8, 9, 10):
+            item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+        return item
+
+    # --- the reseller's moves ------------------------------------------------------------
+    def selected_refs(self) -> list[tuple[int, str, str]]:
+        """(panel id, panel name, service id) of each chosen offer."""
+        refs = [item.data(0, REF_ROLE) for item in self.tree.selectedItems()]
+        return [tuple(ref) for ref in refs if ref]
+
+    def select_offer(self, panel: str, service_id: str) -> bool:
+        for n in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(n)
+            for m in range(top.childCount()):
+                ref = top.child(m).data(0, REF_ROLE)
+                if ref and ref[1] == panel and ref[2] == service_id:
+                    self.tree.setCurrentItem(top.child(m))
+                    return True
+        return False
+
+    def _selection_changed(self) -> None:
+        refs = self.selected_refs()
+        self.order_button.setEnabled(len(refs) == 1)
+        self.same_button.setEnabled(len(refs) >= 2)
+        self.split_button.setEnabled(len(refs) == 1)
+        self.reset_button.setEnabled(len(refs) == 1)
+        self.history.setText(self._history_text(refs[0]) if len(refs) == 1 else "")
+
+    def _history_text(self, ref: tuple[int, str, str]) -> str:
+        points = price_history(self._desk.db, ref[0], ref[2])
+        if not points:
+            return ""
+        shown = ", ".join(
+            f"{format_money(p.rate)} since {p.seen_at.astimezone():%Y-%m-%d}" for p in points[-6:]
+        )
+        return f"Price history of {ref[1]} {ref[2]}: {shown}"
+
+    def order_selected(self) -> None:
+        refs = self.selected_refs()
+        if len(refs) == 1:
+            self.order_requested.emit(refs[0][1], refs[0][2])
+
+    def keep_selected(self) -> None:
+        keep_together(self._desk.db, [(r[0], r[2]) for r in self.selected_refs()])
+        self.run_search()
+
+    def split_selected(self) -> None:
+        for panel_id, _name, service_id in self.selected_refs():
+            set_alone(self._desk.db, panel_id, service_id)
+        self.run_search()
+
+    def reset_selected(self) -> None:
+        for panel_id, _name, service_id in self.selected_refs():
+            forget_choice(self._desk.db, panel_id, service_id)
+        self.run_search()
+
+    # --- price changes -------------------------------------------------------------------
+    def show_price_moves(self) -> None:
+        self.moves.clear()
+        for move in price_moves(self._desk.db):
+            self.moves.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        move.panel,
+                        move.service_id,
+                        move.name,
+                        format_money(move.old_rate, move.currency),
+                        format_money(move.new_rate, move.currency),
+                        f"{move.change_percent:+.1f}%",
+                        f"{move.changed_at.astimezone():%Y-%m-%d %H:%M}",
+                    ]
+                )
+            )
+        count = self.moves.topLevelItemCount()
+        self.tabs.setTabText(1, f"Price changes ({count})" if count else "Price changes")

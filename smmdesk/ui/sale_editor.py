@@ -1,0 +1,73 @@
+"""SaleEditor: what the customer pays for an order and who the customer is, editable later
+(under the order's details). Saved with ``smmdesk.core.store.sales.set_sale``; a sale
+price that is not money is shown as a problem and nothing is saved.
+
+Signals:
+    saved(int)   the order (local id) got its new sale price / customer
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from sqlite_utils import Database
+
+from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.store import Order
+from smmdesk.core.store.sales import list_customers, parse_sale_price, set_sale
+from smmdesk.ui.form_view import PROBLEM_STYLE
+
+
+class SaleEditor(QWidget):
+    saved = Signal(int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._db = db
+        self.order_id: int | None = None
+        self.price = QLineEdit(self)
+        self.price.setObjectName("salePrice")
+        self.price.setPlaceholderText("Sale price")
+        self.customer = QLineEdit(self)
+        self.customer.setObjectName("saleCustomer")
+        self.customer.setPlaceholderText("Customer")
+        self.save_button = QPushButton("Save", self)
+        self.save_button.setObjectName("saveSale")
+        self.save_button.clicked.connect(self.save)
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet(PROBLEM_STYLE)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 2, 0, 0)
+        row.addWidget(QLabel("Customer pays", self))
+        row.addWidget(self.price)
+        row.addWidget(self.customer, 1)
+        row.addWidget(self.save_button)
+        row.addWidget(self.problem)
+        self.show_order(None)
+
+    def show_order(self, order: Order | None) -> None:
+        self.order_id = None if order is None else order.id
+        self.setEnabled(order is not None)
+        self.problem.clear()
+        self.price.setText(
+            "" if order is None or order.sale_price is None else str(order.sale_price)
+        )
+        self.customer.setText("" if order is None else order.reference or "")
+        self.customer.setCompleter(QCompleter(list_customers(self._db), self))
+
+    def save(self) -> None:
+        if self.order_id is None:
+            return
+        try:
+            price = parse_sale_price(self.price.text())
+            set_sale(
+                self._db,
+                self.order_id,
+                sale_price=price,
+                clear_price=price is None,
+                customer=self.customer.text(),
+            )
+        except SmmdeskError as error:
+            self.problem.setText(str(error))
+            return
+        self.saved.emit(self.order_id)
