@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,17 +31,21 @@ from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.ui.catalog_model import (
-    COLUMNS,
     NAME,
+    TYPE,
     CatalogFilter,
     CatalogModel,
     rate_text,
     type_text,
 )
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.fit import ColumnFitter
 from smmdesk.ui.jobs import Jobs
 
-_WIDTHS = {"ID": 40, "Type": 140, "Rate": 76, "Min": 56, "Max": 70, "Refill": 52, "Cancel": 56}
+# How much of a service's name must always show: on real panels the end of a name
+# ("[Server 3] HQ Real Refill 30d – 5K/day") is what tells services apart.
+NAME_SAMPLE = "Instagram Followers [HQ] Real Refill 30d"  # 40 characters
+TYPE_FLOOR = 70  # the Type column gives way first, down to this (elided, tooltip)
 
 
 class _Tree(QTreeView):
@@ -98,12 +101,10 @@ class CatalogPane(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for column, title in enumerate(COLUMNS):
-            if column != NAME:
-                header.resizeSection(column, _WIDTHS.get(title, 64))
+        self.fitter = ColumnFitter(
+            self.tree, priority={NAME: self.name_minimum()}, shrinkable={TYPE: TYPE_FLOOR}
+        )
+        self.setMinimumWidth(self.name_minimum() + 120)  # the rest of the columns elide or scroll
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.tree.doubleClicked.connect(self._double_clicked)
         self.tree.activated_service.connect(self._enter)
@@ -116,6 +117,11 @@ class CatalogPane(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.details)
+
+    def name_minimum(self) -> int:
+        """The name column's least width: 40 characters of a typical name, plus the
+        tree's indentation under a category."""
+        return self.fontMetrics().horizontalAdvance(NAME_SAMPLE) + self.tree.indentation() + 16
 
     # --- which panel ---------------------------------------------------------------------
     def set_panel(self, name: str) -> None:
@@ -245,11 +251,15 @@ class CatalogPane(QWidget):
             type_text(service),
             rate_text(service, self.model.currency),
             f"min {service.min:,}, max {service.max:,}",
-            "refill" if service.refill else "no refill",
-            "cancel" if service.cancel else "no cancel",
-            "drip-feed" if service.dripfeed else "no drip-feed",
+            _option("refill", service.refill),
+            _option("cancel", service.cancel),
+            _option("drip-feed", service.dripfeed),
         ]
         self.details.setText(f"<b>{service.id} · {_html(service.name)}</b><br>" + " · ".join(terms))
+
+
+def _option(word: str, flag: bool | None) -> str:
+    return f"{word}: not said" if flag is None else word if flag else f"no {word}"
 
 
 def _html(text: str) -> str:

@@ -30,7 +30,13 @@ from smmdesk.core.ordertypes import CostRule, spec_for
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SERVICE_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Service", "ID", "Type", "Rate", "Min", "Max", "Refill", "Cancel", "Drip-feed")
+COLUMNS = ("Service", "ID", "Type", "Rate", "Min", "Max", "Refill", "Cancel", "Drip")
+HEADER_TIPS = {
+    3: "Price per 1000 units (packages: the price of one order)",
+    6: "Refill: the panel tops the order up again if it drops",
+    7: "Cancel: the order can be canceled while it runs",
+    8: "Drip-feed: the quantity sent in runs, at an interval",
+}
 NAME, ID, TYPE, RATE, MIN, MAX, REFILL, CANCEL, DRIPFEED = range(len(COLUMNS))
 _TOP = 0  # internalId of top-level rows; services under category n carry n + 1
 
@@ -143,8 +149,8 @@ class CatalogModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section == RATE:
-            return "Price per 1000 units (packages: the price of one order)"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
         return None
 
     # --- cells ---------------------------------------------------------------------------
@@ -161,12 +167,22 @@ class CatalogModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(service, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() >= REFILL and _flag(service, index.column()) is None:
+                return f"{COLUMNS[index.column()]}: {NOT_SAID}"
+            if index.column() == TYPE:
+                return type_text(service)
             return f"{service.id} · {service.name}\n{rate_text(service, self.currency)}"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (ID, RATE, MIN, MAX):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= REFILL:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
+
+    def category_name(self, index: Index) -> str:
+        """The category of a category row ("" for a service row)."""
+        if not index.isValid() or not self.grouped or index.internalId() != _TOP:
+            return ""
+        return self._categories[index.row()]
 
     def _category_data(self, index: Index, role: int) -> Any:
         name = self._categories[index.row()]
@@ -191,8 +207,20 @@ class CatalogModel(QAbstractItemModel):
             return format_money(service.rate, grouping=True) + (" flat" if is_flat(service) else "")
         if column in (MIN, MAX):
             return f"{service.min if column == MIN else service.max:,}"
-        flag = {REFILL: service.refill, CANCEL: service.cancel, DRIPFEED: service.dripfeed}
-        return "Yes" if flag[column] else "—"
+        return flag_text(_flag(service, column))
+
+
+NOT_SAID = "The catalog does not say: you can try it, the panel answers."
+
+
+def flag_text(flag: bool | None) -> str:
+    """A catalog option: offered ("Yes"), not offered ("No"), or not said ("—")."""
+    return "—" if flag is None else "Yes" if flag else "No"
+
+
+def _flag(service: Service, column: int) -> bool | None:
+    flags = {REFILL: service.refill, CANCEL: service.cancel, DRIPFEED: service.dripfeed}
+    return flags[column]
 
 
 def _sort_value(service: Service, column: int) -> Any:
@@ -203,11 +231,15 @@ def _sort_value(service: Service, column: int) -> Any:
         RATE: service.rate,
         MIN: service.min,
         MAX: service.max,
-        REFILL: service.refill,
-        CANCEL: service.cancel,
-        DRIPFEED: service.dripfeed,
+        REFILL: _flag_rank(service.refill),
+        CANCEL: _flag_rank(service.cancel),
+        DRIPFEED: _flag_rank(service.dripfeed),
     }
     return values[column]
+
+
+def _flag_rank(flag: bool | None) -> int:
+    return 1 if flag is None else 2 if flag else 0
 
 
 class CatalogFilter(QSortFilterProxyModel):
@@ -239,6 +271,16 @@ class CatalogFilter(QSortFilterProxyModel):
             (service.id, service.name, service.type, type_text(service), service.category)
         ).casefold()
         return all(word in haystack for word in self._words)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A category row counts the services the search keeps, not all of them."""
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == NAME and self._words:
+            model = self.sourceModel()
+            if isinstance(model, CatalogModel):
+                name = model.category_name(self.mapToSource(index))
+                if name:
+                    return f"{name} ({self.rowCount(index)})"
+        return super().data(index, role)
 
     def lessThan(self, left: Index, right: Index) -> bool:
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)

@@ -238,10 +238,13 @@ class MainWindow(QMainWindow):
             from smmdesk.ui.panel_editor import keyring_problem
 
             self.welcome.set_keyring_problem(keyring_problem(self.desk))
-        if empty or self.pages.currentWidget() is self.welcome:
+        arriving = not empty and self.pages.currentWidget() is self.welcome
+        if empty or arriving:
             for dock in self.docks.values():
                 dock.setVisible(not empty)
         self.pages.setCurrentWidget(self.welcome if empty else self.orders)
+        if arriving and self.isVisible():
+            self.layout_keeper.docks_arrived()
 
     def _refreshed(self, _changes: object) -> None:
         self.status.show_refresh(self.refresher.last_refresh, self.refresher.last_errors)

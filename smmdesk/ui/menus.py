@@ -81,6 +81,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     view = bar.addMenu("&View")
     for dock in window.docks.values():
         view.addAction(dock.toggleViewAction())
+    view.addAction(window.orders.details_action)
     view.addSeparator()
     add(view, "reset_layout", "&Reset layout", window.reset_layout)
 

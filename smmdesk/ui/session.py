@@ -64,7 +64,7 @@ class Session:
             if session is not None:
                 session.stop()
             raise
-        if screenshot:  # the same picture on every machine
+        if screenshot and session is not None:  # the demo's picture: the same on every machine
             window.resize(*SCREENSHOT_SIZE)
             window.reset_layout()
         window.show()

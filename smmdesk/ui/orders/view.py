@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from smmdesk.core.desk import Desk
 from smmdesk.core.store import Order
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.fit import ColumnFitter
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.orders.actions import OrderActions
 from smmdesk.ui.orders.columns import COLUMNS
@@ -39,8 +40,11 @@ from smmdesk.ui.orders.detail import DetailPane
 from smmdesk.ui.orders.filters import FilterBar, named
 from smmdesk.ui.orders.model import OrdersModel
 
-WIDTHS = {"#": 60, "Panel": 110, "Order id": 90, "Service": 200, "Link": 240, "Status": 140}
 RECOUNT_MS = 150
+DETAIL_LEAST = 300  # the details pane, when opened from the menu
+# The columns that tell orders apart get the room; these give way first when it is short.
+PRIORITY = {"Service": 150, "Link": 110}
+SHRINKABLE = {"Reference": 60, "Panel": 64, "Updated": 70, "Created": 70}
 
 
 class OrdersPane(QWidget):
@@ -80,9 +84,12 @@ class OrdersPane(QWidget):
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         header = table.horizontalHeader()
         header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
-        for column, spec in enumerate(COLUMNS):
-            header.resizeSection(column, WIDTHS.get(spec.title, 90))
+        titles = {spec.title: column for column, spec in enumerate(COLUMNS)}
+        self.fitter = ColumnFitter(
+            table,
+            priority={titles[t]: least for t, least in PRIORITY.items()},
+            shrinkable={titles[t]: least for t, least in SHRINKABLE.items()},
+        )
         column, order = self.model.sort_column()
         header.setSortIndicator(column, order)
         table.setSortingEnabled(True)
@@ -100,6 +107,13 @@ class OrdersPane(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
+        self.details_action = QAction("Order &details", self)
+        self.details_action.setObjectName("action_details")
+        self.details_action.setCheckable(True)
+        self.details_action.setShortcut(QKeySequence("F9"))
+        self.details_action.toggled.connect(self.show_details)
+        self.splitter.splitterMoved.connect(lambda *_: self._details_moved())
         status_row = QHBoxLayout()
         status_row.addWidget(self.count_label)
         status_row.addStretch(1)
@@ -171,6 +185,23 @@ class OrdersPane(QWidget):
             menu.addSeparator()
         menu.popup(self.table.viewport().mapToGlobal(at))
 
+    def show_details(self, on: bool) -> None:
+        """Show the chosen order's details beside the table, or fold them away."""
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if on and sizes[1] == 0 and total > 0:
+            detail = max(DETAIL_LEAST, total // 4)
+            self.splitter.setSizes([total - detail, detail])
+        elif not on and sizes[1] > 0:
+            self.splitter.setSizes([total, 0])
+
+    def _details_moved(self) -> None:
+        shown = self.splitter.sizes()[1] > 0
+        if shown != self.details_action.isChecked():
+            self.details_action.blockSignals(True)
+            self.details_action.setChecked(shown)
+            self.details_action.blockSignals(False)
+
     def update_count(self) -> None:
         """Count the orders matching the filters (done shortly after each change)."""
         self._recount.stop()
@@ -205,12 +236,15 @@ class OrdersPane(QWidget):
             return
         table_header = self.table.horizontalHeader()
         if table_header.restoreState(header):
+            table_header.setStretchLastSection(False)  # older states stretched the last one
+            self.fitter.manual = True  # their widths, unless they run off the edge (layout)
             column, order = table_header.sortIndicatorSection(), table_header.sortIndicatorOrder()
             if 0 <= column < len(COLUMNS) and COLUMNS[column].sort is not None:
                 self.model.sort(column, order)
             else:
                 self._sort_indicator_changed(column, order)
         self.splitter.restoreState(splitter)
+        self._details_moved()
 
 
 def _base64(data: QByteArray) -> str:
