@@ -57,7 +57,8 @@ def test_status_is_shown_in_words_and_colour(pane, history_desk):
 
 
 def test_charges_are_shown_by_the_money_rule(pane, history_desk):
-    """At least two decimals, none beyond what the amount has: "0.60000" shows as 0.60."""
+    """Two decimals in the list, rounded half up ("0.035" shows as 0.04, the exact charge in
+    the tooltip and the details): a column of amounts reads evenly."""
     ids = history_desk.ids
     answer = OrderStatus("Completed", "Completed", charge=Decimal("1234.60000"))
     store.apply_statuses(history_desk.db, store.get_panel(history_desk.db, "other").id,
@@ -67,12 +68,38 @@ def test_charges_are_shown_by_the_money_rule(pane, history_desk):
     charge = next(i for i, c in enumerate(COLUMNS) if c.title == "Charge")
     shown = {model.order_at(r).id: model.index(r, charge).data() for r in range(model.rowCount())}
     assert shown[ids["a"]] == "1.00 USD"
-    assert shown[ids["b"]] == "0.035 USD"
+    assert shown[ids["b"]] == "0.04 USD"
+    row_b = model.row_of(ids["b"])
+    assert model.index(row_b, charge).data(Qt.ItemDataRole.ToolTipRole) == "Charged 0.035 USD"
     assert shown[ids["e"]] == "0.00 USD"
     assert shown[ids["f"]] == "1,234.60 USD"
     assert shown[ids["c"]] == ""  # neither charged nor priced
     pane.select_orders([ids["f"]])
     assert "\nCharge\n1,234.60 USD\n" in pane.detail.browser.toPlainText()  # a cell a line
+
+
+def test_orders_never_placed_show_no_charge(pane, history_desk, make_service, qtbot):
+    """Not placed, outcome unknown, refused: no money in the Charge column, though smmdesk
+    knew what they would have cost; a placed order not yet charged shows "≈" the cost."""
+    db = history_desk.db
+    panel = store.get_panel(db, "Main")
+    service = make_service("2", rate="0.35")
+    made = {}
+    for key in ("refused", "unknown", "waiting"):
+        order = store.record_sending(db, panel.id, service, {"link": f"https://x.example/{key}",
+                                     "quantity": "1000"}, expected_cost=Decimal("0.35"),
+                                     currency="USD")  # fmt: skip
+        made[key] = order.id
+    store.mark_failed(db, made["refused"], "The panel refused: create it on the site")
+    store.mark_unknown(db, made["unknown"], "The connection broke while sending this order.")
+    store.mark_placed(db, made["waiting"], "555")
+    pane.refresh_rows(list(made.values()))
+    model = pane.model
+    charge = next(i for i, c in enumerate(COLUMNS) if c.title == "Charge")
+    shown = {key: model.index(model.row_of(i), charge).data() for key, i in made.items()}
+    assert shown == {"refused": "", "unknown": "", "waiting": "≈ 0.35 USD"}
+    tip = model.index(model.row_of(made["refused"]), charge).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Not charged: the order was not placed")
 
 
 # --- filters -----------------------------------------------------------------------------

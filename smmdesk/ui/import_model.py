@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 from smmdesk.core.importer.ledger import SENDABLE, RowState
 from smmdesk.core.importer.submit import Report, RowResult
 from smmdesk.core.importer.validate import Preview, PreviewRow
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text, format_money
 
 Index = QModelIndex | QPersistentModelIndex
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # the row number in the file
@@ -108,6 +108,8 @@ class ImportRowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.COST and row.expected_cost is not None:
+                return format_money(row.expected_cost, row.currency, grouping=True)  # exact
             return self.status_text(row) if column in (self.STATUS, self.LINK) else None
         if role == Qt.ItemDataRole.BackgroundRole:
             return TINTS.get(self.kind(row))
@@ -170,7 +172,7 @@ class ImportRowsModel(QAbstractTableModel):
         if column == self.QTY:
             return f"{row.quantity:,}" if row.quantity is not None else ""
         if column == self.COST:
-            return format_money(row.expected_cost, row.currency, grouping=True)
+            return amount_text(row.expected_cost, row.currency)
         if column == self.LINK:
             return row.link or ""
         return self.status_text(row)

@@ -98,7 +98,9 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
 def open_import(window: MainWindow) -> object:
     from smmdesk.ui.importwizard import ImportWizard
 
-    wizard = ImportWizard(window.desk, window.events, window.jobs, window)
+    wizard = ImportWizard(
+        window.desk, window.events, window.jobs, window, panel=window.panels.current_name()
+    )
     wizard.open()
     return wizard
 

@@ -27,7 +27,7 @@ from smmdesk.core import store
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import FieldProblem, SmmdeskError
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text, format_money
 from smmdesk.core.ordering import Placed
 from smmdesk.core.ordertypes import (
     OrderDraft,
@@ -115,11 +115,11 @@ class OrderForm(FormView):
         read from the panel's stored balance in one query."""
         chosen = self._chosen_panel()
         currency = chosen.currency if chosen else None
-        cost = format_money(draft.expected_cost, currency, grouping=True)
+        cost = format_money(draft.expected_cost, currency, grouping=True)  # exact: its price
         if chosen is None or chosen.balance is None:
             return cost, "", False
         after: Decimal = chosen.balance - draft.expected_cost
-        return cost, format_money(after, currency, grouping=True), after < 0
+        return cost, amount_text(after, currency), after < 0
 
     # --- placing -------------------------------------------------------------------------
     def ask_to_place(self) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from smmdesk.core import store
 from smmdesk.core.api.models import Balance
 from smmdesk.core.desk import Desk
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
@@ -90,7 +90,7 @@ class PanelManager(QDialog):
         self.keyring_note.setVisible(bool(problem))
         self.list.clear()
         for panel in self._desk.panels():
-            balance = format_money(panel.balance, panel.currency, grouping=True, missing="—")
+            balance = amount_text(panel.balance, panel.currency, missing="—")
             text = f"{panel.name}    {balance}\n{panel.url}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, panel.name)
@@ -140,7 +140,7 @@ class PanelManager(QDialog):
         )
 
     def _tested(self, name: str, balance: Balance) -> None:
-        amount = format_money(balance.amount, balance.currency, grouping=True)
+        amount = amount_text(balance.amount, balance.currency)
         self.result.setText(f"{name} answered: balance {amount}.")
         self._events.balances_changed.emit()
 

@@ -24,7 +24,7 @@ from smmdesk.core.api import PanelClient
 from smmdesk.core.api.models import Balance
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import ConfigError, KeyringUnavailable
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text
 from smmdesk.core.store import Panel
 from smmdesk.protocol import DEFAULT_RATE_LIMIT
 from smmdesk.ui.errors import show_error
@@ -138,7 +138,7 @@ class PanelEditor(QDialog):
     def _tested(self, balance: Balance) -> None:
         self._busy(False)
         self.result.setStyleSheet(OK_STYLE)
-        amount = format_money(balance.amount, balance.currency, grouping=True)
+        amount = amount_text(balance.amount, balance.currency)
         self.result.setText(f"The panel accepted the key. Balance: {amount}.")
 
     # --- save ----------------------------------------------------------------------------

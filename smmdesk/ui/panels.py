@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.desk import Desk
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text
 from smmdesk.core.store import Panel
 from smmdesk.ui.events import DeskEvents
 
@@ -135,13 +135,13 @@ class PanelsModel(QAbstractTableModel):
     def _balance_data(self, panel: Panel, role: int) -> Any:
         low = self.is_low(panel)
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_money(panel.balance, panel.currency, grouping=True, missing="—")
+            return amount_text(panel.balance, panel.currency, missing="—")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            balance = format_money(panel.balance, panel.currency, grouping=True, missing="—")
+            balance = amount_text(panel.balance, panel.currency, missing="—")
             seen = panel.balance_at.strftime("%Y-%m-%d %H:%M") if panel.balance_at else "never"
-            under = format_money(self._threshold, panel.currency, grouping=True)
+            under = amount_text(self._threshold, panel.currency)
             warn = f"\nLow balance: under {under} (Settings)." if low else ""
             return f"Balance {balance}, read {seen}{warn}"
         if role == Qt.ItemDataRole.ForegroundRole and low:
