@@ -12,7 +12,7 @@ Signals of ``CatalogPane``:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -81,7 +81,9 @@ class CatalogPane(QWidget):
         self.search.setObjectName("serviceSearch")
         self.search.setPlaceholderText("Search services: name, id, type or category")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search services")
         self.search.textChanged.connect(self._search)
+        self.search.installEventFilter(self)
         self.grouped = QCheckBox("Group by category", self)
         self.grouped.setChecked(True)
         self.grouped.toggled.connect(self._group)
@@ -158,6 +160,31 @@ class CatalogPane(QWidget):
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
         return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the search field: Enter orders the first match (the form gets the focus),
+        Down goes to the list."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.order_first_match()
+                return True
+            if key == Qt.Key.Key_Down:
+                if not self.tree.currentIndex().isValid():
+                    self.tree.setCurrentIndex(self._first_service())
+                self.tree.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def order_first_match(self) -> None:
+        """Choose the shown service (the first match when none is) and ask to order it."""
+        if self.search.text().strip() or self.current_service() is None:
+            first = self._first_service()
+            if not first.isValid():
+                self.message.emit("No service matches the search.")
+                return
+            self.tree.setCurrentIndex(first)
+        self.order_requested.emit()
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -21,6 +21,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from smmdesk.core import store
+from smmdesk.core.api.models import Service
+from smmdesk.core.availability import Availability, can_cancel, can_refill
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
 from smmdesk.core.store import Order, OrderQuery, OrderState
@@ -30,6 +32,7 @@ from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.orders.dialogs import Result, ResultsDialog, ask_remote_id, confirm
 from smmdesk.ui.orders.export import export_matching, export_selection
 
+CHECKS = {"cancel": can_cancel, "refill": can_refill}
 BULK = {  # kind -> (verb, what the job does, what a success means)
     "cancel": ("Cancel", "Canceling orders", "A cancel only asks the panel: the next status "
                "refresh shows what was canceled and refunded."),
@@ -60,6 +63,9 @@ class OrderActions(QObject):
         self.desk, self.events, self.jobs = desk, events, jobs
         self._selected, self._query, self._parent = selected, query, parent
         self._dialog: QWidget | None = None
+        self._catalogs: dict[str, dict[str, Service]] = {}  # panel -> its saved services
+        events.catalog_changed.connect(lambda panel: self._catalogs.pop(panel, None))
+        events.panels_changed.connect(self._catalogs.clear)
         self.cancel = self._action("Cancel…", lambda: self.ask_bulk("cancel"), "Del")
         self.refill = self._action("Refill…", lambda: self.ask_bulk("refill"))
         self.copy_id = self._action("Copy order id", self.copy_ids, QKeySequence.StandardKey.Copy)
@@ -107,13 +113,34 @@ class OrderActions(QObject):
         self._parent.addAction(action)
         return action
 
+    def service_of(self, order: Order) -> Service | None:
+        """The order's service in its panel's saved catalog (None: not there)."""
+        if order.panel_name not in self._catalogs:
+            try:
+                panel = self.desk.panel(order.panel_name)
+                services = store.load_catalog(self.desk.db, panel.id)
+            except SmmdeskError:
+                services = []
+            self._catalogs[order.panel_name] = {s.id: s for s in services}
+        return self._catalogs[order.panel_name].get(order.service_id or "")
+
+    def availability(self, kind: str, order: Order) -> Availability:
+        """Whether ``order`` can be canceled / refilled now (smmdesk.core.availability)."""
+        return CHECKS[kind](order, self.service_of(order))
+
     def update_enabled(self) -> None:
-        """Enable what makes sense for the selection."""
+        """Enable what makes sense for the selection: cancel and refill only when at least
+        one selected order can take it (the tooltip says why not)."""
         orders = self._selected()
-        placed = any(o.remote_id for o in orders)
         unknown = [o for o in orders if o.state == OrderState.UNKNOWN]
-        self.cancel.setEnabled(placed)
-        self.refill.setEnabled(placed)
+        for kind, action in (("cancel", self.cancel), ("refill", self.refill)):
+            answers = [self.availability(kind, o) for o in orders]
+            action.setEnabled(any(answers))
+            verb = BULK[kind][0]
+            if len(orders) == 1 and not answers[0]:
+                action.setToolTip(f"{verb}: not possible, {answers[0].reason}.")
+            else:
+                action.setToolTip(f"{verb} the selected orders")
         for action in (self.copy_id, self.copy_link, self.export_selected):
             action.setEnabled(bool(orders))
         self.mark_placed.setEnabled(len(orders) == 1 and len(unknown) == 1)
@@ -122,7 +149,7 @@ class OrderActions(QObject):
     # --- cancel and refill --------------------------------------------------------------
     def ask_bulk(self, kind: str) -> None:
         orders = self._selected()
-        sendable = [o for o in orders if o.remote_id]
+        sendable = [o for o in orders if self.availability(kind, o)]
         if not sendable:
             return
         verb, _, meaning = BULK[kind]
@@ -130,7 +157,10 @@ class OrderActions(QObject):
         skipped = len(orders) - len(sendable)
         note = ""
         if skipped:
-            note = f" {skipped} selected order(s) never reached a panel and are left out."
+            note = (
+                f" {skipped} selected order(s) are left out: they never reached a panel, "
+                f"are final already, or their service offers no {kind}."
+            )
         note += "\n\nOrders: " + numbers(sendable)
         self.dialog = confirm(
             self._parent,

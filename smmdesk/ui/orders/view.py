@@ -179,10 +179,13 @@ class OrdersPane(QWidget):
 
     def _context_menu(self, at: QPoint) -> None:
         menu = QMenu(self)
+        menu.setObjectName("ordersMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        for group in self.order_actions.groups():
-            menu.addActions(group)
-            menu.addSeparator()
+        for group in self.order_actions.groups():  # only what applies to these orders
+            usable = [action for action in group if action.isEnabled()]
+            if usable:
+                menu.addActions(usable)
+                menu.addSeparator()
         menu.popup(self.table.viewport().mapToGlobal(at))
 
     def show_details(self, on: bool) -> None:
