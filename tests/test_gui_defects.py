@@ -3,6 +3,7 @@ each checked as they would: through the main window over the demo panel."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from smmdesk.ui.importwizard import ImportWizard
-from tests.helpers.gui import close_window, open_window, wait_for
+from tests.helpers.gui import close_window, open_window, wait_box, wait_for
 
 
 @pytest.fixture
@@ -35,6 +36,11 @@ def test_the_import_places_rows_that_name_no_panel_on_the_chosen_panel(
     with qtbot.waitSignal(wizard.previewed, timeout=10_000) as shown:
         wizard.load_text("2|https://instagram.com/p/Imp1|100")
     assert [row.panel for row in shown.args[0].rows] == ["demo"]
+    table = wizard.rows.table  # the status column (errors) reaches the right edge, uncut
+    header = table.horizontalHeader()
+    status = wizard.model.STATUS
+    qtbot.waitUntil(lambda: table.viewport().width() > 0)
+    assert header.sectionPosition(status) + header.sectionSize(status) >= table.viewport().width()
     wizard.close()
 
 
@@ -61,3 +67,49 @@ def test_down_in_the_service_search_goes_to_the_list(window: Any, qtbot: Any) ->
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.catalog.tree, timeout=2000)
     assert window.catalog.current_service() is not None
     assert "like" in window.catalog.current_service().name.lower()
+
+
+def test_a_passing_message_is_forgotten_when_a_later_job_fails(
+    window: Any, demo_panel: Any, qtbot: Any
+) -> None:
+    qtbot.waitUntil(lambda: len(window.catalog.model.services()) == 18, timeout=10_000)
+    window.catalog.select_service("2")
+    window.form.set_value("link", "https://instagram.com/p/Msg1")
+    window.form.set_value("quantity", "100")
+    with qtbot.waitSignal(window.events.orders_added, timeout=10_000):
+        window.form.place()
+    assert window.status.currentMessage().startswith("Order #")
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=10_000)
+    demo_panel.inject("html_502", times=5)
+    window.form.set_value("link", "https://instagram.com/p/Msg2")
+    window.form.set_value("quantity", "100")
+    window.form.place()
+    box = wait_box(window.form, "errorBox", qtbot)
+    assert window.status.currentMessage() == ""  # not "Order #N placed" any more
+    box.close()
+
+
+def test_the_two_warnings_of_a_panel_look_different(window: Any) -> None:
+    from smmdesk.ui.panels import PanelsModel
+
+    model = window.panels.model
+    model.set_threshold(Decimal("5000"))  # every balance is low
+    model.set_errors({"demo": "The panel did not answer."})
+    row = model.row_of("demo")
+    failed = model.index(row, PanelsModel.NAME).data(Qt.ItemDataRole.DecorationRole)
+    low = model.index(row, PanelsModel.BALANCE).data(Qt.ItemDataRole.DecorationRole)
+    assert failed.cacheKey() != low.cacheKey()
+    assert failed.pixmap(16).toImage() != low.pixmap(16).toImage()
+
+
+def test_the_low_balance_warning_being_off_is_said(window: Any) -> None:
+    from smmdesk.ui.panels import PanelsModel
+
+    model = window.panels.model
+    model.set_threshold(Decimal(0))  # the default
+    balance = model.index(0, PanelsModel.BALANCE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "low-balance warning is off" in balance and "Settings" in balance
+    header = model.headerData(
+        PanelsModel.BALANCE, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "off" in header

@@ -109,6 +109,7 @@ class RowsPage(QWidget):
         self.table.verticalHeader().hide()
         for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)  # the status, whole
         self.totals = QLabel(self)
         self.totals.setWordWrap(True)
         self.resolve_bar = self._resolve_bar()

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
             "order": self._dock("New order", self.form, Qt.DockWidgetArea.TopDockWidgetArea),
         }
         self.status = DeskStatusBar(self.jobs, self)
+        self.jobs.went_wrong.connect(self.status.forget)
         self.setStatusBar(self.status)
         self.refresher = Refresher(desk, events, jobs, self.settings, self)
         self.notifier = Notifier(desk, events, self.settings, app_icon(), self)

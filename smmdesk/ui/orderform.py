@@ -30,6 +30,7 @@ from smmdesk.core.errors import FieldProblem, SmmdeskError
 from smmdesk.core.money import amount_text, format_money
 from smmdesk.core.ordering import Placed
 from smmdesk.core.ordertypes import (
+    BoundField,
     OrderDraft,
     form_fields,
     form_notices,
@@ -137,20 +138,26 @@ class OrderForm(FormView):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Place this order?")
         box.setText(f"Place this order on {self.panel}?")
-        cost, after, _short = self._amounts(draft)
+        cost, after, short = self._amounts(draft)
         lines = [
             f"Service: {self.service.id} · {self.service.name}",
-            f"Link: {draft.link or '—'}",
+            f"{target_label(self.current_fields)}: {draft.link or '—'}",
             f"Quantity: {quantity_text(draft)}",
             f"Cost: {cost}",
         ]
         if after:
             lines.append(f"Balance after: {after}")
+        if short:
+            box.setIcon(QMessageBox.Icon.Warning)
+            lines.append(
+                "\nThis costs more than the balance: the panel will likely refuse it. "
+                "Add funds on the panel's site first."
+            )
         lines += [f"Note: {w}" for w in draft.warnings]
         box.setInformativeText("\n".join(lines))
         place = box.addButton("Place order", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(place)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel if short else place)  # Enter never overspends
         place.clicked.connect(self.place)
         box.open()
 
@@ -216,6 +223,14 @@ class OrderForm(FormView):
             currency = (chosen.currency or "") if chosen else ""
             self.build(self.service, self.current_fields, self.current_notices, currency)
             self.revalidate()
+
+
+def target_label(fields: list[BoundField]) -> str:
+    """What the order is for, as its form names it: "Link", or "Username" (subscriptions)."""
+    for field in fields:
+        if field.name in ("link", "username"):
+            return field.label
+    return "Link"
 
 
 def quantity_text(draft: OrderDraft) -> str:

@@ -111,6 +111,11 @@ class PanelsModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if section == self.BALANCE and not self._threshold:
+                return "The low-balance warning is off: set its amount in Settings."
+            if section == self.BALANCE:
+                return "A balance under the amount set in Settings is shown in bold red."
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -128,8 +133,8 @@ class PanelsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             note = f"\nLast refresh failed: {error}" if error else ""
             return f"{panel.name}\n{panel.url}{note}"
-        if role == Qt.ItemDataRole.DecorationRole and error:
-            return _icon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if role == Qt.ItemDataRole.DecorationRole and error:  # not the low-balance sign
+            return _icon(QStyle.StandardPixmap.SP_MessageBoxCritical)
         return None
 
     def _balance_data(self, panel: Panel, role: int) -> Any:
@@ -143,6 +148,8 @@ class PanelsModel(QAbstractTableModel):
             seen = panel.balance_at.strftime("%Y-%m-%d %H:%M") if panel.balance_at else "never"
             under = amount_text(self._threshold, panel.currency)
             warn = f"\nLow balance: under {under} (Settings)." if low else ""
+            if not self._threshold:
+                warn = "\nThe low-balance warning is off: set its amount in Settings."
             return f"Balance {balance}, read {seen}{warn}"
         if role == Qt.ItemDataRole.ForegroundRole and low:
             return QBrush(LOW_COLOUR)

@@ -59,6 +59,14 @@ def charge_tip(order: Order) -> str:
     return f"The panel has not said the charge yet; expected {expected}."
 
 
+def service_text(order: Order) -> str:
+    """ "2 Instagram Likes"; an order tracked by its id: the panel's status says no service."""
+    text = f"{order.service_id or ''} {order.service_name or ''}".strip()
+    if not text and order.state == OrderState.TRACKED:
+        return "Placed on the panel's site (tracked by id)"
+    return text
+
+
 def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
@@ -84,8 +92,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("#", lambda o: str(o.id), "id", numeric=True),
     Column("Panel", lambda o: o.panel_name, "panel"),
     Column("Order id", lambda o: o.remote_id or "", "remote_id", numeric=True),
-    Column("Service", lambda o: f"{o.service_id or ''} {o.service_name or ''}".strip(), "service"),
-    Column("Link", lambda o: o.link or ""),
+    Column("Service", service_text, "service"),
+    Column("Link", lambda o: o.link or ("—" if o.state == OrderState.TRACKED else "")),
     Column("Quantity", lambda o: _number(o.quantity), "quantity", numeric=True),
     Column("Charge", charge_text, "charge", numeric=True, tip=charge_tip),
     Column("Status", status_label, "status"),
