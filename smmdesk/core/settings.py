@@ -22,6 +22,7 @@ from typing import Any
 from smmdesk.core.errors import ConfigError
 
 SETTINGS_NAME = "settings.json"
+THEMES = ("system", "light", "dark")
 
 
 def _token() -> str:
@@ -43,6 +44,8 @@ class Settings:
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8765
     webhook_token: str = ""
+    # the window's look: "system" follows the OS (light or dark), or "light", "dark"
+    theme: str = "system"
     folder: Path | None = None  # where it was loaded from (not saved)
 
     @classmethod
@@ -124,6 +127,8 @@ def _check(name: str, value: Any) -> Any:
             raise ConfigError("The balance threshold must be 0 or more.")
         return amount
     text = str(value).strip()
+    if name == "theme" and text not in THEMES:
+        raise ConfigError(f"The theme must be one of {', '.join(THEMES)}.")
     if name == "webhook_host" and not text:
         raise ConfigError("The webhook address must not be empty (127.0.0.1 keeps it private).")
     return text

@@ -32,14 +32,9 @@ from smmdesk.core.errors import FieldProblem
 from smmdesk.core.ordertypes import BoundField, spec_for
 from smmdesk.ui.catalog_model import rate_text, type_text
 from smmdesk.ui.form_widgets import FieldEditor, editor_for
+from smmdesk.ui.theme import notice_style, problem_style
 
 EXTRAS = "other fields"
-_NOTICE = (
-    "QLabel {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; padding: 6px; }}"
-)
-INFO_STYLE = _NOTICE.format(bg="#eaf1fb", border="#b7cdef")
-WARNING_STYLE = _NOTICE.format(bg="#fff4d6", border="#e3c26b")
-PROBLEM_STYLE = "color: #b3261e;"
 
 
 class FormView(QWidget):
@@ -60,7 +55,7 @@ class FormView(QWidget):
         self.general = QLabel(self)
         self.general.setObjectName("generalProblems")
         self.general.setWordWrap(True)
-        self.general.setStyleSheet(PROBLEM_STYLE)
+        self.general.setStyleSheet(problem_style())
         self.summary = self._summary_box()
         self.place_button = QPushButton("Place order…", self)
         self.place_button.setObjectName("placeOrder")
@@ -127,7 +122,7 @@ class FormView(QWidget):
             label = QLabel(notice)
             label.setObjectName("formNotice")
             label.setWordWrap(True)
-            label.setStyleSheet(WARNING_STYLE if warn else INFO_STYLE)
+            label.setStyleSheet(notice_style(warn))
             column.addWidget(label)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -171,7 +166,7 @@ class FormView(QWidget):
         problem = QLabel()
         problem.setObjectName(f"problem_{field.name}")
         problem.setWordWrap(True)
-        problem.setStyleSheet(PROBLEM_STYLE)
+        problem.setStyleSheet(problem_style())
         problem.hide()
         cell = QVBoxLayout()
         cell.setSpacing(2)
@@ -261,7 +256,7 @@ class FormView(QWidget):
         self.quantity_value.setText(quantity)
         self.cost_value.setText(cost)
         self.after_value.setText(after)
-        self.after_value.setStyleSheet(PROBLEM_STYLE + " font-weight: bold;" if short else "")
+        self.after_value.setStyleSheet(problem_style() + " font-weight: bold;" if short else "")
         self.after_value.setToolTip("More than the balance: add funds first." if short else "")
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStackedWidget, QWidget
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.settings import Settings
@@ -42,6 +42,8 @@ from smmdesk.ui.panels import PanelsPane
 from smmdesk.ui.refresher import Refresher
 from smmdesk.ui.resources import app_icon
 from smmdesk.ui.status import DeskStatusBar
+from smmdesk.ui.theme import apply_theme
+from smmdesk.ui.toolbar import build_toolbar
 from smmdesk.ui.welcome import WelcomePage, start_demo
 
 if TYPE_CHECKING:
@@ -70,8 +72,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("smmdesk" + (f" — {title_note}" if title_note else ""))
         self.setWindowIcon(app_icon())
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
+        apply_theme(QApplication.instance(), settings.theme)  # type: ignore[arg-type]
         self._build_parts()
         self.actions_by_name = build_menus(self)
+        self.addToolBar(build_toolbar(self))
         self._connect()
         self.layout_keeper = WindowLayout(self, self.state)
         self.layout_keeper.restore()
@@ -86,6 +90,7 @@ class MainWindow(QMainWindow):
         self.form = OrderForm(desk, events, jobs, self)
         self.orders = OrdersPane(desk, events, jobs, self)
         self.welcome = WelcomePage(self)
+        self.welcome.setMinimumSize(1, 1)  # hidden behind the orders, it must not set their least
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.orders)  # first: current unless there is no panel
         self.pages.addWidget(self.welcome)
@@ -203,6 +208,7 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
+        apply_theme(QApplication.instance(), settings.theme)  # type: ignore[arg-type]
         self.refresher.set_settings(settings)
         self.notifier.set_settings(settings)
         self.panels.model.set_threshold(settings.balance_threshold)

@@ -30,8 +30,7 @@ from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.panel_editor import PanelEditor, keyring_problem
-
-WARNING = "QLabel { background: #fff4d6; border: 1px solid #e3c26b; padding: 6px; }"
+from smmdesk.ui.theme import notice_style
 
 
 class PanelManager(QDialog):
@@ -47,7 +46,7 @@ class PanelManager(QDialog):
         self.keyring_note = QLabel(self)
         self.keyring_note.setObjectName("keyringProblem")
         self.keyring_note.setWordWrap(True)
-        self.keyring_note.setStyleSheet(WARNING)
+        self.keyring_note.setStyleSheet(notice_style(warn=True))
         self.list = QListWidget(self)
         self.list.setObjectName("panelList")
         self.result = QLabel(self)

@@ -30,6 +30,7 @@ from smmdesk.protocol import DEFAULT_RATE_LIMIT
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
+from smmdesk.ui.theme import problem_style
 
 OK_STYLE = "color: #1b6e2e;"
 
@@ -84,7 +85,7 @@ class PanelEditor(QDialog):
         self.keyring_note = QLabel(keyring_problem(desk), self)
         self.keyring_note.setObjectName("keyringProblem")
         self.keyring_note.setWordWrap(True)
-        self.keyring_note.setStyleSheet("color: #b3261e;")
+        self.keyring_note.setStyleSheet(problem_style())
         self.keyring_note.setVisible(bool(self.keyring_note.text()))
         self.result = QLabel(self)
         self.result.setObjectName("testResult")
@@ -175,7 +176,7 @@ class PanelEditor(QDialog):
 
     def _failed(self, error: BaseException, what: str) -> None:
         self._busy(False)
-        self.result.setStyleSheet("color: #b3261e;")
+        self.result.setStyleSheet(problem_style())
         self.result.setText("The panel did not accept this. See the message.")
         show_error(self, error, what)
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,8 +33,8 @@ from smmdesk.core.desk import Desk
 from smmdesk.core.money import amount_text
 from smmdesk.core.store import Panel
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.theme import colour, icon
 
-LOW_COLOUR = QColor("#b3261e")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -134,7 +133,7 @@ class PanelsModel(QAbstractTableModel):
             note = f"\nLast refresh failed: {error}" if error else ""
             return f"{panel.name}\n{panel.url}{note}"
         if role == Qt.ItemDataRole.DecorationRole and error:  # not the low-balance sign
-            return _icon(QStyle.StandardPixmap.SP_MessageBoxCritical)
+            return icon("no_answer")
         return None
 
     def _balance_data(self, panel: Panel, role: int) -> Any:
@@ -152,20 +151,14 @@ class PanelsModel(QAbstractTableModel):
                 warn = "\nThe low-balance warning is off: set its amount in Settings."
             return f"Balance {balance}, read {seen}{warn}"
         if role == Qt.ItemDataRole.ForegroundRole and low:
-            return QBrush(LOW_COLOUR)
+            return QBrush(QColor(colour("low")))
         if role == Qt.ItemDataRole.FontRole and low:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.DecorationRole and low:
-            return _icon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            return icon("low_balance")
         return None
-
-
-def _icon(which: QStyle.StandardPixmap) -> Any:
-    from PySide6.QtWidgets import QApplication
-
-    return QApplication.style().standardIcon(which)
 
 
 class PanelsPane(QWidget):

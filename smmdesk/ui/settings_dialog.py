@@ -43,6 +43,10 @@ def webhook_url(host: str, port: int, token: str, panel: str) -> str:
     return f"http://{shown_host}:{port}{PREFIX}{token}/{quote(panel, safe='')}"
 
 
+THEME_CHOICES = (("system", "Like the system (light or dark)"), ("light", "Light"),
+                 ("dark", "Dark"))  # fmt: skip
+
+
 class SettingsDialog(QDialog):
     saved = Signal(object)
 
@@ -60,10 +64,16 @@ class SettingsDialog(QDialog):
         self.threshold = QLineEdit(str(settings.balance_threshold), self)
         self.threshold.setObjectName("balanceThreshold")
         self.threshold.setToolTip("Warn when a panel's balance falls under this amount; 0 = never")
+        self.theme = QComboBox(self)
+        self.theme.setObjectName("themeChoice")
+        for value, label in THEME_CHOICES:
+            self.theme.addItem(label, value)
+        self.theme.setCurrentIndex(max(self.theme.findData(settings.theme), 0))
         general = QFormLayout()
         general.addRow("Refresh statuses every", self.interval)
         general.addRow("", self.notify)
         general.addRow("Warn when a balance falls under", self.threshold)
+        general.addRow("Look", self.theme)
         layout = QVBoxLayout(self)
         layout.addLayout(general)
         layout.addWidget(self._webhook_box(settings, panels))
@@ -129,6 +139,7 @@ class SettingsDialog(QDialog):
                 webhook_enabled=self.webhook.isChecked(),
                 webhook_host=self.host.text(),
                 webhook_port=self.port.value(),
+                theme=self.theme.currentData(),
             )
             new.save()
         except SmmdeskError as error:

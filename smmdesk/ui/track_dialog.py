@@ -27,6 +27,7 @@ from smmdesk.core.ordering import Tracked
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
+from smmdesk.ui.theme import problem_style
 
 ORDER_ID = re.compile(r"(?=[^\d]*\d)[A-Za-z0-9_-]{1,64}")  # letters allowed, one digit at least
 
@@ -63,7 +64,7 @@ class TrackDialog(QDialog):
         self.problem = QLabel(self)
         self.problem.setObjectName("trackProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b3261e;")
+        self.problem.setStyleSheet(problem_style())
         self.problem.hide()
         self.ids.textChanged.connect(lambda _text: self.problem.hide())
         form = QFormLayout()

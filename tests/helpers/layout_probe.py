@@ -2,7 +2,7 @@
 its window is laid out, optionally save a picture, and quit as the reseller would (the
 layout is kept for the next start).
 
-    python -m tests.helpers.layout_probe DATA_DIR REPORT.json [PICTURE.png]
+    python -m tests.helpers.layout_probe DATA_DIR REPORT.json [PICTURE.png [THEME]]
 
 Run it in a subprocess with ``QT_QPA_PLATFORM=offscreen:configfile=SCREEN.json`` (a screen
 of the size under test) and a keyring backend holding the panel's key. The report (JSON):
@@ -67,13 +67,13 @@ def measure(window: Any) -> dict[str, Any]:
     }
 
 
-async def probe(data_dir: str, report: Path, picture: Path | None) -> int:
+async def probe(data_dir: str, report: Path, picture: Path | None, theme: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from smmdesk.ui.screenshot import wait_until_ready
     from smmdesk.ui.session import Session
 
-    session = await Session.open(data_dir=data_dir)
+    session = await Session.open(data_dir=data_dir, theme=theme)
     try:
         window = session.window
         if not await wait_until_ready(window, 30):
@@ -98,7 +98,8 @@ def main(argv: list[str]) -> int:
     app.setQuitOnLastWindowClosed(False)
     picture = Path(argv[2]) if len(argv) > 2 else None
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        return runner.run(probe(argv[0], Path(argv[1]), picture))
+        theme = argv[3] if len(argv) > 3 else None
+        return runner.run(probe(argv[0], Path(argv[1]), picture, theme))
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.orders.dialogs import Result, ResultsDialog, ask_remote_id, confirm
 from smmdesk.ui.orders.export import export_matching, export_selection
+from smmdesk.ui.theme import themed
 
 CHECKS = {"cancel": can_cancel, "refill": can_refill}
 BULK = {  # kind -> (verb, what the job does, what a success means)
@@ -74,6 +75,12 @@ class OrderActions(QObject):
         self.mark_not_placed = self._action("Mark as not placed…", self.ask_mark_not_placed)
         self.export_selected = self._action("Export selection…", lambda: self.ask_export(False))
         self.export_all = self._action("Export all matching…", lambda: self.ask_export(True))
+        for action, name in ((self.cancel, "cancel"), (self.refill, "refill"),
+                             (self.copy_id, "copy"), (self.copy_link, "link"),
+                             (self.mark_placed, "placed"), (self.mark_not_placed, "not_placed"),
+                             (self.export_selected, "export"),
+                             (self.export_all, "export")):  # fmt: skip
+            themed(action, name)
         self.update_enabled()
 
     @property

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.desk import Desk
-from smmdesk.core.store import Order
+from smmdesk.core.store import Order, OrderQuery, count_orders
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.fit import ColumnFitter
 from smmdesk.ui.jobs import Jobs
@@ -39,6 +39,7 @@ from smmdesk.ui.orders.columns import COLUMNS
 from smmdesk.ui.orders.detail import DetailPane
 from smmdesk.ui.orders.filters import FilterBar, named
 from smmdesk.ui.orders.model import OrdersModel
+from smmdesk.ui.theme import themed
 
 RECOUNT_MS = 150
 DETAIL_LEAST = 300  # the details pane, when opened from the menu
@@ -69,6 +70,7 @@ class OrdersPane(QWidget):
         self._lay_out()
         self._connect(events)
         self.update_count()
+        self._show_empty()
 
     # --- building -----------------------------------------------------------------------
     def _make_table(self) -> QTableView:
@@ -98,7 +100,8 @@ class OrdersPane(QWidget):
 
     def _lay_out(self) -> None:
         toolbar = named(QToolBar(self), "ordersToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setIconSize(QSize(16, 16))
         for group in self.order_actions.groups():
             toolbar.addActions(group)
             toolbar.addSeparator()
@@ -113,6 +116,13 @@ class OrdersPane(QWidget):
         self.details_action.setCheckable(True)
         self.details_action.setShortcut(QKeySequence("F9"))
         self.details_action.toggled.connect(self.show_details)
+        themed(self.details_action, "details")
+        self.empty_label = named(QLabel(), "ordersEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
+        over = QVBoxLayout(self.table.viewport())
+        over.addWidget(self.empty_label)
         self.splitter.splitterMoved.connect(lambda *_: self._details_moved())
         status_row = QHBoxLayout()
         status_row.addWidget(self.count_label)
@@ -127,6 +137,8 @@ class OrdersPane(QWidget):
     def _connect(self, events: DeskEvents) -> None:
         self.filters.filters_changed.connect(self.model.set_filters)
         self.model.modelReset.connect(self._recount.start)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._show_empty)
         self.model.modelReset.connect(self._selection_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
@@ -204,6 +216,25 @@ class OrdersPane(QWidget):
             self.details_action.blockSignals(True)
             self.details_action.setChecked(shown)
             self.details_action.blockSignals(False)
+
+    def _show_empty(self, *_: object) -> None:
+        """Say what to do when the table shows nothing (none yet, or none match)."""
+        if self.model.rowCount() > 0:
+            self.empty_label.hide()
+            return
+        if count_orders(self.desk.db, OrderQuery()) == 0:
+            text = (
+                "<p style='font-size:13pt'><b>No orders yet</b></p><p>Choose a service above "
+                "and place an order, import orders from a file (Ctrl+I),<br>or follow orders "
+                "placed on a panel's website by their ids (Ctrl+T).</p>"
+            )
+        else:
+            text = (
+                "<p><b>No order matches these filters.</b></p><p>Clear the search or "
+                "choose <i>All panels</i>, <i>Any status</i>, <i>Any time</i>.</p>"
+            )
+        self.empty_label.setText(text)
+        self.empty_label.show()
 
     def update_count(self) -> None:
         """Count the orders matching the filters (done shortly after each change)."""
