@@ -104,7 +104,10 @@ class CatalogPane(QWidget):
         self.tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
         self.fitter = ColumnFitter(
-            self.tree, priority={NAME: self.name_minimum()}, shrinkable={TYPE: TYPE_FLOOR}
+            self.tree,
+            priority={NAME: self.name_minimum()},
+            shrinkable={TYPE: TYPE_FLOOR},
+            yield_all=True,  # a whole name before a whole type
         )
         self.setMinimumWidth(self.name_minimum() + 120)  # the rest of the columns elide or scroll
         self.tree.selectionModel().currentChanged.connect(self._current_changed)

@@ -6,10 +6,13 @@ their content's width, so nothing hides off the right edge at 1280 px or at 2560
 - every column not in ``priority`` is as wide as its content (its header and the widest
   of the rows the view has drawn), capped at ``cap`` px;
 - the ``priority`` columns share what is left, each never under its minimum;
-- when the room is short, the ``shrinkable`` columns give way first, down to their floor
-  (their texts elide; the full text is in the tooltip).
+- when the room is too short for that, the ``shrinkable`` columns give way first, down to
+  their floor (their texts elide; the full text is in the tooltip); with ``yield_all`` they
+  give way until the priority columns have all they want (the catalog's names), else only
+  until they have their minimum (the orders' dates stay whole).
 
-It fits again when the viewport is resized or the rows change, until the reseller drags a
+It fits again (once the event loop is back) when the viewport is resized or the rows
+change, until the reseller drags a
 column edge: from then on their widths are kept (``manual``) until ``refit()``.
 ``fits()`` says whether every column is within the viewport (no horizontal scrolling).
 """
@@ -32,12 +35,14 @@ class ColumnFitter(QObject):
         priority: dict[int, int],
         shrinkable: dict[int, int] | None = None,
         cap: int = CAP,
+        yield_all: bool = False,
     ) -> None:
         super().__init__(view)
         self.view = view
         self.priority = dict(priority)
         self.shrinkable = dict(shrinkable or {})
         self.cap = cap
+        self.yield_all = yield_all
         self.manual = False
         self._fitting = False
         self._later = QTimer(self, singleShot=True, interval=0)
@@ -50,7 +55,8 @@ class ColumnFitter(QObject):
         header.sectionResized.connect(self._resized_by_hand)
         view.viewport().installEventFilter(self)
         model = view.model()
-        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
+                       model.dataChanged):  # fmt: skip
             signal.connect(self.schedule)
 
     def header(self) -> QHeaderView:
@@ -96,7 +102,7 @@ class ColumnFitter(QObject):
         wanted = {c: max(least[c], self._wanted(c)) for c in least}
         left = room - sum(sized.values())
         for column, floor in self.shrinkable.items():  # give way, first listed first
-            short = sum(wanted.values()) - left
+            short = sum((wanted if self.yield_all else least).values()) - left
             if short > 0 and column in sized:
                 give = max(min(sized[column] - floor, short), 0)
                 sized[column] -= give

@@ -29,7 +29,7 @@ DEFAULT_SIZE = (1600, 1000)
 PANELS_SHARE, PANELS_RANGE = 0.13, (160, 260)  # of the window's width, within (least, most)
 ORDER_SHARE, ORDER_RANGE = 0.25, (320, 440)
 TOP_SHARE, TOP_RANGE = 0.46, (0.25, 0.7)  # of the height; a restored share outside: reset
-DETAIL_FROM = 1600  # a narrower window starts with the order's details folded away
+DETAIL_FROM = 1800  # a narrower window starts with the order's details folded away
 TABLE_SHARE = 0.75  # of the orders' width, when the details show beside the table
 
 
