@@ -20,6 +20,7 @@ from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.orders import OrdersPane
 from smmdesk.ui.orders.columns import COLUMNS, STATUS_COLUMN
 from smmdesk.ui.orders.filters import CUSTOM
+from smmdesk.ui.orders.tabs import TABS
 from tests.helpers.orders_view import keys, seed_history, shown_ids
 
 
@@ -228,3 +229,22 @@ def test_the_context_menu_offers_the_actions(pane, history_desk, qtbot):
         "Export all matching…",
     ]
     menu.close()
+
+
+def test_status_tabs_count_the_orders_and_choose_the_filter(pane, history_desk, qtbot):
+    tabs = pane.tabs
+    pane.update_count()
+    counts = dict(zip([t for t, _ in TABS], tabs.counts, strict=True))
+    # seed: a, c completed; b in progress; e canceled; f pending; d sending; g unknown outcome
+    assert counts == {"All": 7, "Open": counts["Open"], "Completed": 2, "Partial": 0,
+                      "Canceled": 1, "Unknown": 0}  # fmt: skip
+    assert counts["Open"] >= 2  # b and f at least are still checked
+    assert tabs.tabText(2) == "Completed  2"
+    tabs.tab_chosen.emit(2)  # a click on "Completed"
+    qtbot.waitUntil(lambda: keys(history_desk, shown_ids(pane.model)) in ("ca", "ac"))
+    assert pane.filters.status_box.currentText() == "Completed"
+    pane.filters.panel_box.setCurrentIndex(pane.filters.panel_box.findData("Main"))
+    pane.update_count()
+    assert tabs.counts[0] == 4 and tabs.counts[2] == 1  # the other filters count too
+    pane.filters.status_box.setCurrentIndex(0)  # "Any status" chosen there: the All tab
+    assert tabs.currentIndex() == 0

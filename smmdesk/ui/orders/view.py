@@ -39,6 +39,7 @@ from smmdesk.ui.orders.columns import COLUMNS
 from smmdesk.ui.orders.detail import DetailPane
 from smmdesk.ui.orders.filters import FilterBar, named
 from smmdesk.ui.orders.model import OrdersModel
+from smmdesk.ui.orders.tabs import StatusTabs
 from smmdesk.ui.theme import themed
 
 RECOUNT_MS = 150
@@ -63,6 +64,7 @@ class OrdersPane(QWidget):
         self.order_actions = OrderActions(
             desk, events, jobs, self.selected_orders, self.model.query, self
         )
+        self.tabs = StatusTabs(self)
         self.count_label = named(QLabel(), "ordersCount")
         self.notice_label = named(QLabel(), "ordersNotice")
         self._recount = QTimer(self, singleShot=True, interval=RECOUNT_MS)
@@ -130,12 +132,17 @@ class OrdersPane(QWidget):
         status_row.addWidget(self.notice_label)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filters)
+        layout.addWidget(self.tabs)
         layout.addWidget(toolbar)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(status_row)
 
     def _connect(self, events: DeskEvents) -> None:
         self.filters.filters_changed.connect(self.model.set_filters)
+        self.tabs.tab_chosen.connect(
+            lambda tab: self.filters.status_box.setCurrentIndex(StatusTabs.choice_of(tab))
+        )
+        self.filters.status_box.currentIndexChanged.connect(self.tabs.follow_choice)
         self.model.modelReset.connect(self._recount.start)
         for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
             signal.connect(self._show_empty)
@@ -241,6 +248,7 @@ class OrdersPane(QWidget):
         self._recount.stop()
         total = self.model.count_matching()
         self.count_label.setText(f"{total:,} order{'s' if total != 1 else ''}")
+        self.tabs.recount(self.desk.db, self.filters.query())
 
     def _exported(self, count: int, path: str) -> None:
         self.notice_label.setText(f"Exported {count:,} orders to {path}")
