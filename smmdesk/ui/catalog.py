@@ -30,6 +30,12 @@ from smmdesk.core import store
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.service_info import (
+    catalog_average_time,
+    catalog_description,
+    median_completion,
+    time_words,
+)
 from smmdesk.ui.catalog_model import (
     NAME,
     TYPE,
@@ -285,7 +291,32 @@ class CatalogPane(QWidget):
             _option("cancel", service.cancel),
             _option("drip-feed", service.dripfeed),
         ]
-        self.details.setText(f"<b>{service.id} · {_html(service.name)}</b><br>" + " · ".join(terms))
+        about = self._about(service)
+        self.details.setText(
+            f"<b>{service.id} · {_html(service.name)}</b><br>" + " · ".join(terms) + about
+        )
+
+    def _about(self, service: Service) -> str:
+        """The description and the time it takes: the catalog's, else the history's."""
+        lines = []
+        description = catalog_description(service)
+        if description:
+            short = description if len(description) <= 300 else description[:297] + "…"
+            lines.append(_html(short).replace("\n", "<br>"))
+        took = catalog_average_time(service)
+        if took:
+            lines.append(f"Average time: {_html(took)} (the panel's figure)")
+        else:
+            try:
+                panel_id = self._desk.panel(self.panel).id
+            except SmmdeskError:
+                panel_id = None
+            median = median_completion(self._desk.db, panel_id, service.id) if panel_id else None
+            if median is not None:
+                span, count = median
+                orders = f"{count} order{'s' if count != 1 else ''}"
+                lines.append(f"Your orders of it took {time_words(span)} (median of {orders})")
+        return "".join(f"<br>{line}" for line in lines)
 
 
 def _option(word: str, flag: bool | None) -> str:
