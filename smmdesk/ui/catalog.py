@@ -12,14 +12,16 @@ Signals of ``CatalogPane``:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -52,6 +54,8 @@ from smmdesk.ui.jobs import Jobs
 # ("[Server 3] HQ Real Refill 30d – 5K/day") is what tells services apart.
 NAME_SAMPLE = "Instagram Followers [HQ] Real Refill 30d"  # 40 characters
 TYPE_FLOOR = 70  # the Type column gives way first, down to this (elided, tooltip)
+SHOW_CHOICES = ("All services", "★ Favourites", "Recently used")
+RECENT_KEPT = 10
 
 
 class _Tree(QTreeView):
@@ -75,6 +79,7 @@ class CatalogPane(QWidget):
         super().__init__(parent)
         self._desk, self._events, self._jobs = desk, events, jobs
         self.panel = ""
+        self._state: QSettings | None = None
         self.model = CatalogModel(self)
         self.proxy = CatalogFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -96,8 +101,14 @@ class CatalogPane(QWidget):
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.setToolTip("Fetch this panel's catalog again (new services, prices)")
         self.refresh_button.clicked.connect(self.refresh)
+        self.show_box = QComboBox(self)
+        self.show_box.setObjectName("catalogShow")
+        self.show_box.setAccessibleName("Which services to show")
+        self.show_box.addItems(SHOW_CHOICES)
+        self.show_box.currentIndexChanged.connect(lambda _i: self._show_which())
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.show_box)
         top.addWidget(self.grouped)
         top.addWidget(self.refresh_button)
         self.tree = _Tree(self)
@@ -116,6 +127,14 @@ class CatalogPane(QWidget):
             yield_all=True,  # a whole name before a whole type
         )
         self.setMinimumWidth(self.name_minimum() + 120)  # the rest of the columns elide or scroll
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.favourite_action = QAction("Add to favourites", self)
+        self.favourite_action.setObjectName("action_favourite")
+        self.favourite_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.favourite_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.favourite_action.triggered.connect(lambda _checked=False: self.toggle_favourite())
+        self.addAction(self.favourite_action)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.tree.doubleClicked.connect(self._double_clicked)
         self.tree.activated_service.connect(self._enter)
@@ -129,6 +148,77 @@ class CatalogPane(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.details)
 
+    # --- favourites and recently used (remembered UI state, per panel) -------------------
+    def use_state(self, state: QSettings) -> None:
+        """Where favourites and recently used services are kept (the window-state file)."""
+        self._state = state
+        self.model.set_favourites(set(self.favourites()))
+
+    def _ids(self, kind: str) -> list[str]:
+        if self._state is None or not self.panel:
+            return []
+        value = self._state.value(f"catalog/{kind}/{self.panel}") or []
+        return [str(v) for v in ([value] if isinstance(value, str) else value)]
+
+    def _keep(self, kind: str, ids: list[str]) -> None:
+        if self._state is not None and self.panel:
+            self._state.setValue(f"catalog/{kind}/{self.panel}", ids)
+            self._state.sync()
+
+    def favourites(self) -> list[str]:
+        return self._ids("favourites")
+
+    def recent(self) -> list[str]:
+        """Services ordered lately on this panel, the latest first."""
+        return self._ids("recent")
+
+    def toggle_favourite(self, service_id: str | None = None) -> bool:
+        """Star the service (the chosen one by default), or unstar it; True when starred."""
+        chosen = self.current_service()
+        service_id = service_id or (chosen.id if chosen else None)
+        if not service_id:
+            return False
+        ids = self.favourites()
+        starred = service_id not in ids
+        ids = [*ids, service_id] if starred else [i for i in ids if i != service_id]
+        self._keep("favourites", ids)
+        self.model.set_favourites(set(ids))
+        self._show_which()
+        self._update_favourite_action()
+        return starred
+
+    def note_used(self, panel: str, service_id: str) -> None:
+        """An order of ``service_id`` was placed on ``panel``: it leads the recent list."""
+        if panel != self.panel:
+            return
+        ids = [service_id, *(i for i in self.recent() if i != service_id)][:RECENT_KEPT]
+        self._keep("recent", ids)
+        self._show_which()
+
+    def _show_which(self) -> None:
+        which = self.show_box.currentIndex()
+        ids = None if which == 0 else set(self.favourites() if which == 1 else self.recent())
+        self.proxy.set_only(ids)
+        self.tree.expandAll()
+
+    def _update_favourite_action(self) -> None:
+        chosen = self.current_service()
+        self.favourite_action.setEnabled(chosen is not None)
+        starred = chosen is not None and chosen.id in self.model.favourites
+        self.favourite_action.setText("Remove from favourites" if starred else "Add to favourites")
+
+    def _context_menu(self, at: QPoint) -> None:
+        if self.proxy.service_at(self.tree.indexAt(at)) is None:
+            return
+        self.tree.setCurrentIndex(self.tree.indexAt(at))
+        menu = QMenu(self)
+        menu.setObjectName("catalogMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        order = menu.addAction("Order it")
+        order.triggered.connect(lambda _checked=False: self.order_requested.emit())
+        menu.addAction(self.favourite_action)
+        menu.popup(self.tree.viewport().mapToGlobal(at))
+
     def name_minimum(self) -> int:
         """The name column's least width: 40 characters of a typical name, plus the
         tree's indentation under a category."""
@@ -138,6 +228,8 @@ class CatalogPane(QWidget):
     def set_panel(self, name: str) -> None:
         """Show ``name``'s saved catalog now; fetch it in the background if missing or old."""
         self.panel = name
+        self.model.set_favourites(set(self.favourites()))
+        self._show_which()
         self._show_saved()
         if not name:
             return
@@ -265,6 +357,7 @@ class CatalogPane(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         service = self.proxy.service_at(current)
+        self._update_favourite_action()
         self._show_details(service)
         self.service_chosen.emit(self.panel, service)
 

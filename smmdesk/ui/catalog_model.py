@@ -26,6 +26,7 @@ from PySide6.QtGui import QFont
 from smmdesk.core.api.models import Service
 from smmdesk.core.money import format_money
 from smmdesk.core.ordertypes import CostRule, spec_for
+from smmdesk.ui.theme import icon
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -64,6 +65,7 @@ class CatalogModel(QAbstractItemModel):
         self._flat: list[Service] = []
         self.grouped = True
         self.currency = ""
+        self.favourites: set[str] = set()
 
     def set_services(self, services: list[Service], currency: str = "") -> None:
         """Show ``services`` (catalog order; categories in order of first appearance)."""
@@ -85,6 +87,18 @@ class CatalogModel(QAbstractItemModel):
 
     def services(self) -> list[Service]:
         return list(self._flat)
+
+    def set_favourites(self, ids: set[str]) -> None:
+        """Mark these services with a star (the name column)."""
+        self.favourites = set(ids)
+        roles = [Qt.ItemDataRole.DecorationRole]
+        if not self.grouped and self._flat:
+            self.dataChanged.emit(self.index(0, NAME), self.index(len(self._flat) - 1, NAME), roles)
+        elif self.grouped:
+            for number, children in enumerate(self._children):
+                parent = self.index(number, 0)
+                last = self.index(len(children) - 1, NAME, parent)
+                self.dataChanged.emit(self.index(0, NAME, parent), last, roles)
 
     def service_at(self, index: Index) -> Service | None:
         if not index.isValid():
@@ -166,6 +180,8 @@ class CatalogModel(QAbstractItemModel):
             return _sort_value(service, index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(service, index.column())
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == NAME:
+            return icon("favourite") if service.id in self.favourites else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if index.column() >= REFILL and _flag(service, index.column()) is None:
                 return f"{COLUMNS[index.column()]}: {NOT_SAID}"
@@ -248,17 +264,31 @@ class CatalogFilter(QSortFilterProxyModel):
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self._words: list[str] = []
+        self._only: set[str] | None = None
         self.setRecursiveFilteringEnabled(True)
         self.setSortRole(SORT_ROLE)
 
     def set_search(self, text: str) -> None:
+        self._refilter(words=text.casefold().split())
+
+    def set_only(self, ids: set[str] | None) -> None:
+        """Keep only these services (favourites, recently used); None: all of them."""
+        self._refilter(only=None if ids is None else set(ids))
+
+    def _refilter(self, **changes: Any) -> None:
         if not hasattr(self, "beginFilterChange"):  # Qt before 6.10
-            self._words = text.casefold().split()
+            self._apply(changes)
             self.invalidateFilter()
             return
         self.beginFilterChange()
-        self._words = text.casefold().split()
+        self._apply(changes)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def _apply(self, changes: dict[str, Any]) -> None:
+        if "words" in changes:
+            self._words = changes["words"]
+        if "only" in changes:
+            self._only = changes["only"]
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
@@ -266,7 +296,9 @@ class CatalogFilter(QSortFilterProxyModel):
             return True
         service = model.service_at(model.index(source_row, 0, source_parent))
         if service is None:  # a category: kept when one of its services is (recursive)
-            return not self._words
+            return not self._words and self._only is None
+        if self._only is not None and service.id not in self._only:
+            return False
         haystack = " ".join(
             (service.id, service.name, service.type, type_text(service), service.category)
         ).casefold()
@@ -274,7 +306,8 @@ class CatalogFilter(QSortFilterProxyModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A category row counts the services the search keeps, not all of them."""
-        if role == Qt.ItemDataRole.DisplayRole and index.column() == NAME and self._words:
+        filtered = self._words or self._only is not None
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == NAME and filtered:
             model = self.sourceModel()
             if isinstance(model, CatalogModel):
                 name = model.category_name(self.mapToSource(index))

@@ -13,6 +13,7 @@ track an order placed on the site by its id.
 
 Signals of ``OrderForm``:
     message(str)        a line for the status bar ("Order #12 placed ...")
+    order_placed(str, str)  an order was placed (panel, service id)
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from smmdesk.ui.track_dialog import TrackDialog
 
 class OrderForm(FormView):
     message = Signal(str)
+    order_placed = Signal(str, str)  # panel, service id
 
     def __init__(self, desk: Desk, events: DeskEvents, jobs: Jobs, parent: QWidget | None = None):
         super().__init__(parent)
@@ -182,6 +184,7 @@ class OrderForm(FormView):
         self.sending = False
         order = placed.order
         self._events.orders_added.emit([order.id])
+        self.order_placed.emit(panel, order.service_id or "")
         self.message.emit(
             f"Order #{order.id} placed on {panel} (panel order id {order.remote_id})."
         )
