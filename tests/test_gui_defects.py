@@ -113,3 +113,25 @@ def test_the_low_balance_warning_being_off_is_said(window: Any) -> None:
         PanelsModel.BALANCE, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
     )
     assert "off" in header
+
+
+def test_the_mass_order_box_goes_through_the_imports_preview(
+    window: Any, demo_panel: Any, qtbot: Any
+) -> None:
+    window.panels.select("demo")
+    window.actions_by_name["mass_order"].trigger()
+    box = window.mass_order
+    assert window.order_tabs.currentWidget() is box
+    box.text.setPlainText("2|https://instagram.com/p/Mass1|100\n2|https://instagram.com/p/Mass2|5")
+    assert box.count.text() == "2 orders"
+    box.check_button.click()
+    [wizard] = [w for w in window.findChildren(ImportWizard) if w.isVisible()]
+    qtbot.waitUntil(lambda: wizard.preview is not None, timeout=10_000)
+    rows = wizard.preview.rows
+    assert [r.panel for r in rows] == ["demo", "demo"]
+    assert rows[0].error is None and "between 10" in (rows[1].error or "")  # 5 < min 10
+    assert demo_panel.orders() == []  # checked and shown, not sent
+    with qtbot.waitSignal(wizard.import_finished, timeout=10_000):
+        wizard.place()
+    assert [o["link"] for o in demo_panel.orders()] == ["https://instagram.com/p/Mass1"]
+    wizard.close()

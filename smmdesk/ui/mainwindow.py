@@ -2,7 +2,7 @@
 
     top docks     Panels: every panel with its balance (low ones highlighted),
                   Services: the chosen panel's catalog, searched as you type, and
-                  New order: the form for the chosen service
+                  New order: the form for the chosen service, or the mass-order box
     centre        Orders: every order, filtered, with statuses moving (full width)
                   (or the welcome page while there is no panel)
     status bar    what runs, with a progress indicator; the last refresh time
@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.settings import Settings
@@ -34,6 +41,7 @@ from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.layout import STATE_FILE, WindowLayout
+from smmdesk.ui.massorder import MassOrderBox
 from smmdesk.ui.menus import build_menus
 from smmdesk.ui.notify import Notifier
 from smmdesk.ui.orderform import OrderForm
@@ -88,6 +96,12 @@ class MainWindow(QMainWindow):
         self.panels = PanelsPane(desk, events, self)
         self.catalog = CatalogPane(desk, events, jobs, self)
         self.form = OrderForm(desk, events, jobs, self)
+        self.mass_order = MassOrderBox(self)
+        self.order_tabs = QTabWidget(self)
+        self.order_tabs.setObjectName("orderTabs")
+        self.order_tabs.setDocumentMode(True)
+        self.order_tabs.addTab(self.form, "One order")
+        self.order_tabs.addTab(self.mass_order, "Mass order")
         self.orders = OrdersPane(desk, events, jobs, self)
         self.welcome = WelcomePage(self)
         self.welcome.setMinimumSize(1, 1)  # hidden behind the orders, it must not set their least
@@ -98,7 +112,7 @@ class MainWindow(QMainWindow):
         self.docks = {
             "panels": self._dock("Panels", self.panels, Qt.DockWidgetArea.TopDockWidgetArea),
             "services": self._dock("Services", self.catalog, Qt.DockWidgetArea.TopDockWidgetArea),
-            "order": self._dock("New order", self.form, Qt.DockWidgetArea.TopDockWidgetArea),
+            "order": self._dock("New order", self.order_tabs, Qt.DockWidgetArea.TopDockWidgetArea),
         }
         self.status = DeskStatusBar(self.jobs, self)
         self.jobs.went_wrong.connect(self.status.forget)
@@ -129,6 +143,7 @@ class MainWindow(QMainWindow):
         self.catalog.order_requested.connect(self.focus_order_form)
         self.catalog.message.connect(self.status.say)
         self.form.message.connect(self.status.say)
+        self.mass_order.check_requested.connect(self.check_mass_order)
         self.welcome.add_requested.connect(self.add_panel)
         self.welcome.demo_requested.connect(self.try_demo)
         self.events.panels_changed.connect(self._show_page)
@@ -219,10 +234,26 @@ class MainWindow(QMainWindow):
     def track_orders(self) -> QWidget:
         return self.form.open_track_dialog()
 
+    def focus_mass_order(self) -> None:
+        dock = self.docks["order"]
+        dock.show()
+        dock.raise_()
+        self.order_tabs.setCurrentWidget(self.mass_order)
+        self.mass_order.text.setFocus()
+
+    def check_mass_order(self, text: str) -> QWidget:
+        """Check the mass-order lines as an import (the same preview, then placing)."""
+        from smmdesk.ui.menus import open_import
+
+        wizard = open_import(self)
+        wizard.load_text(text)  # type: ignore[attr-defined]
+        return wizard
+
     def focus_order_form(self) -> None:
         dock = self.docks["order"]
         dock.show()
         dock.raise_()
+        self.order_tabs.setCurrentWidget(self.form)
         editors = list(self.form.editors.values())
         if editors:
             editors[0].focus_widget().setFocus()

@@ -2,7 +2,8 @@
 
     File     Import orders… (Ctrl+I), Export orders…, Settings… (Ctrl+,), Quit (Ctrl+Q)
     Panels   Add panel…, Manage panels… (Ctrl+Shift+P), Refresh catalog
-    Orders   New order (Ctrl+N), Find a service (Ctrl+F), Refresh statuses (F5),
+    Orders   New order (Ctrl+N), Mass order (Ctrl+M), Find a service (Ctrl+F),
+             Refresh statuses (F5),
              Track orders by id… (Ctrl+T), and the orders view's own actions
     View     show/hide each dock, Reset layout
     Help     Open the data folder, Copy the recent log, About smmdesk
@@ -71,6 +72,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
 
     orders = bar.addMenu("&Orders")
     add(orders, "new_order", "&New order", window.focus_order_form, Key.New)
+    add(orders, "mass_order", "&Mass order…", window.focus_mass_order, "Ctrl+M")
     add(orders, "find_service", "&Find a service", window.catalog.focus_search, Key.Find)
     add(orders, "refresh", "&Refresh statuses", window.refresher.refresh_now, Key.Refresh, "F5")
     add(orders, "track", "&Track orders by id…", window.track_orders, "Ctrl+T")

@@ -1,6 +1,7 @@
 """The main window's toolbar: the frequent actions, each with its icon and its words.
 
-    Add panel · Add funds · Refresh (F5) · New order (Ctrl+N) · Find a service (Ctrl+F) ·
+    Add panel · Add funds · Refresh (F5) · New order (Ctrl+N) · Mass order (Ctrl+M) ·
+    Find a service (Ctrl+F) ·
     Import (Ctrl+I) · Track (Ctrl+T) · Export · Settings
 
 The actions are the menus' own (``build_menus``), so a shortcut, a menu item and a toolbar
@@ -23,9 +24,10 @@ from smmdesk.ui.theme import themed
 if TYPE_CHECKING:
     from smmdesk.ui.mainwindow import MainWindow
 
-SHOWN = ("add_panel", "add_funds", "refresh", "new_order", "find_service", "import", "track",
-         "export", "settings")  # fmt: skip
+SHOWN = ("add_panel", "add_funds", "refresh", "new_order", "mass_order", "find_service",
+         "import", "track", "export", "settings")  # fmt: skip
 SHORT = {"add_panel": "Add panel", "refresh": "Refresh", "new_order": "New order",
+         "mass_order": "Mass order",
          "find_service": "Find", "import": "Import", "track": "Track", "export": "Export",
          "settings": "Settings"}  # fmt: skip
 
