@@ -113,6 +113,7 @@ class CatalogPane(QWidget):
         top.addWidget(self.refresh_button)
         self.tree = _Tree(self)
         self.tree.setObjectName("catalogTree")
+        self.tree.setAccessibleName("Services")
         self.tree.setModel(self.proxy)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)

@@ -12,6 +12,8 @@ Signals:
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -132,6 +134,7 @@ class FormView(QWidget):
         if spec_for(service).takes_extras:
             self.extras = QPlainTextEdit()
             self.extras.setObjectName("field_extras")
+            self.extras.setAccessibleName("Other fields")
             self.extras.setPlaceholderText(
                 "Other fields the panel asks for: name=value, one per line"
             )
@@ -141,15 +144,26 @@ class FormView(QWidget):
             form.addRow("Other fields", self.extras)
         self.reference_edit = QLineEdit()
         self.reference_edit.setObjectName("field_reference")
+        self.reference_edit.setAccessibleName("Reference")
         self.reference_edit.setPlaceholderText("Your note: customer, shop order number… (optional)")
         form.addRow("Reference", self.reference_edit)
         column.addLayout(form)
         column.addStretch(1)
+        self._tab_order()
         enabled = all(f.enabled for f in fields)
         self.track_button.setVisible(not enabled)
         self.clear_button.setVisible(True)
         self.clear_button.setEnabled(True)
         self.place_button.setVisible(True)
+
+    def _tab_order(self) -> None:
+        """Tab goes down the form: each field, the other fields, the reference, then the
+        buttons (Clear, Track, Place)."""
+        chain: list[QWidget] = [e.focus_widget() for e in self.editors.values()]
+        chain += [w for w in (self.extras, self.reference_edit) if w is not None]
+        chain += [self.clear_button, self.track_button, self.place_button]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _replace(self, page: QWidget, fields: list[BoundField], notices: list[str]) -> None:
         old = self.scroll.takeWidget()
@@ -174,6 +188,7 @@ class FormView(QWidget):
         cell.addWidget(problem)
         label = QLabel(field.label + (" *" if field.required else ""))
         label.setToolTip(field.help)
+        label.setBuddy(editor.focus_widget())
         form.addRow(label, cell)
         self.editors[field.name] = editor
         self.problem_labels[field.name] = problem

@@ -234,6 +234,10 @@ class MainWindow(QMainWindow):
     def track_orders(self) -> QWidget:
         return self.form.open_track_dialog()
 
+    def go_to_panels(self) -> None:
+        self.docks["panels"].show()
+        self.panels.table.setFocus()
+
     def focus_mass_order(self) -> None:
         dock = self.docks["order"]
         dock.show()

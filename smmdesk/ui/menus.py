@@ -5,7 +5,8 @@
     Orders   New order (Ctrl+N), Mass order (Ctrl+M), Find a service (Ctrl+F),
              Refresh statuses (F5),
              Track orders by id… (Ctrl+T), and the orders view's own actions
-    View     show/hide each dock, Reset layout
+    View     show/hide each dock, the order's details (F9), go to the panels, services,
+             order form or orders (Ctrl+1 .. Ctrl+4), Reset layout
     Help     Open the data folder, Copy the recent log, About smmdesk
 
 Shortcuts use the platform's standard keys where Qt has one (Quit, Find, New, Preferences).
@@ -84,6 +85,11 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     for dock in window.docks.values():
         view.addAction(dock.toggleViewAction())
     view.addAction(window.orders.details_action)
+    view.addSeparator()
+    add(view, "go_panels", "Go to the &panels", window.go_to_panels, "Ctrl+1")
+    add(view, "go_services", "Go to the &services", window.catalog.focus_search, "Ctrl+2")
+    add(view, "go_form", "Go to the order &form", window.focus_order_form, "Ctrl+3")
+    add(view, "go_orders", "Go to the &orders", window.orders.table.setFocus, "Ctrl+4")
     view.addSeparator()
     add(view, "reset_layout", "&Reset layout", window.reset_layout)
 

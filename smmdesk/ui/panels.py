@@ -171,6 +171,7 @@ class PanelsPane(QWidget):
         self.model = PanelsModel(desk, self)
         self.table = QTableView(self)
         self.table.setObjectName("panelsTable")
+        self.table.setAccessibleName("Panels")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

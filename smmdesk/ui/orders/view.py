@@ -77,6 +77,7 @@ class OrdersPane(QWidget):
     # --- building -----------------------------------------------------------------------
     def _make_table(self) -> QTableView:
         table = named(QTableView(self), "ordersTable")
+        table.setAccessibleName("Orders")
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
