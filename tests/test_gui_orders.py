@@ -21,7 +21,7 @@ from smmdesk.ui.orders import OrdersPane
 from smmdesk.ui.orders.columns import COLUMNS, STATUS_COLUMN
 from smmdesk.ui.orders.filters import CUSTOM
 from smmdesk.ui.orders.tabs import TABS
-from tests.helpers.orders_view import keys, seed_history, shown_ids
+from tests.helpers.orders_view import keys, many_orders, seed_history, shown_ids
 
 
 @pytest.fixture
@@ -248,3 +248,19 @@ def test_status_tabs_count_the_orders_and_choose_the_filter(pane, history_desk, 
     assert tabs.counts[0] == 4 and tabs.counts[2] == 1  # the other filters count too
     pane.filters.status_box.setCurrentIndex(0)  # "Any status" chosen there: the All tab
     assert tabs.currentIndex() == 0
+
+
+def test_select_all_says_it_took_only_the_loaded_orders(history_desk, make_service, qtbot):
+    many_orders(history_desk.db, make_service, 450)  # 457 orders: the view holds 200
+    widget = OrdersPane(history_desk, DeskEvents(), Jobs())
+    qtbot.addWidget(widget)
+    widget.resize(1200, 600)
+    widget.show()
+    widget.table.setFocus()
+    qtbot.keyClick(widget.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    held = widget.model.rowCount()
+    assert len(widget.selected_orders()) == held < 457
+    assert f"{held:,} loaded orders selected, of 457 that match" in widget.notice_label.text()
+    widget.table.clearSelection()
+    assert widget.notice_label.text() == ""
+    widget.close()

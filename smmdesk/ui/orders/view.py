@@ -67,6 +67,7 @@ class OrdersPane(QWidget):
         self.tabs = StatusTabs(self)
         self.count_label = named(QLabel(), "ordersCount")
         self.notice_label = named(QLabel(), "ordersNotice")
+        self._partial_selection = False
         self._recount = QTimer(self, singleShot=True, interval=RECOUNT_MS)
         self._recount.timeout.connect(self.update_count)
         self._lay_out()
@@ -186,6 +187,22 @@ class OrdersPane(QWidget):
         chosen = rows[0] if len(rows) == 1 else current if current in rows else None
         self.detail.show_order(None if chosen is None else self.model.order_at(chosen).id)
         self.order_actions.update_enabled()
+        self._say_selection(len(rows))
+
+    def _say_selection(self, selected: int) -> None:
+        """Select all (Ctrl+A) takes the rows loaded so far, not every matching order: say
+        so, and how to act on all of them."""
+        held = self.model.rowCount()
+        if selected and selected == held and not self.model.exhausted:
+            total = self.model.count_matching()
+            self.notice_label.setText(
+                f"{selected:,} loaded orders selected, of {total:,} that match: scroll down "
+                "to load more, or use Export all matching."
+            )
+            self._partial_selection = True
+        elif self._partial_selection:
+            self.notice_label.clear()
+            self._partial_selection = False
 
     def _panels_changed(self) -> None:
         self.filters.set_panels([p.name for p in self.desk.panels()])
