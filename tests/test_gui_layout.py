@@ -155,3 +155,18 @@ def test_damaged_saved_state_is_ignored(gui_desk: Any, qtbot: Any) -> None:
         assert window.width() > 0 and window.catalog.isVisible()
     finally:
         close_window(window, qtbot)
+
+
+def test_the_first_panel_added_is_refreshed_at_once(
+    empty_desk: Any, demo_panel: Any, qtbot: Any
+) -> None:
+    window = open_window(empty_desk, qtbot)
+    try:
+        window.start()  # no panel: nothing to refresh yet
+        assert window.refresher.last_refresh is None
+        wait_for(empty_desk.add_panel("My panel", demo_panel.url, demo_panel.key), qtbot)
+        window.events.panels_changed.emit()  # as the panel editor does
+        qtbot.waitUntil(lambda: window.refresher.last_refresh is not None, timeout=10_000)
+        assert window.status.refresh_label.text().startswith("Last refresh")
+    finally:
+        close_window(window, qtbot)

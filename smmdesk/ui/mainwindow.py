@@ -289,6 +289,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.welcome if empty else self.orders)
         if arriving and self.isVisible():
             self.layout_keeper.docks_arrived()
+            self.refresher.refresh_now(manual=False)  # not "Not refreshed yet" for a minute
 
     def _refreshed(self, _changes: object) -> None:
         self.status.show_refresh(self.refresher.last_refresh, self.refresher.last_errors)
