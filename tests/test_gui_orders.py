@@ -233,7 +233,8 @@ def test_the_context_menu_offers_the_actions(pane, history_desk, qtbot):
 
 def test_status_tabs_count_the_orders_and_choose_the_filter(pane, history_desk, qtbot):
     tabs = pane.tabs
-    pane.update_count()
+    with qtbot.waitSignal(tabs.recounted, timeout=5000):  # counted in a worker thread
+        pane.update_count()
     counts = dict(zip([t for t, _ in TABS], tabs.counts, strict=True))
     # seed: a, c completed; b in progress; e canceled; f pending; d sending; g unknown outcome
     assert counts == {"All": 7, "Open": counts["Open"], "Completed": 2, "Partial": 0,
@@ -244,7 +245,8 @@ def test_status_tabs_count_the_orders_and_choose_the_filter(pane, history_desk, 
     qtbot.waitUntil(lambda: keys(history_desk, shown_ids(pane.model)) in ("ca", "ac"))
     assert pane.filters.status_box.currentText() == "Completed"
     pane.filters.panel_box.setCurrentIndex(pane.filters.panel_box.findData("Main"))
-    pane.update_count()
+    with qtbot.waitSignal(tabs.recounted, timeout=5000):
+        pane.update_count()
     assert tabs.counts[0] == 4 and tabs.counts[2] == 1  # the other filters count too
     pane.filters.status_box.setCurrentIndex(0)  # "Any status" chosen there: the All tab
     assert tabs.currentIndex() == 0

@@ -8,18 +8,24 @@ ways to choose it); choosing a status there selects its tab (or none fits: All s
 
 Signals:
     tab_chosen(int)     a tab was clicked (its index in TABS)
+    recounted()         the counts shown are new
 """
 
 from __future__ import annotations
 
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabBar, QWidget
 from sqlite_utils import Database
 
 from smmdesk.core.errors import NotFoundLocally
-from smmdesk.core.store import OrderQuery, count_orders
+from smmdesk.core.store import OrderQuery
+from smmdesk.core.store.history import _FROM, _where  # the filters' SQL, one source
+from smmdesk.core.store.orders import LOST_AFTER
 from smmdesk.protocol import CANCELED, COMPLETED, PARTIAL
 from smmdesk.ui.orders.filters import STATUS_CHOICES
 
@@ -33,10 +39,39 @@ TABS = (
     ("Unknown", "Unknown status"),
 )
 _CHOICE_INDEX = {label: i for i, (label, _fields) in enumerate(STATUS_CHOICES)}
+_COUNTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmdesk-tab-counts")
+
+
+def tab_counts(db: Database, query: OrderQuery) -> list[int]:
+    """Each tab's count among the orders ``query`` keeps (its status ignored), in one pass."""
+    base = replace(query, status=None, state=None, open_only=False, limit=None, offset=0)
+    try:
+        where, params = _where(db, base)
+    except NotFoundLocally:  # the filter's panel was just removed
+        return [0] * len(TABS)
+    sums = ", ".join(
+        f"sum(o.status = '{STATUS_CHOICES[_CHOICE_INDEX[choice]][1]['status']}')"
+        if "status" in STATUS_CHOICES[_CHOICE_INDEX[choice]][1]
+        else "sum(o.final = 0 AND o.remote_id IS NOT NULL AND o.not_found_count < ?)"
+        for _title, choice in TABS[1:]
+    )
+    row = db.execute(f"SELECT count(*), {sums}{_FROM}{where}", [LOST_AFTER, *params]).fetchone()
+    return [int(value or 0) for value in row]
+
+
+def _count_apart(path: Path, query: OrderQuery) -> list[int]:
+    """``tab_counts`` on a connection of this worker thread's own (WAL: no waiting)."""
+    db = Database(sqlite3.connect(str(path), timeout=5))
+    try:
+        return tab_counts(db, query)
+    finally:
+        db.close()
 
 
 class StatusTabs(QTabBar):
     tab_chosen = Signal(int)
+    counted = Signal(int, object)  # (which recount, its counts), from the worker thread
+    recounted = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -47,7 +82,9 @@ class StatusTabs(QTabBar):
         for title, _choice in TABS:
             self.addTab(title)
         self.counts: list[int] = [0] * len(TABS)
+        self._asked = 0
         self.tabBarClicked.connect(self.tab_chosen)
+        self.counted.connect(self._show_counts)
 
     @staticmethod
     def choice_of(tab: int) -> int:
@@ -62,16 +99,17 @@ class StatusTabs(QTabBar):
         self.setCurrentIndex(0 if tab is None else tab)
         self.blockSignals(False)
 
-    def recount(self, db: Database, query: OrderQuery) -> None:
-        """Count each tab's orders among those ``query`` keeps (its status ignored)."""
-        base = replace(query, status=None, state=None, open_only=False, limit=None, offset=0)
-        counts = []
-        for _title, choice in TABS:
-            fields = STATUS_CHOICES[_CHOICE_INDEX[choice]][1]
-            try:
-                counts.append(count_orders(db, replace(base, **fields)))
-            except NotFoundLocally:
-                counts.append(0)
+    def recount(self, path: Path, query: OrderQuery) -> None:
+        """Count each tab's orders in a worker thread (100,000 orders: ~40 ms of SQLite the
+        window need not wait for); the texts change when the counts arrive."""
+        self._asked += 1
+        asked = self._asked
+        _COUNTER.submit(lambda: self.counted.emit(asked, _count_apart(path, query)))
+
+    def _show_counts(self, asked: int, counts: list[int]) -> None:
+        if asked != self._asked:  # a later recount is on its way
+            return
         self.counts = counts
         for tab, ((title, _choice), count) in enumerate(zip(TABS, counts, strict=True)):
             self.setTabText(tab, f"{title}  {count:,}")
+        self.recounted.emit()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.desk import Desk
+from smmdesk.core.paths import database_path
 from smmdesk.core.store import Order, OrderQuery, count_orders
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.fit import ColumnFitter
@@ -266,7 +267,7 @@ class OrdersPane(QWidget):
         self._recount.stop()
         total = self.model.count_matching()
         self.count_label.setText(f"{total:,} order{'s' if total != 1 else ''}")
-        self.tabs.recount(self.desk.db, self.filters.query())
+        self.tabs.recount(database_path(self.desk.folder), self.filters.query())
 
     def _exported(self, count: int, path: str) -> None:
         self.notice_label.setText(f"Exported {count:,} orders to {path}")
