@@ -11,6 +11,10 @@ their content's width, so nothing hides off the right edge at 1280 px or at 2560
   give way until the priority columns have all they want (the catalog's names), else only
   until they have their minimum (the orders' dates stay whole).
 
+``measure(column)`` gives a column's content width (default: Qt's ``sizeHintForColumn``,
+which asks the model for every role of every cell in view: a view of Python-made rows can
+measure its texts much faster itself).
+
 It fits again (once the event loop is back) when the viewport is resized or the rows
 change, until the reseller drags a
 column edge: from then on their widths are kept (``manual``) until ``refit()``.
@@ -18,6 +22,8 @@ column edge: from then on their widths are kept (``manual``) until ``refit()``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QHeaderView, QTableView, QTreeView
@@ -37,6 +43,7 @@ class ColumnFitter(QObject):
         shrinkable: dict[int, int] | None = None,
         cap: int = CAP,
         yield_all: bool = False,
+        measure: Callable[[int], int] | None = None,
     ) -> None:
         super().__init__(view)
         self.view = view
@@ -44,6 +51,7 @@ class ColumnFitter(QObject):
         self.shrinkable = dict(shrinkable or {})
         self.cap = cap
         self.yield_all = yield_all
+        self.measure = measure or view.sizeHintForColumn
         self.manual = False
         self._fitting = False
         self._later = QTimer(self, singleShot=True, interval=0)
@@ -94,7 +102,7 @@ class ColumnFitter(QObject):
         titled = header.fontMetrics().horizontalAdvance(title) + PAD
         if header.isSortIndicatorShown() and header.sortIndicatorSection() == column:
             titled += ARROW
-        shown = self.view.sizeHintForColumn(column)
+        shown = self.measure(column)
         return min(max(titled, shown + 4), self.cap)
 
     def widths(self, room: int) -> dict[int, int]:
@@ -126,7 +134,7 @@ class ColumnFitter(QObject):
         return sized
 
     def _wanted(self, column: int) -> int:
-        return min(self.view.sizeHintForColumn(column) + PAD, 2 * self.cap)
+        return min(self.measure(column) + PAD, 2 * self.cap)
 
     def _fit(self) -> None:
         room = self.view.viewport().width()

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QTabBar, QWidget
 from sqlite_utils import Database
 
@@ -40,6 +40,7 @@ TABS = (
 )
 _CHOICE_INDEX = {label: i for i, (label, _fields) in enumerate(STATUS_CHOICES)}
 _COUNTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmdesk-tab-counts")
+RECOUNT_MS = 400
 
 
 def tab_counts(db: Database, query: OrderQuery) -> list[int]:
@@ -83,6 +84,10 @@ class StatusTabs(QTabBar):
             self.addTab(title)
         self.counts: list[int] = [0] * len(TABS)
         self._asked = 0
+        self._base: OrderQuery | None = None
+        self._path: Path | None = None
+        self._later = QTimer(self, singleShot=True, interval=RECOUNT_MS)
+        self._later.timeout.connect(self._count_now)
         self.tabBarClicked.connect(self.tab_chosen)
         self.counted.connect(self._show_counts)
 
@@ -99,12 +104,22 @@ class StatusTabs(QTabBar):
         self.setCurrentIndex(0 if tab is None else tab)
         self.blockSignals(False)
 
-    def recount(self, path: Path, query: OrderQuery) -> None:
-        """Count each tab's orders in a worker thread (100,000 orders: ~40 ms of SQLite the
-        window need not wait for); the texts change when the counts arrive."""
+    def recount(self, path: Path, query: OrderQuery, *, changed: bool = True) -> None:
+        """Count each tab's orders again, soon (RECOUNT_MS after the last ask: a burst of
+        changes counts once) in a worker thread (100,000 orders: ~40 ms of SQLite the
+        window need not wait for); the texts change when the counts arrive. Not when only
+        the status filter changed (``changed`` False: the orders are the same)."""
+        base = replace(query, status=None, state=None, open_only=False, limit=None, offset=0)
+        if not changed and base == self._base:
+            return
+        self._base, self._path = base, path
         self._asked += 1
-        asked = self._asked
-        _COUNTER.submit(lambda: self.counted.emit(asked, _count_apart(path, query)))
+        self._later.start()
+
+    def _count_now(self) -> None:
+        asked, path, base = self._asked, self._path, self._base
+        if path is not None and base is not None:
+            _COUNTER.submit(lambda: self.counted.emit(asked, _count_apart(path, base)))
 
     def _show_counts(self, asked: int, counts: list[int]) -> None:
         if asked != self._asked:  # a later recount is on its way

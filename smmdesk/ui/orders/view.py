@@ -36,7 +36,7 @@ from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.fit import ColumnFitter
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.orders.actions import OrderActions
-from smmdesk.ui.orders.columns import COLUMNS
+from smmdesk.ui.orders.columns import COLUMNS, STATUS_COLUMN
 from smmdesk.ui.orders.detail import DetailPane
 from smmdesk.ui.orders.filters import FilterBar, named
 from smmdesk.ui.orders.model import OrdersModel
@@ -45,6 +45,8 @@ from smmdesk.ui.theme import themed
 
 RECOUNT_MS = 150
 DETAIL_LEAST = 300  # the details pane, when opened from the menu
+MEASURED_ROWS = 40  # rows measured for a column's width when the view is not laid out yet
+CELL_PAD, ICON_ROOM = 12, 22  # a cell's text margins; the status dot and its gap
 # The columns that tell orders apart get the room; these give way first when it is short.
 PRIORITY = {"Service": 150, "Link": 110}
 SHRINKABLE = {"Reference": 60, "Panel": 64, "Updated": 70, "Created": 70}
@@ -69,6 +71,7 @@ class OrdersPane(QWidget):
         self.count_label = named(QLabel(), "ordersCount")
         self.notice_label = named(QLabel(), "ordersNotice")
         self._partial_selection = False
+        self._orders_moved = True
         self._recount = QTimer(self, singleShot=True, interval=RECOUNT_MS)
         self._recount.timeout.connect(self.update_count)
         self._lay_out()
@@ -96,12 +99,27 @@ class OrdersPane(QWidget):
             table,
             priority={titles[t]: least for t, least in PRIORITY.items()},
             shrinkable={titles[t]: least for t, least in SHRINKABLE.items()},
+            measure=self._measure,
         )
         column, order = self.model.sort_column()
         header.setSortIndicator(column, order)
         table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         return table
+
+    def _measure(self, column: int) -> int:
+        """The widest text of ``column`` among the rows in view (the fitter's measure)."""
+        table, model = self.table, self.model
+        if model.rowCount() == 0:
+            return 0
+        top = max(table.rowAt(0), 0)
+        bottom = table.rowAt(table.viewport().height() - 1)
+        bottom = min(model.rowCount() - 1, top + MEASURED_ROWS if bottom < 0 else bottom)
+        metrics, text = table.fontMetrics(), COLUMNS[column].text
+        widest = max(
+            metrics.horizontalAdvance(text(model.order_at(r))) for r in range(top, bottom + 1)
+        )
+        return widest + CELL_PAD + (ICON_ROOM if column == STATUS_COLUMN else 0)
 
     def _lay_out(self) -> None:
         toolbar = named(QToolBar(self), "ordersToolbar")
@@ -178,6 +196,7 @@ class OrdersPane(QWidget):
     def refresh_rows(self, order_ids: list[int]) -> None:
         """Re-read just these orders (DeskEvents.orders_added / orders_changed)."""
         self.model.refresh_rows(order_ids)
+        self._orders_moved = True  # the tabs count again, whatever the filters
         self.detail.refresh(order_ids)
         self.order_actions.update_enabled()
         self._recount.start()
@@ -204,6 +223,7 @@ class OrdersPane(QWidget):
         elif self._partial_selection:
             self.notice_label.clear()
             self._partial_selection = False
+        self._orders_moved = True
 
     def _panels_changed(self) -> None:
         self.filters.set_panels([p.name for p in self.desk.panels()])
@@ -267,7 +287,10 @@ class OrdersPane(QWidget):
         self._recount.stop()
         total = self.model.count_matching()
         self.count_label.setText(f"{total:,} order{'s' if total != 1 else ''}")
-        self.tabs.recount(database_path(self.desk.folder), self.filters.query())
+        self.tabs.recount(
+            database_path(self.desk.folder), self.filters.query(), changed=self._orders_moved
+        )
+        self._orders_moved = False
 
     def _exported(self, count: int, path: str) -> None:
         self.notice_label.setText(f"Exported {count:,} orders to {path}")
