@@ -55,7 +55,14 @@ def start_program(tmp_path: Path, cli: Cli, size: tuple[int, int], scale: float,
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("size", "scale"),
-    [((1366, 768), 1), ((1280, 720), 1), ((1920, 1080), 1), ((2560, 1440), 1), ((2560, 1440), 2)],
+    [
+        ((1366, 768), 1),
+        ((1280, 720), 1),
+        ((1920, 1080), 1),
+        ((2560, 1440), 1),
+        ((1920, 1080), 1.5),  # HiDPI: 1280x720 logical pixels
+        ((2560, 1440), 2),
+    ],
 )
 def test_first_start_and_the_next_show_names_and_every_column(
     tmp_path: Path, demo_panel: Any, size: tuple[int, int], scale: float
