@@ -4,6 +4,7 @@
     smmdesk --data-dir DIR       ... over another data folder
     smmdesk --demo               on the built-in demo panel, in a throw-away folder
     smmdesk --demo --screenshot PATH    save a picture of the window once loaded, then exit
+    smmdesk --theme dark         this run in the dark look (or light, system)
     smmdesk --self-test          check that this installation works (smmdesk.selftest)
     smmdesk --version
 
@@ -43,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="save a picture of the window once it has loaded and refreshed, then exit",
     )
     parser.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        help="the look for this run (default: as set in Settings, else like the system)",
+    )
+    parser.add_argument(
         "--self-test", action="store_true", help="check that this installation works, then exit"
     )
     return parser
@@ -64,12 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     import qasync
 
     from smmdesk.ui.resources import app_icon
+    from smmdesk.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(app_icon())
+    apply_theme(app)  # the OS's light or dark; the window applies the chosen one (Settings)
     app.setQuitOnLastWindowClosed(False)  # the loop ends when run() returns, not before
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
         return runner.run(_run(args))
@@ -80,7 +88,10 @@ async def _run(args: argparse.Namespace) -> int:
 
     try:
         session = await Session.open(
-            demo=args.demo, data_dir=args.data_dir, screenshot=args.screenshot is not None
+            demo=args.demo,
+            data_dir=args.data_dir,
+            screenshot=args.screenshot is not None,
+            theme=args.theme,
         )
     except SessionError as error:
         _fatal(str(error))

@@ -302,3 +302,19 @@ def test_with_request_id_a_broken_answer_is_resent_safely(
             assert strict.requests["add"] == 2  # the broken answer, then the same id again
         finally:
             run(desk.aclose())
+
+
+def test_the_window_offers_cancel_only_where_the_panel_has_it(
+    desk: Desk, panel: DemoPanel, run: Any
+) -> None:
+    from smmdesk.core.availability import can_cancel, can_refill
+
+    placed = run(desk.place_order("p", "2", {"link": "https://ig.com/a", "quantity": "100"}))
+    saved = desk.panel("p")
+    service = store.get_service(desk.db, saved.id, "2")
+    offered = can_cancel(placed.order, service, saved.dialect)
+    if PROFILES[panel.dialect].has_cancel:
+        assert offered
+    else:
+        assert not offered and "no cancel in its API" in offered.reason
+    assert not can_refill(placed.order, service, saved.dialect.learned(refill=Batch.NONE))

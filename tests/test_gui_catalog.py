@@ -120,3 +120,54 @@ def test_refresh_says_what_changed(pane: CatalogPane, qtbot: Any) -> None:
     with qtbot.waitSignal(pane.message, timeout=10_000) as said:
         pane.refresh()
     assert said.args[0] == "Catalog of demo refreshed: 0 new, 0 gone, 0 price change(s)."
+
+
+def test_the_catalogs_description_and_average_time_are_shown(gui_desk: Any, qtbot: Any) -> None:
+    """A panel whose catalog carries desc / average_time (as many do): read by the real
+    parser from the panel's answer, kept with the catalog, shown with the service."""
+    import json
+
+    import httpx
+
+    from smmdesk.core import store
+    from smmdesk.core.api.parse import parse_services
+
+    answer = [{"service": 701, "name": "Followers [Server 3] HQ Real Refill 30d", "type": "Default",
+               "category": "Instagram", "rate": "1.20", "min": 10, "max": 5000,
+               "desc": "<b>HQ</b> accounts<br>Start: 0-1 h", "average_time": 95}]  # fmt: skip
+    services = parse_services(200, httpx.Headers(), json.dumps(answer).encode())
+    store.save_catalog(gui_desk.db, gui_desk.panel("demo").id, services)
+    widget = CatalogPane(gui_desk, DeskEvents(), Jobs())
+    qtbot.addWidget(widget)
+    widget.panel = "demo"  # the saved catalog, as set_panel shows it first
+    widget._show_saved()
+    assert widget.select_service("701")
+    text = widget.details.text()
+    assert "HQ accounts<br>Start: 0-1 h" in text  # the panel's HTML as plain lines
+    assert "Average time: 1 h 35 min (the panel's figure)" in text
+
+
+def test_without_a_catalog_figure_the_time_comes_from_the_history(
+    pane: CatalogPane, gui_desk: Any, make_service: Any
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from smmdesk.core import store
+    from smmdesk.core.api.models import OrderStatus
+
+    panel = gui_desk.panel("demo")
+    likes = next(s for s in pane.model.services() if s.id == "2")
+    start = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    for n, minutes in enumerate((30, 90, 600)):  # the median: 90 minutes
+        order = store.record_sending(gui_desk.db, panel.id, likes,
+                                     {"link": f"https://x.example/{n}", "quantity": "100"},
+                                     at=start)  # fmt: skip
+        store.mark_placed(gui_desk.db, order.id, f"88{n}")
+        done = OrderStatus("Completed", "Completed")
+        store.apply_statuses(gui_desk.db, panel.id, {f"88{n}": done},
+                             at=start + timedelta(minutes=minutes))  # fmt: skip
+    pane.select_service("1")
+    pane.select_service("2")
+    assert "Your orders of it took 1 h 30 min (median of 3 orders)" in pane.details.text()
+    pane.select_service("1")  # no order of it yet: nothing made up
+    assert "took" not in pane.details.text() and "Average time" not in pane.details.text()

@@ -80,7 +80,8 @@ def test_a_file_is_previewed_with_errors_highlighted_then_placed(
     assert error.data(ERROR_ROLE).startswith("quantity: Quantity must be between 10 and")
     assert error.data(Qt.ItemDataRole.ForegroundRole) is not None  # red text
     assert model.index(0, model.SERVICE).data() == "2 Instagram Likes [Fast]"
-    assert model.index(0, model.COST).data() == "0.035 USD"
+    assert model.index(0, model.COST).data() == "0.04 USD"  # two decimals in the list
+    assert model.index(0, model.COST).data(Qt.ItemDataRole.ToolTipRole) == "0.035 USD"
     assert wizard.rows.totals.text() == "demo: 4 orders for 0.14 USD, balance 1,000.00 USD"
     assert "4 to place, 1 with errors" in wizard.rows.summary.text()
     assert wizard.rows.place_button.text() == "Place 4 orders (0.14 USD)"

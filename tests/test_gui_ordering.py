@@ -111,6 +111,31 @@ def test_refused_subscription_then_track_the_site_order(
     tracked = store.get_order(form._desk.db, added.args[0][0])
     assert tracked.remote_id == site_id and tracked.state == "tracked"
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    from smmdesk.ui.orders.columns import COLUMNS
+
+    texts = {c.title: c.text(tracked) for c in COLUMNS}
+    assert texts["Service"] == "Placed on the panel's site (tracked by id)"  # not blank
+    assert texts["Link"] == "—"
+
+    again = form.open_track_dialog()  # the same id again: said so, nothing sent
+    again.ids.setText(site_id)
+    demo_panel.reset_counters()
+    again.track()
+    assert again.isVisible() and not _jobs.busy
+    assert f"followed already, as #{tracked.id}" in again.problem.text()
+    assert sum(demo_panel.requests.values()) == 0
+    again.close()
+
+
+def test_an_id_that_is_no_order_id_is_not_sent(parts: Any, demo_panel: Any) -> None:
+    form, _events, jobs = parts
+    dialog = form.open_track_dialog()
+    dialog.ids.setText("abc, 23512")
+    demo_panel.reset_counters()
+    dialog.track()
+    assert "“abc” is not an order id" in dialog.problem.text() and dialog.isVisible()
+    assert not jobs.busy and sum(demo_panel.requests.values()) == 0
+    dialog.close()
 
 
 def test_tracking_an_unknown_id_says_so(parts: Any, qtbot: Any) -> None:
@@ -123,3 +148,36 @@ def test_tracking_an_unknown_id_says_so(parts: Any, qtbot: Any) -> None:
     box = wait_box(None, "errorBox", qtbot)
     assert "999999" in box.text()
     box.close()
+
+
+def test_an_order_costing_more_than_the_balance_is_flagged_and_not_the_default(
+    parts: Any, demo_panel: Any, qtbot: Any
+) -> None:
+    form, _events, _jobs = parts
+    panel = form._desk.panel("demo")
+    store.set_balance(form._desk.db, panel.id, Decimal("1.00"), "USD")  # nearly spent
+    form.set_service("demo", form.catalog["1"])
+    form.set_value("link", LINK)
+    form.set_value("quantity", "1500")  # 1.35 USD
+    assert form.after_value.text() == "-0.35 USD"
+    form.ask_to_place()
+    box = wait_box(form, "confirmOrder", qtbot)
+    assert "costs more than the balance" in box.informativeText()
+    assert box.icon() == box.Icon.Warning
+    assert box.defaultButton().text().replace("&", "") == "Cancel"  # Enter does not overspend
+    box.defaultButton().click()
+    assert demo_panel.orders() == []
+
+
+def test_a_subscription_confirmation_names_the_username(
+    parts: Any, demo_panel: Any, qtbot: Any
+) -> None:
+    form, _events, _jobs = parts
+    form.set_service("demo", form.catalog["9"])
+    for name, value in {"username": "mychannel", "min": "10", "max": "20", "delay": "0"}.items():
+        form.set_value(name, value)
+    form.ask_to_place()
+    box = wait_box(form, "confirmOrder", qtbot)
+    assert "Username: mychannel" in box.informativeText()
+    assert "Link:" not in box.informativeText()
+    box.defaultButton().click()

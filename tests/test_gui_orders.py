@@ -20,7 +20,8 @@ from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.orders import OrdersPane
 from smmdesk.ui.orders.columns import COLUMNS, STATUS_COLUMN
 from smmdesk.ui.orders.filters import CUSTOM
-from tests.helpers.orders_view import keys, seed_history, shown_ids
+from smmdesk.ui.orders.tabs import TABS
+from tests.helpers.orders_view import keys, many_orders, seed_history, shown_ids
 
 
 @pytest.fixture
@@ -57,7 +58,8 @@ def test_status_is_shown_in_words_and_colour(pane, history_desk):
 
 
 def test_charges_are_shown_by_the_money_rule(pane, history_desk):
-    """At least two decimals, none beyond what the amount has: "0.60000" shows as 0.60."""
+    """Two decimals in the list, rounded half up ("0.035" shows as 0.04, the exact charge in
+    the tooltip and the details): a column of amounts reads evenly."""
     ids = history_desk.ids
     answer = OrderStatus("Completed", "Completed", charge=Decimal("1234.60000"))
     store.apply_statuses(history_desk.db, store.get_panel(history_desk.db, "other").id,
@@ -67,12 +69,38 @@ def test_charges_are_shown_by_the_money_rule(pane, history_desk):
     charge = next(i for i, c in enumerate(COLUMNS) if c.title == "Charge")
     shown = {model.order_at(r).id: model.index(r, charge).data() for r in range(model.rowCount())}
     assert shown[ids["a"]] == "1.00 USD"
-    assert shown[ids["b"]] == "0.035 USD"
+    assert shown[ids["b"]] == "0.04 USD"
+    row_b = model.row_of(ids["b"])
+    assert model.index(row_b, charge).data(Qt.ItemDataRole.ToolTipRole) == "Charged 0.035 USD"
     assert shown[ids["e"]] == "0.00 USD"
     assert shown[ids["f"]] == "1,234.60 USD"
     assert shown[ids["c"]] == ""  # neither charged nor priced
     pane.select_orders([ids["f"]])
     assert "\nCharge\n1,234.60 USD\n" in pane.detail.browser.toPlainText()  # a cell a line
+
+
+def test_orders_never_placed_show_no_charge(pane, history_desk, make_service, qtbot):
+    """Not placed, outcome unknown, refused: no money in the Charge column, though smmdesk
+    knew what they would have cost; a placed order not yet charged shows "≈" the cost."""
+    db = history_desk.db
+    panel = store.get_panel(db, "Main")
+    service = make_service("2", rate="0.35")
+    made = {}
+    for key in ("refused", "unknown", "waiting"):
+        order = store.record_sending(db, panel.id, service, {"link": f"https://x.example/{key}",
+                                     "quantity": "1000"}, expected_cost=Decimal("0.35"),
+                                     currency="USD")  # fmt: skip
+        made[key] = order.id
+    store.mark_failed(db, made["refused"], "The panel refused: create it on the site")
+    store.mark_unknown(db, made["unknown"], "The connection broke while sending this order.")
+    store.mark_placed(db, made["waiting"], "555")
+    pane.refresh_rows(list(made.values()))
+    model = pane.model
+    charge = next(i for i, c in enumerate(COLUMNS) if c.title == "Charge")
+    shown = {key: model.index(model.row_of(i), charge).data() for key, i in made.items()}
+    assert shown == {"refused": "", "unknown": "", "waiting": "≈ 0.35 USD"}
+    tip = model.index(model.row_of(made["refused"]), charge).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Not charged: the order was not placed")
 
 
 # --- filters -----------------------------------------------------------------------------
@@ -191,6 +219,7 @@ def test_the_context_menu_offers_the_actions(pane, history_desk, qtbot):
     menu = pane.findChild(QMenu)
     qtbot.waitUntil(menu.isVisible)
     enabled = [a.text() for a in menu.actions() if a.isEnabled() and a.text()]
+    assert [a.text() for a in menu.actions() if a.text()] == enabled  # only what applies
     assert enabled == [
         "Copy order id",
         "Copy link",
@@ -200,3 +229,40 @@ def test_the_context_menu_offers_the_actions(pane, history_desk, qtbot):
         "Export all matching…",
     ]
     menu.close()
+
+
+def test_status_tabs_count_the_orders_and_choose_the_filter(pane, history_desk, qtbot):
+    tabs = pane.tabs
+    with qtbot.waitSignal(tabs.recounted, timeout=5000):  # counted in a worker thread
+        pane.update_count()
+    counts = dict(zip([t for t, _ in TABS], tabs.counts, strict=True))
+    # seed: a, c completed; b in progress; e canceled; f pending; d sending; g unknown outcome
+    assert counts == {"All": 7, "Open": counts["Open"], "Completed": 2, "Partial": 0,
+                      "Canceled": 1, "Unknown": 0}  # fmt: skip
+    assert counts["Open"] >= 2  # b and f at least are still checked
+    assert tabs.tabText(2) == "Completed  2"
+    tabs.tab_chosen.emit(2)  # a click on "Completed"
+    qtbot.waitUntil(lambda: keys(history_desk, shown_ids(pane.model)) in ("ca", "ac"))
+    assert pane.filters.status_box.currentText() == "Completed"
+    pane.filters.panel_box.setCurrentIndex(pane.filters.panel_box.findData("Main"))
+    with qtbot.waitSignal(tabs.recounted, timeout=5000):
+        pane.update_count()
+    assert tabs.counts[0] == 4 and tabs.counts[2] == 1  # the other filters count too
+    pane.filters.status_box.setCurrentIndex(0)  # "Any status" chosen there: the All tab
+    assert tabs.currentIndex() == 0
+
+
+def test_select_all_says_it_took_only_the_loaded_orders(history_desk, make_service, qtbot):
+    many_orders(history_desk.db, make_service, 450)  # 457 orders: the view holds 200
+    widget = OrdersPane(history_desk, DeskEvents(), Jobs())
+    qtbot.addWidget(widget)
+    widget.resize(1200, 600)
+    widget.show()
+    widget.table.setFocus()
+    qtbot.keyClick(widget.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    held = widget.model.rowCount()
+    assert len(widget.selected_orders()) == held < 457
+    assert f"{held:,} loaded orders selected, of 457 that match" in widget.notice_label.text()
+    widget.table.clearSelection()
+    assert widget.notice_label.text() == ""
+    widget.close()

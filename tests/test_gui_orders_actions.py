@@ -63,19 +63,20 @@ def test_bulk_cancel_of_selected_orders(live, qtbot, demo_panel, make_service):
     live.pane.order_actions.cancel.trigger()
     box = live.pane.order_actions.dialog
     assert isinstance(box, QMessageBox) and box.isVisible()
-    assert box.text() == "Cancel 3 orders?"  # the one never sent is left out, and said so
-    assert "1 selected order(s) never reached a panel" in box.informativeText()
+    # left out, and said so: the one never sent, and the package (its service has no cancel)
+    assert box.text() == "Cancel 2 orders?"
+    assert "2 selected order(s) are left out" in box.informativeText()
+    demo_panel.reset_counters()
     with qtbot.waitSignal(live.events.orders_changed, timeout=10_000) as changed:
         box.accept_button.click()
-    assert sorted(changed.args[0]) == sorted(o.id for o in (ok_one, ok_two, package))
+    assert sorted(changed.args[0]) == sorted(o.id for o in (ok_one, ok_two))
 
     dialog = results_of(live, qtbot)
     rows = {row[2]: row for row in dialog.texts()}  # by the panel's order id
     assert rows[ok_one.remote_id][3:] == ("OK", "cancel requested")
     assert rows[ok_two.remote_id][0] == f"#{ok_two.id}"
-    assert rows[package.remote_id][3] == "Not done"
-    assert "not available" in rows[package.remote_id][4]  # the panel's own words
-    assert "accepted 2 of 3" in dialog.summary.text()
+    assert package.remote_id not in rows
+    assert "accepted 2 of 2" in dialog.summary.text()
     assert demo_panel.order(ok_one.remote_id)["cancel_requested"] is True
     assert demo_panel.order(ok_two.remote_id)["cancel_requested"] is True
     dialog.close()
@@ -235,3 +236,32 @@ def test_an_empty_id_is_refused_with_a_sentence(live, qtbot, make_service):
     assert error.objectName() == "errorBox" and "The order id is empty" in error.text()
     error.close()
     assert store.get_order(live.desk.db, lost.id).state == "unknown"
+
+
+def test_cancel_and_refill_only_where_they_apply(live, qtbot, demo_panel):
+    """Finished orders can't be canceled; running ones can't be refilled; a service whose
+    catalog says no cancel/refill offers neither; the tooltip says why."""
+    actions = live.pane.order_actions
+    running = place(qtbot, live.jobs, live.desk, "https://instagram.com/p/run")  # service 1
+    package = place(
+        qtbot, live.jobs, live.desk, "https://youtube.com/c/pk", service="6", quantity=None
+    )
+    announce(live, running, package)
+    live.pane.select_orders([running.id])
+    assert actions.cancel.isEnabled() and not actions.refill.isEnabled()
+    assert "once it is completed" in actions.refill.toolTip()
+    live.pane.select_orders([package.id])  # the catalog: no cancel, no refill
+    assert not actions.cancel.isEnabled() and not actions.refill.isEnabled()
+    assert "offers no cancel" in actions.cancel.toolTip()
+
+    finished = place(qtbot, live.jobs, live.desk, "https://instagram.com/p/done#complete")
+    announce(live, finished)
+    demo_panel.advance(PANEL_MINUTES_TO_FINISH)
+    live.refresh(qtbot)
+    live.pane.select_orders([finished.id])
+    assert live.status_of(finished.id) == "Completed"
+    assert not actions.cancel.isEnabled() and actions.refill.isEnabled()
+    assert "completed already" in actions.cancel.toolTip()
+    demo_panel.reset_counters()
+    actions.ask_bulk("cancel")  # even when asked directly: nothing is sent
+    assert demo_panel.requests["cancel"] == 0

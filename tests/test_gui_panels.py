@@ -16,7 +16,8 @@ from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.panel_dialog import PanelManager
 from smmdesk.ui.panel_editor import PanelEditor
-from smmdesk.ui.panels import LOW_COLOUR, PanelsModel, PanelsPane
+from smmdesk.ui.panels import PanelsModel, PanelsPane
+from smmdesk.ui.theme import colour
 from tests.helpers.gui import click_button, wait_box, wait_for
 
 
@@ -140,7 +141,8 @@ def test_the_panel_list_shows_balances_and_highlights_low_ones(
     assert model.data(balance, Qt.ItemDataRole.ForegroundRole) is None
 
     model.set_threshold(Decimal("5000"))
-    assert model.data(balance, Qt.ItemDataRole.ForegroundRole).color() == LOW_COLOUR
+    low = model.data(balance, Qt.ItemDataRole.ForegroundRole).color()
+    assert low.name() == colour("low")  # the theme's red: readable in light and dark
     assert "Low balance" in model.data(balance, Qt.ItemDataRole.ToolTipRole)
     assert model.data(balance, Qt.ItemDataRole.DecorationRole) is not None  # not colour only
 

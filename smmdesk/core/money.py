@@ -1,12 +1,15 @@
 """Money shown to people: the one formatting rule of the CLI, the window and the exports' text.
 
-Amounts stay exact ``Decimal`` everywhere; only display rounds nothing away: at least two
-decimals, no zeros beyond them (``1000.00000`` -> ``1000.00``, ``0.55405`` stays).
+Amounts stay exact ``Decimal`` everywhere. ``format_money`` rounds nothing away: at least two
+decimals, no zeros beyond them (``1000.00000`` -> ``1000.00``, ``0.55405`` stays): for rates,
+the details of one order, the CLI. ``amount_text`` is how the window lists balances, charges
+and costs side by side: always two decimals (rounded half up), so a column reads evenly;
+the exact amount goes in its tooltip.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 _CENTS = Decimal("0.01")
 
@@ -35,3 +38,12 @@ def format_money(
     value = plain(amount)
     text = f"{value:,f}" if grouping else f"{value:f}"
     return f"{text} {currency}" if currency else text
+
+
+def amount_text(amount: Decimal | None, currency: str | None = None, *, missing: str = "") -> str:
+    """ "991.91 USD" for 991.91395: grouped, exactly two decimals (the window's lists)."""
+    if amount is None:
+        return missing
+    if not amount.is_finite():
+        return format_money(amount, currency, grouping=True)
+    return format_money(amount.quantize(_CENTS, rounding=ROUND_HALF_UP), currency, grouping=True)

@@ -23,6 +23,7 @@ from typing import Any
 from smmdesk.core.errors import ConfigError
 
 SETTINGS_NAME = "settings.json"
+THEMES = ("system", "light", "dark")
 
 
 def _token() -> str:
@@ -51,6 +52,8 @@ class Settings:
     # "needs attention" when a balance will run out within this many days at the recent
     # spend rate
     balance_days: int = 3
+    # the window's look: "system" follows the OS (light or dark), or "light", "dark"
+    theme: str = "system"
     folder: Path | None = None  # where it was loaded from (not saved)
 
     @classmethod
@@ -140,6 +143,8 @@ def _check(name: str, value: Any) -> Any:
             raise ConfigError("The balance threshold must be 0 or more.")
         return amount
     text = str(value).strip()
+    if name == "theme" and text not in THEMES:
+        raise ConfigError(f"The theme must be one of {', '.join(THEMES)}.")
     if name == "webhook_host" and not text:
         raise ConfigError("The webhook address must not be empty (127.0.0.1 keeps it private).")
     return text

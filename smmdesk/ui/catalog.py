@@ -12,15 +12,16 @@ Signals of ``CatalogPane``:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -31,18 +32,30 @@ from smmdesk.core import store
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.service_info import (
+    catalog_average_time,
+    catalog_description,
+    median_completion,
+    time_words,
+)
 from smmdesk.ui.catalog_model import (
-    COLUMNS,
     NAME,
+    TYPE,
     CatalogFilter,
     CatalogModel,
     rate_text,
     type_text,
 )
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.fit import ColumnFitter
 from smmdesk.ui.jobs import Jobs
 
-_WIDTHS = {"ID": 40, "Type": 140, "Rate": 76, "Min": 56, "Max": 70, "Refill": 52, "Cancel": 56}
+# How much of a service's name must always show: on real panels the end of a name
+# ("[Server 3] HQ Real Refill 30d – 5K/day") is what tells services apart.
+NAME_SAMPLE = "Instagram Followers [HQ] Real Refill 30d"  # 40 characters
+TYPE_FLOOR = 70  # the Type column gives way first, down to this (elided, tooltip)
+SHOW_CHOICES = ("All services", "★ Favourites", "Recently used")
+RECENT_KEPT = 10
 
 
 class _Tree(QTreeView):
@@ -66,6 +79,7 @@ class CatalogPane(QWidget):
         super().__init__(parent)
         self._desk, self._events, self._jobs = desk, events, jobs
         self.panel = ""
+        self._state: QSettings | None = None
         self.model = CatalogModel(self)
         self.proxy = CatalogFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -78,19 +92,28 @@ class CatalogPane(QWidget):
         self.search.setObjectName("serviceSearch")
         self.search.setPlaceholderText("Search services: name, id, type or category")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search services")
         self.search.textChanged.connect(self._search)
+        self.search.installEventFilter(self)
         self.grouped = QCheckBox("Group by category", self)
         self.grouped.setChecked(True)
         self.grouped.toggled.connect(self._group)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.setToolTip("Fetch this panel's catalog again (new services, prices)")
         self.refresh_button.clicked.connect(self.refresh)
+        self.show_box = QComboBox(self)
+        self.show_box.setObjectName("catalogShow")
+        self.show_box.setAccessibleName("Which services to show")
+        self.show_box.addItems(SHOW_CHOICES)
+        self.show_box.currentIndexChanged.connect(lambda _i: self._show_which())
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.show_box)
         top.addWidget(self.grouped)
         top.addWidget(self.refresh_button)
         self.tree = _Tree(self)
         self.tree.setObjectName("catalogTree")
+        self.tree.setAccessibleName("Services")
         self.tree.setModel(self.proxy)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -98,12 +121,21 @@ class CatalogPane(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for column, title in enumerate(COLUMNS):
-            if column != NAME:
-                header.resizeSection(column, _WIDTHS.get(title, 64))
+        self.fitter = ColumnFitter(
+            self.tree,
+            priority={NAME: self.name_minimum()},
+            shrinkable={TYPE: TYPE_FLOOR},
+            yield_all=True,  # a whole name before a whole type
+        )
+        self.setMinimumWidth(self.name_minimum() + 120)  # the rest of the columns elide or scroll
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.favourite_action = QAction("Add to favourites", self)
+        self.favourite_action.setObjectName("action_favourite")
+        self.favourite_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.favourite_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.favourite_action.triggered.connect(lambda _checked=False: self.toggle_favourite())
+        self.addAction(self.favourite_action)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.tree.doubleClicked.connect(self._double_clicked)
         self.tree.activated_service.connect(self._enter)
@@ -117,10 +149,88 @@ class CatalogPane(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.details)
 
+    # --- favourites and recently used (remembered UI state, per panel) -------------------
+    def use_state(self, state: QSettings) -> None:
+        """Where favourites and recently used services are kept (the window-state file)."""
+        self._state = state
+        self.model.set_favourites(set(self.favourites()))
+
+    def _ids(self, kind: str) -> list[str]:
+        if self._state is None or not self.panel:
+            return []
+        value = self._state.value(f"catalog/{kind}/{self.panel}") or []
+        return [str(v) for v in ([value] if isinstance(value, str) else value)]
+
+    def _keep(self, kind: str, ids: list[str]) -> None:
+        if self._state is not None and self.panel:
+            self._state.setValue(f"catalog/{kind}/{self.panel}", ids)
+            self._state.sync()
+
+    def favourites(self) -> list[str]:
+        return self._ids("favourites")
+
+    def recent(self) -> list[str]:
+        """Services ordered lately on this panel, the latest first."""
+        return self._ids("recent")
+
+    def toggle_favourite(self, service_id: str | None = None) -> bool:
+        """Star the service (the chosen one by default), or unstar it; True when starred."""
+        chosen = self.current_service()
+        service_id = service_id or (chosen.id if chosen else None)
+        if not service_id:
+            return False
+        ids = self.favourites()
+        starred = service_id not in ids
+        ids = [*ids, service_id] if starred else [i for i in ids if i != service_id]
+        self._keep("favourites", ids)
+        self.model.set_favourites(set(ids))
+        self._show_which()
+        self._update_favourite_action()
+        return starred
+
+    def note_used(self, panel: str, service_id: str) -> None:
+        """An order of ``service_id`` was placed on ``panel``: it leads the recent list."""
+        if panel != self.panel:
+            return
+        ids = [service_id, *(i for i in self.recent() if i != service_id)][:RECENT_KEPT]
+        self._keep("recent", ids)
+        self._show_which()
+
+    def _show_which(self) -> None:
+        which = self.show_box.currentIndex()
+        ids = None if which == 0 else set(self.favourites() if which == 1 else self.recent())
+        self.proxy.set_only(ids)
+        self.tree.expandAll()
+
+    def _update_favourite_action(self) -> None:
+        chosen = self.current_service()
+        self.favourite_action.setEnabled(chosen is not None)
+        starred = chosen is not None and chosen.id in self.model.favourites
+        self.favourite_action.setText("Remove from favourites" if starred else "Add to favourites")
+
+    def _context_menu(self, at: QPoint) -> None:
+        if self.proxy.service_at(self.tree.indexAt(at)) is None:
+            return
+        self.tree.setCurrentIndex(self.tree.indexAt(at))
+        menu = QMenu(self)
+        menu.setObjectName("catalogMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        order = menu.addAction("Order it")
+        order.triggered.connect(lambda _checked=False: self.order_requested.emit())
+        menu.addAction(self.favourite_action)
+        menu.popup(self.tree.viewport().mapToGlobal(at))
+
+    def name_minimum(self) -> int:
+        """The name column's least width: 40 characters of a typical name, plus the
+        tree's indentation under a category."""
+        return self.fontMetrics().horizontalAdvance(NAME_SAMPLE) + self.tree.indentation() + 16
+
     # --- which panel ---------------------------------------------------------------------
     def set_panel(self, name: str) -> None:
         """Show ``name``'s saved catalog now; fetch it in the background if missing or old."""
         self.panel = name
+        self.model.set_favourites(set(self.favourites()))
+        self._show_which()
         self._show_saved()
         if not name:
             return
@@ -152,6 +262,31 @@ class CatalogPane(QWidget):
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
         return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the search field: Enter orders the first match (the form gets the focus),
+        Down goes to the list."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.order_first_match()
+                return True
+            if key == Qt.Key.Key_Down:
+                if not self.tree.currentIndex().isValid():
+                    self.tree.setCurrentIndex(self._first_service())
+                self.tree.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def order_first_match(self) -> None:
+        """Choose the shown service (the first match when none is) and ask to order it."""
+        if self.search.text().strip() or self.current_service() is None:
+            first = self._first_service()
+            if not first.isValid():
+                self.message.emit("No service matches the search.")
+                return
+            self.tree.setCurrentIndex(first)
+        self.order_requested.emit()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -223,6 +358,7 @@ class CatalogPane(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         service = self.proxy.service_at(current)
+        self._update_favourite_action()
         self._show_details(service)
         self.service_chosen.emit(self.panel, service)
 
@@ -245,11 +381,40 @@ class CatalogPane(QWidget):
             type_text(service),
             rate_text(service, self.model.currency),
             f"min {service.min:,}, max {service.max:,}",
-            "refill" if service.refill else "no refill",
-            "cancel" if service.cancel else "no cancel",
-            "drip-feed" if service.dripfeed else "no drip-feed",
+            _option("refill", service.refill),
+            _option("cancel", service.cancel),
+            _option("drip-feed", service.dripfeed),
         ]
-        self.details.setText(f"<b>{service.id} · {_html(service.name)}</b><br>" + " · ".join(terms))
+        about = self._about(service)
+        self.details.setText(
+            f"<b>{service.id} · {_html(service.name)}</b><br>" + " · ".join(terms) + about
+        )
+
+    def _about(self, service: Service) -> str:
+        """The description and the time it takes: the catalog's, else the history's."""
+        lines = []
+        description = catalog_description(service)
+        if description:
+            short = description if len(description) <= 300 else description[:297] + "…"
+            lines.append(_html(short).replace("\n", "<br>"))
+        took = catalog_average_time(service)
+        if took:
+            lines.append(f"Average time: {_html(took)} (the panel's figure)")
+        else:
+            try:
+                panel_id = self._desk.panel(self.panel).id
+            except SmmdeskError:
+                panel_id = None
+            median = median_completion(self._desk.db, panel_id, service.id) if panel_id else None
+            if median is not None:
+                span, count = median
+                orders = f"{count} order{'s' if count != 1 else ''}"
+                lines.append(f"Your orders of it took {time_words(span)} (median of {orders})")
+        return "".join(f"<br>{line}" for line in lines)
+
+
+def _option(word: str, flag: bool | None) -> str:
+    return f"{word}: not said" if flag is None else word if flag else f"no {word}"
 
 
 def _html(text: str) -> str:

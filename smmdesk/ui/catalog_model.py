@@ -26,11 +26,18 @@ from PySide6.QtGui import QFont
 from smmdesk.core.api.models import Service
 from smmdesk.core.money import format_money
 from smmdesk.core.ordertypes import CostRule, spec_for
+from smmdesk.ui.theme import icon
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SERVICE_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Service", "ID", "Type", "Rate", "Min", "Max", "Refill", "Cancel", "Drip-feed")
+COLUMNS = ("Service", "ID", "Type", "Rate", "Min", "Max", "Refill", "Cancel", "Drip")
+HEADER_TIPS = {
+    3: "Price per 1000 units (packages: the price of one order)",
+    6: "Refill: the panel tops the order up again if it drops",
+    7: "Cancel: the order can be canceled while it runs",
+    8: "Drip-feed: the quantity sent in runs, at an interval",
+}
 NAME, ID, TYPE, RATE, MIN, MAX, REFILL, CANCEL, DRIPFEED = range(len(COLUMNS))
 _TOP = 0  # internalId of top-level rows; services under category n carry n + 1
 
@@ -58,6 +65,7 @@ class CatalogModel(QAbstractItemModel):
         self._flat: list[Service] = []
         self.grouped = True
         self.currency = ""
+        self.favourites: set[str] = set()
 
     def set_services(self, services: list[Service], currency: str = "") -> None:
         """Show ``services`` (catalog order; categories in order of first appearance)."""
@@ -79,6 +87,18 @@ class CatalogModel(QAbstractItemModel):
 
     def services(self) -> list[Service]:
         return list(self._flat)
+
+    def set_favourites(self, ids: set[str]) -> None:
+        """Mark these services with a star (the name column)."""
+        self.favourites = set(ids)
+        roles = [Qt.ItemDataRole.DecorationRole]
+        if not self.grouped and self._flat:
+            self.dataChanged.emit(self.index(0, NAME), self.index(len(self._flat) - 1, NAME), roles)
+        elif self.grouped:
+            for number, children in enumerate(self._children):
+                parent = self.index(number, 0)
+                last = self.index(len(children) - 1, NAME, parent)
+                self.dataChanged.emit(self.index(0, NAME, parent), last, roles)
 
     def service_at(self, index: Index) -> Service | None:
         if not index.isValid():
@@ -143,8 +163,8 @@ class CatalogModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section == RATE:
-            return "Price per 1000 units (packages: the price of one order)"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
         return None
 
     # --- cells ---------------------------------------------------------------------------
@@ -160,13 +180,25 @@ class CatalogModel(QAbstractItemModel):
             return _sort_value(service, index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(service, index.column())
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == NAME:
+            return icon("favourite") if service.id in self.favourites else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() >= REFILL and _flag(service, index.column()) is None:
+                return f"{COLUMNS[index.column()]}: {NOT_SAID}"
+            if index.column() == TYPE:
+                return type_text(service)
             return f"{service.id} · {service.name}\n{rate_text(service, self.currency)}"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (ID, RATE, MIN, MAX):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= REFILL:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
+
+    def category_name(self, index: Index) -> str:
+        """The category of a category row ("" for a service row)."""
+        if not index.isValid() or not self.grouped or index.internalId() != _TOP:
+            return ""
+        return self._categories[index.row()]
 
     def _category_data(self, index: Index, role: int) -> Any:
         name = self._categories[index.row()]
@@ -191,8 +223,20 @@ class CatalogModel(QAbstractItemModel):
             return format_money(service.rate, grouping=True) + (" flat" if is_flat(service) else "")
         if column in (MIN, MAX):
             return f"{service.min if column == MIN else service.max:,}"
-        flag = {REFILL: service.refill, CANCEL: service.cancel, DRIPFEED: service.dripfeed}
-        return "Yes" if flag[column] else "—"
+        return flag_text(_flag(service, column))
+
+
+NOT_SAID = "The catalog does not say: you can try it, the panel answers."
+
+
+def flag_text(flag: bool | None) -> str:
+    """A catalog option: offered ("Yes"), not offered ("No"), or not said ("—")."""
+    return "—" if flag is None else "Yes" if flag else "No"
+
+
+def _flag(service: Service, column: int) -> bool | None:
+    flags = {REFILL: service.refill, CANCEL: service.cancel, DRIPFEED: service.dripfeed}
+    return flags[column]
 
 
 def _sort_value(service: Service, column: int) -> Any:
@@ -203,11 +247,15 @@ def _sort_value(service: Service, column: int) -> Any:
         RATE: service.rate,
         MIN: service.min,
         MAX: service.max,
-        REFILL: service.refill,
-        CANCEL: service.cancel,
-        DRIPFEED: service.dripfeed,
+        REFILL: _flag_rank(service.refill),
+        CANCEL: _flag_rank(service.cancel),
+        DRIPFEED: _flag_rank(service.dripfeed),
     }
     return values[column]
+
+
+def _flag_rank(flag: bool | None) -> int:
+    return 1 if flag is None else 2 if flag else 0
 
 
 class CatalogFilter(QSortFilterProxyModel):
@@ -216,17 +264,31 @@ class CatalogFilter(QSortFilterProxyModel):
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self._words: list[str] = []
+        self._only: set[str] | None = None
         self.setRecursiveFilteringEnabled(True)
         self.setSortRole(SORT_ROLE)
 
     def set_search(self, text: str) -> None:
+        self._refilter(words=text.casefold().split())
+
+    def set_only(self, ids: set[str] | None) -> None:
+        """Keep only these services (favourites, recently used); None: all of them."""
+        self._refilter(only=None if ids is None else set(ids))
+
+    def _refilter(self, **changes: Any) -> None:
         if not hasattr(self, "beginFilterChange"):  # Qt before 6.10
-            self._words = text.casefold().split()
+            self._apply(changes)
             self.invalidateFilter()
             return
         self.beginFilterChange()
-        self._words = text.casefold().split()
+        self._apply(changes)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def _apply(self, changes: dict[str, Any]) -> None:
+        if "words" in changes:
+            self._words = changes["words"]
+        if "only" in changes:
+            self._only = changes["only"]
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
@@ -234,11 +296,24 @@ class CatalogFilter(QSortFilterProxyModel):
             return True
         service = model.service_at(model.index(source_row, 0, source_parent))
         if service is None:  # a category: kept when one of its services is (recursive)
-            return not self._words
+            return not self._words and self._only is None
+        if self._only is not None and service.id not in self._only:
+            return False
         haystack = " ".join(
             (service.id, service.name, service.type, type_text(service), service.category)
         ).casefold()
         return all(word in haystack for word in self._words)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A category row counts the services the search keeps, not all of them."""
+        filtered = self._words or self._only is not None
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == NAME and filtered:
+            model = self.sourceModel()
+            if isinstance(model, CatalogModel):
+                name = model.category_name(self.mapToSource(index))
+                if name:
+                    return f"{name} ({self.rowCount(index)})"
+        return super().data(index, role)
 
     def lessThan(self, left: Index, right: Index) -> bool:
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)

@@ -12,6 +12,8 @@ Signals:
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -32,14 +34,9 @@ from smmdesk.core.errors import FieldProblem
 from smmdesk.core.ordertypes import BoundField, spec_for
 from smmdesk.ui.catalog_model import rate_text, type_text
 from smmdesk.ui.form_widgets import FieldEditor, editor_for
+from smmdesk.ui.theme import notice_style, problem_style
 
 EXTRAS = "other fields"
-_NOTICE = (
-    "QLabel {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; padding: 6px; }}"
-)
-INFO_STYLE = _NOTICE.format(bg="#eaf1fb", border="#b7cdef")
-WARNING_STYLE = _NOTICE.format(bg="#fff4d6", border="#e3c26b")
-PROBLEM_STYLE = "color: #b3261e;"
 
 
 class FormView(QWidget):
@@ -61,7 +58,7 @@ class FormView(QWidget):
         self.general = QLabel(self)
         self.general.setObjectName("generalProblems")
         self.general.setWordWrap(True)
-        self.general.setStyleSheet(PROBLEM_STYLE)
+        self.general.setStyleSheet(problem_style())
         self.summary = self._summary_box()
         self.place_button = QPushButton("Place order…", self)
         self.place_button.setObjectName("placeOrder")
@@ -128,7 +125,7 @@ class FormView(QWidget):
             label = QLabel(notice)
             label.setObjectName("formNotice")
             label.setWordWrap(True)
-            label.setStyleSheet(WARNING_STYLE if warn else INFO_STYLE)
+            label.setStyleSheet(notice_style(warn))
             column.addWidget(label)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -138,6 +135,7 @@ class FormView(QWidget):
         if spec_for(service).takes_extras:
             self.extras = QPlainTextEdit()
             self.extras.setObjectName("field_extras")
+            self.extras.setAccessibleName("Other fields")
             self.extras.setPlaceholderText(
                 "Other fields the panel asks for: name=value, one per line"
             )
@@ -147,6 +145,7 @@ class FormView(QWidget):
             form.addRow("Other fields", self.extras)
         self.reference_edit = QLineEdit()
         self.reference_edit.setObjectName("field_reference")
+        self.reference_edit.setAccessibleName("Reference")
         self.reference_edit.setPlaceholderText("Your note: customer, shop order number… (optional)")
         form.addRow("Reference", self.reference_edit)
         self.sale_edit = QLineEdit()
@@ -156,11 +155,21 @@ class FormView(QWidget):
         form.addRow("Sale price", self.sale_edit)
         column.addLayout(form)
         column.addStretch(1)
+        self._tab_order()
         enabled = all(f.enabled for f in fields)
         self.track_button.setVisible(not enabled)
         self.clear_button.setVisible(True)
         self.clear_button.setEnabled(True)
         self.place_button.setVisible(True)
+
+    def _tab_order(self) -> None:
+        """Tab goes down the form: each field, the other fields, the reference, then the
+        buttons (Clear, Track, Place)."""
+        chain: list[QWidget] = [e.focus_widget() for e in self.editors.values()]
+        chain += [w for w in (self.extras, self.reference_edit) if w is not None]
+        chain += [self.clear_button, self.track_button, self.place_button]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _replace(self, page: QWidget, fields: list[BoundField], notices: list[str]) -> None:
         old = self.scroll.takeWidget()
@@ -177,7 +186,7 @@ class FormView(QWidget):
         problem = QLabel()
         problem.setObjectName(f"problem_{field.name}")
         problem.setWordWrap(True)
-        problem.setStyleSheet(PROBLEM_STYLE)
+        problem.setStyleSheet(problem_style())
         problem.hide()
         cell = QVBoxLayout()
         cell.setSpacing(2)
@@ -185,6 +194,7 @@ class FormView(QWidget):
         cell.addWidget(problem)
         label = QLabel(field.label + (" *" if field.required else ""))
         label.setToolTip(field.help)
+        label.setBuddy(editor.focus_widget())
         form.addRow(label, cell)
         self.editors[field.name] = editor
         self.problem_labels[field.name] = problem
@@ -278,7 +288,7 @@ class FormView(QWidget):
         self.quantity_value.setText(quantity)
         self.cost_value.setText(cost)
         self.after_value.setText(after)
-        self.after_value.setStyleSheet(PROBLEM_STYLE + " font-weight: bold;" if short else "")
+        self.after_value.setStyleSheet(problem_style() + " font-weight: bold;" if short else "")
         self.after_value.setToolTip("More than the balance: add funds first." if short else "")
 
 

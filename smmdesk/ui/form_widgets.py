@@ -224,4 +224,5 @@ def editor_for(field: BoundField, parent: QWidget | None = None) -> FieldEditor:
     else:
         editor = LineEditor(field, parent)
     editor.setEnabled(field.enabled)
+    editor.focus_widget().setAccessibleName(field.label)
     return editor

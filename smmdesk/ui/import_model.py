@@ -17,7 +17,8 @@ from PySide6.QtGui import QBrush, QColor
 from smmdesk.core.importer.ledger import SENDABLE, RowState
 from smmdesk.core.importer.submit import Report, RowResult
 from smmdesk.core.importer.validate import Preview, PreviewRow
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text, format_money
+from smmdesk.ui.theme import colour, mode
 
 Index = QModelIndex | QPersistentModelIndex
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # the row number in the file
@@ -29,7 +30,11 @@ TINTS = {
     "check": QBrush(QColor("#fff4ce")),
     "placed": QBrush(QColor("#e6f4ea")),
 }
-ERROR_TEXT = QBrush(QColor("#b3261e"))
+DARK_TINTS = {
+    "error": QBrush(QColor("#4a2326")),
+    "check": QBrush(QColor("#433a1c")),
+    "placed": QBrush(QColor("#1f3a28")),
+}
 
 _RESULT_KINDS = {
     "placed": "placed",
@@ -108,11 +113,13 @@ class ImportRowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.COST and row.expected_cost is not None:
+                return format_money(row.expected_cost, row.currency, grouping=True)  # exact
             return self.status_text(row) if column in (self.STATUS, self.LINK) else None
         if role == Qt.ItemDataRole.BackgroundRole:
-            return TINTS.get(self.kind(row))
+            return (TINTS if mode() == "light" else DARK_TINTS).get(self.kind(row))
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATUS:
-            return ERROR_TEXT if self.kind(row) == "error" else None
+            return QBrush(QColor(colour("problem"))) if self.kind(row) == "error" else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.ROW, self.QTY, self.COST):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == NUMBER_ROLE:
@@ -170,7 +177,7 @@ class ImportRowsModel(QAbstractTableModel):
         if column == self.QTY:
             return f"{row.quantity:,}" if row.quantity is not None else ""
         if column == self.COST:
-            return format_money(row.expected_cost, row.currency, grouping=True)
+            return amount_text(row.expected_cost, row.currency)
         if column == self.LINK:
             return row.link or ""
         return self.status_text(row)

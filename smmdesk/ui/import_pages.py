@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from smmdesk.core.importer import ledger
 from smmdesk.core.importer.submit import Progress, Report
 from smmdesk.core.importer.validate import Preview, PreviewRow
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text
 from smmdesk.ui.import_model import ImportRowsModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -43,11 +43,15 @@ PHASES = ("preview", "placing", "done")
 
 
 class SourcePage(QWidget):
-    def __init__(self, panels: list[str], parent: QWidget | None = None):
+    def __init__(self, panels: list[str], parent: QWidget | None = None, *, chosen: str = ""):
         super().__init__(parent)
         self.choose_button = QPushButton("Choose a file…", self)
         self.panel_box = QComboBox(self)
+        self.panel_box.setObjectName("importPanel")
+        self.panel_box.setAccessibleName("Panel for rows that name none")
         self.panel_box.addItems(panels)
+        if chosen in panels:  # the panel chosen in the main window, never just the first
+            self.panel_box.setCurrentText(chosen)
         self.paste = QPlainTextEdit(self)
         self.paste.setPlaceholderText("Or paste orders here, one per line: service|link|quantity")
         self.paste_button = QPushButton("Check the pasted orders", self)
@@ -105,6 +109,7 @@ class RowsPage(QWidget):
         self.table.verticalHeader().hide()
         for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)  # the status, whole
         self.totals = QLabel(self)
         self.totals.setWordWrap(True)
         self.resolve_bar = self._resolve_bar()
@@ -207,8 +212,8 @@ def summary_text(preview: Preview) -> str:
 def totals_text(preview: Preview) -> str:
     lines = []
     for t in preview.totals:
-        cost = format_money(t.cost, t.currency, grouping=True)
-        known = format_money(t.balance, t.currency, grouping=True)
+        cost = amount_text(t.cost, t.currency)
+        known = amount_text(t.balance, t.currency)
         balance = f", balance {known}" if known else ""
         short = " — NOT ENOUGH: add funds, or the panel will refuse the rest" if t.short else ""
         lines.append(f"{t.panel}: {t.rows} orders for {cost}{balance}{short}")
@@ -220,7 +225,7 @@ def cost_text(preview: Preview, rows: list[PreviewRow]) -> str:
     for total in preview.totals:
         costs = [r.expected_cost or Decimal(0) for r in rows if r.panel == total.panel]
         if costs:
-            parts.append(format_money(sum(costs, Decimal(0)), total.currency, grouping=True))
+            parts.append(amount_text(sum(costs, Decimal(0)), total.currency))
     return " + ".join(parts) or "no cost"
 
 

@@ -58,7 +58,16 @@ class ImportWizard(QDialog):
     progressed = Signal(object)
     import_finished = Signal(object)
 
-    def __init__(self, desk: Desk, events: DeskEvents, jobs: Jobs, parent: QWidget | None = None):
+    def __init__(
+        self,
+        desk: Desk,
+        events: DeskEvents,
+        jobs: Jobs,
+        parent: QWidget | None = None,
+        *,
+        panel: str = "",
+    ):
+        """``panel``: the panel chosen in the main window, for rows that name none."""
         super().__init__(parent)
         self._desk, self._events, self._jobs = desk, events, jobs
         self.preview: Preview | None = None
@@ -73,7 +82,7 @@ class ImportWizard(QDialog):
         self.setObjectName("importWizard")
         self.setWindowTitle("Import orders")
         self.model = ImportRowsModel(self)
-        self.source = SourcePage([p.name for p in desk.panels()], self)
+        self.source = SourcePage([p.name for p in desk.panels()], self, chosen=panel)
         self.rows = RowsPage(self.model, self)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.source)

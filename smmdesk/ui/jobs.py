@@ -3,6 +3,7 @@
 ``Jobs.run(coro, what)`` schedules a coroutine as a task and reports:
     busy_changed(bool, str)     something runs (and what) / nothing runs any more
     failed(object, str)         a job raised (the exception, what it was doing)
+    went_wrong(str)             any job raised, whoever handles it (what it was doing)
 Success is handed to the optional ``on_done`` callback; errors go to ``on_error`` when
 given, else to the ``failed`` signal, which the main window routes to ``show_error`` (the one
 place errors are shown). The busy state is a counter, so it is never left stuck when a job
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 class Jobs(QObject):
     busy_changed = Signal(bool, str)
     failed = Signal(object, str)
+    went_wrong = Signal(str)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -73,6 +75,8 @@ class Jobs(QObject):
             if task.cancelled():
                 return
             error = task.exception()
+            if error is not None:
+                self.went_wrong.emit(what)
             if error is None:
                 if on_done is not None:
                     on_done(task.result())

@@ -4,8 +4,13 @@ shown or not, their sizes) and the orders table's columns and splitter.
 Kept with QSettings in ``window-state.ini`` in the data folder: remembered UI state, apart
 from the user's settings (``settings.json``). The first layout, and View > Reset layout:
 
-    Panels | Services | New order      (a row of docks, 46% of the height)
-    Orders (full width), its table 80% and the order's details 20%
+    Panels | Services | New order      (a row of docks, 46% of the height; the panels
+                                        and the form narrow, the catalog the rest)
+    Orders (full width): the table, and beside it the order's details (25%) on a window
+    at least DETAIL_FROM px wide (narrower: folded away, View > Order details)
+
+A restored layout is checked once shown (``check``): a dock under its least width, a top
+row too tall or too flat, a catalog whose columns run off its edge: the first layout again.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ if TYPE_CHECKING:
 STATE_FILE = "window-state.ini"
 STATE_VERSION = 1
 DEFAULT_SIZE = (1600, 1000)
-PANELS_WIDTH, ORDER_WIDTH = 250, 460
-TOP_SHARE, TABLE_SHARE = 0.46, 0.8
+PANELS_SHARE, PANELS_RANGE = 0.13, (160, 260)  # of the window's width, within (least, most)
+ORDER_SHARE, ORDER_RANGE = 0.25, (320, 440)
+TOP_SHARE, TOP_RANGE = 0.46, (0.25, 0.7)  # of the height; a restored share outside: reset
+DETAIL_FROM = 1800  # a narrower window starts with the order's details folded away
+TABLE_SHARE = 0.75  # of the orders' width, when the details show beside the table
 
 
 def default_size() -> tuple[int, int]:
@@ -35,23 +43,29 @@ def default_size() -> tuple[int, int]:
     return width, min(DEFAULT_SIZE[1], int(room.height() * 0.95))
 
 
+def _within(value: float, least: int, most: int) -> int:
+    return int(min(max(value, least), most))
+
+
 class WindowLayout:
     """Restores, saves and resets the layout of one main window."""
 
     def __init__(self, window: MainWindow, state: QSettings):
         self.window, self.state = window, state
         self._orders_sized = True  # until a default layout asks for it
+        self._check_pending = False
 
     def restore(self) -> None:
         window = self.window
         self._side_by_side()
         geometry = self.state.value("window/geometry")
-        if geometry is None or not window.restoreGeometry(geometry):
+        if geometry is None or not window.restoreGeometry(geometry) or self._too_big():
             window.resize(*default_size())
             self.default_sizes()
         docks = self.state.value("window/docks")
         if docks is not None:
             window.restoreState(docks, STATE_VERSION)
+            self._check_pending = True
         orders = self.state.value("window/orders")
         if orders is not None:
             window.orders.restore_state(orders)
@@ -75,11 +89,58 @@ class WindowLayout:
             window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
         self._side_by_side()
         self.default_sizes()
+        window.orders.fitter.refit()
 
     def shown(self) -> None:
-        """The window was shown: the orders splitter can be sized now."""
+        """The window was shown: the orders splitter can be sized now, and a restored
+        layout checked."""
         if not self._orders_sized:
             QTimer.singleShot(0, self._size_orders)
+        if self._check_pending:
+            self._check_pending = False
+            QTimer.singleShot(0, self.check)
+
+    def docks_arrived(self) -> None:
+        """The docks show again (the first panel was added): lay them out as the first
+        layout says (or as saved), once they are laid out."""
+        docks = self.state.value("window/docks")
+        if docks is not None and self.window.restoreState(docks, STATE_VERSION):
+            QTimer.singleShot(0, self.check)
+            return
+        QTimer.singleShot(0, self.default_sizes)
+
+    def check(self) -> bool:
+        """Reset what a restored layout got wrong (a dock below its least width, the top
+        row too tall or too flat, columns off the edge); True when it was all right."""
+        window = self.window
+        if not window.desk.panels():
+            return True
+        ok = self._docks_ok()
+        if not ok:
+            self.default_sizes()
+        if not window.orders.fitter.sound():
+            window.orders.fitter.refit()
+        return ok
+
+    def _docks_ok(self) -> bool:
+        window, height = self.window, max(self.window.height(), 1)
+        for dock in window.docks.values():
+            if not dock.isVisible() or dock.isFloating():
+                continue
+            if dock.width() < dock.widget().minimumWidth():
+                return False
+            share = dock.height() / height
+            if not TOP_RANGE[0] <= share <= TOP_RANGE[1]:
+                return False
+        catalog = window.catalog
+        return not catalog.isVisible() or catalog.fitter.fits()
+
+    def _too_big(self) -> bool:
+        screen = self.window.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return False
+        room, frame = screen.availableGeometry(), self.window.frameGeometry()
+        return frame.width() > room.width() + 16 or frame.height() > room.height() + 16
 
     def _side_by_side(self) -> None:
         docks, across = self.window.docks, Qt.Orientation.Horizontal
@@ -88,10 +149,13 @@ class WindowLayout:
 
     def default_sizes(self) -> None:
         window, docks = self.window, self.window.docks
-        middle = max(window.width() - PANELS_WIDTH - ORDER_WIDTH, 300)
+        width = window.width()
+        panels = _within(width * PANELS_SHARE, *PANELS_RANGE)
+        order = _within(width * ORDER_SHARE, *ORDER_RANGE)
+        middle = max(width - panels - order, window.catalog.minimumWidth())
         window.resizeDocks(
             [docks["panels"], docks["services"], docks["order"]],
-            [PANELS_WIDTH, middle, ORDER_WIDTH],
+            [panels, middle, order],
             Qt.Orientation.Horizontal,
         )
         height = int(window.height() * TOP_SHARE)
@@ -101,10 +165,14 @@ class WindowLayout:
             self._size_orders()
 
     def _size_orders(self) -> None:
-        """Most of the centre for the orders table, the rest for its detail pane (once the
-        window is shown: a splitter not laid out yet forgets its sizes)."""
+        """The whole centre for the orders table on a narrow window (the details open
+        from the View menu or by dragging the splitter's edge); most of it on a wide one,
+        the rest for the details. Done once the window is shown: a splitter not laid out
+        yet forgets its sizes."""
         splitter = self.window.orders.splitter
-        if splitter.width() > 0:
-            table = int(splitter.width() * TABLE_SHARE)
-            splitter.setSizes([table, splitter.width() - table])
-        self._orders_sized = True
+        width = splitter.width()
+        if width > 0:
+            table = width if self.window.width() < DETAIL_FROM else int(width * TABLE_SHARE)
+            splitter.setSizes([table, width - table])
+            self.window.orders._details_moved()
+            self._orders_sized = True

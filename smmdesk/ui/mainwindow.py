@@ -2,7 +2,7 @@
 
     top docks     Panels: every panel with its balance (low ones highlighted),
                   Services: the chosen panel's catalog, searched as you type, and
-                  New order: the form for the chosen service
+                  New order: the form for the chosen service, or the mass-order box
     centre        Orders: every order, filtered, with statuses moving (full width)
                   (or the welcome page while there is no panel)
     status bar    what runs, with a progress indicator; the last refresh time
@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.settings import Settings
@@ -35,6 +42,7 @@ from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.layout import STATE_FILE, WindowLayout
+from smmdesk.ui.massorder import MassOrderBox
 from smmdesk.ui.menus import build_menus
 from smmdesk.ui.notify import Notifier
 from smmdesk.ui.orderform import OrderForm
@@ -43,6 +51,8 @@ from smmdesk.ui.panels import PanelsPane
 from smmdesk.ui.refresher import Refresher
 from smmdesk.ui.resources import app_icon
 from smmdesk.ui.status import DeskStatusBar
+from smmdesk.ui.theme import apply_theme
+from smmdesk.ui.toolbar import build_toolbar
 from smmdesk.ui.welcome import WelcomePage, start_demo
 
 if TYPE_CHECKING:
@@ -71,8 +81,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("smmdesk" + (f" — {title_note}" if title_note else ""))
         self.setWindowIcon(app_icon())
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
+        apply_theme(QApplication.instance(), settings.theme)  # type: ignore[arg-type]
         self._build_parts()
         self.actions_by_name = build_menus(self)
+        self.addToolBar(build_toolbar(self))
         self._connect()
         self.layout_keeper = WindowLayout(self, self.state)
         self.layout_keeper.restore()
@@ -85,8 +97,15 @@ class MainWindow(QMainWindow):
         self.panels = PanelsPane(desk, events, self)
         self.catalog = CatalogPane(desk, events, jobs, self)
         self.form = OrderForm(desk, events, jobs, self)
+        self.mass_order = MassOrderBox(self)
+        self.order_tabs = QTabWidget(self)
+        self.order_tabs.setObjectName("orderTabs")
+        self.order_tabs.setDocumentMode(True)
+        self.order_tabs.addTab(self.form, "One order")
+        self.order_tabs.addTab(self.mass_order, "Mass order")
         self.orders = OrdersPane(desk, events, jobs, self)
         self.welcome = WelcomePage(self)
+        self.welcome.setMinimumSize(1, 1)  # hidden behind the orders, it must not set their least
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.orders)  # first: current unless there is no panel
         self.pages.addWidget(self.welcome)
@@ -94,9 +113,10 @@ class MainWindow(QMainWindow):
         self.docks = {
             "panels": self._dock("Panels", self.panels, Qt.DockWidgetArea.TopDockWidgetArea),
             "services": self._dock("Services", self.catalog, Qt.DockWidgetArea.TopDockWidgetArea),
-            "order": self._dock("New order", self.form, Qt.DockWidgetArea.TopDockWidgetArea),
+            "order": self._dock("New order", self.order_tabs, Qt.DockWidgetArea.TopDockWidgetArea),
         }
         self.status = DeskStatusBar(self.jobs, self)
+        self.jobs.went_wrong.connect(self.status.forget)
         self.setStatusBar(self.status)
         self.refresher = Refresher(desk, events, jobs, self.settings, self)
         self.notifier = Notifier(desk, events, self.settings, app_icon(), self)
@@ -118,10 +138,13 @@ class MainWindow(QMainWindow):
         self.panels.panel_selected.connect(self.catalog.set_panel)
         self.panels.add_requested.connect(self.add_panel)
         self.panels.manage_requested.connect(self.manage_panels)
+        self.catalog.use_state(self.state)
         self.catalog.service_chosen.connect(self.form.set_service)
+        self.form.order_placed.connect(self.catalog.note_used)
         self.catalog.order_requested.connect(self.focus_order_form)
         self.catalog.message.connect(self.status.say)
         self.form.message.connect(self.status.say)
+        self.mass_order.check_requested.connect(self.check_mass_order)
         self.welcome.add_requested.connect(self.add_panel)
         self.welcome.demo_requested.connect(self.try_demo)
         self.events.panels_changed.connect(self._show_page)
@@ -204,6 +227,7 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
+        apply_theme(QApplication.instance(), settings.theme)  # type: ignore[arg-type]
         self.refresher.set_settings(settings)
         self.notifier.set_settings(settings)
         self.panels.model.set_threshold(settings.balance_threshold)
@@ -212,10 +236,30 @@ class MainWindow(QMainWindow):
     def track_orders(self) -> QWidget:
         return self.form.open_track_dialog()
 
+    def go_to_panels(self) -> None:
+        self.docks["panels"].show()
+        self.panels.table.setFocus()
+
+    def focus_mass_order(self) -> None:
+        dock = self.docks["order"]
+        dock.show()
+        dock.raise_()
+        self.order_tabs.setCurrentWidget(self.mass_order)
+        self.mass_order.text.setFocus()
+
+    def check_mass_order(self, text: str) -> QWidget:
+        """Check the mass-order lines as an import (the same preview, then placing)."""
+        from smmdesk.ui.menus import open_import
+
+        wizard = open_import(self)
+        wizard.load_text(text)  # type: ignore[attr-defined]
+        return wizard
+
     def focus_order_form(self) -> None:
         dock = self.docks["order"]
         dock.show()
         dock.raise_()
+        self.order_tabs.setCurrentWidget(self.form)
         editors = list(self.form.editors.values())
         if editors:
             editors[0].focus_widget().setFocus()
@@ -240,10 +284,14 @@ class MainWindow(QMainWindow):
             from smmdesk.ui.panel_editor import keyring_problem
 
             self.welcome.set_keyring_problem(keyring_problem(self.desk))
-        if empty or self.pages.currentWidget() is self.welcome:
+        arriving = not empty and self.pages.currentWidget() is self.welcome
+        if empty or arriving:
             for dock in self.docks.values():
                 dock.setVisible(not empty)
         self.pages.setCurrentWidget(self.welcome if empty else self.orders)
+        if arriving and self.isVisible():
+            self.layout_keeper.docks_arrived()
+            self.refresher.refresh_now(manual=False)  # not "Not refreshed yet" for a minute
 
     def _refreshed(self, _changes: object) -> None:
         self.status.show_refresh(self.refresher.last_refresh, self.refresher.last_errors)

@@ -2,10 +2,12 @@
 
     File     Import orders… (Ctrl+I), Export orders…, Settings… (Ctrl+,), Quit (Ctrl+Q)
     Panels   Add panel…, Manage panels… (Ctrl+Shift+P), Refresh catalog
-    Orders   New order (Ctrl+N), Find a service (Ctrl+F), Refresh statuses (F5),
+    Orders   New order (Ctrl+N), Mass order (Ctrl+M), Find a service (Ctrl+F),
+             Refresh statuses (F5),
              Track orders by id… (Ctrl+T), and the orders view's own actions
     Business Compare panels…, Reports…, Needs attention… (smmdesk.ui.business)
-    View     show/hide each dock, Reset layout
+    View     show/hide each dock, the order's details (F9), go to the panels, services,
+             order form or orders (Ctrl+1 .. Ctrl+4), Reset layout
     Help     Open the data folder, Copy the recent log, About smmdesk
 
 Shortcuts use the platform's standard keys where Qt has one (Quit, Find, New, Preferences).
@@ -73,6 +75,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
 
     orders = bar.addMenu("&Orders")
     add(orders, "new_order", "&New order", window.focus_order_form, Key.New)
+    add(orders, "mass_order", "&Mass order…", window.focus_mass_order, "Ctrl+M")
     add(orders, "find_service", "&Find a service", window.catalog.focus_search, Key.Find)
     add(orders, "refresh", "&Refresh statuses", window.refresher.refresh_now, Key.Refresh, "F5")
     add(orders, "track", "&Track orders by id…", window.track_orders, "Ctrl+T")
@@ -85,6 +88,12 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     view = bar.addMenu("&View")
     for dock in window.docks.values():
         view.addAction(dock.toggleViewAction())
+    view.addAction(window.orders.details_action)
+    view.addSeparator()
+    add(view, "go_panels", "Go to the &panels", window.go_to_panels, "Ctrl+1")
+    add(view, "go_services", "Go to the &services", window.catalog.focus_search, "Ctrl+2")
+    add(view, "go_form", "Go to the order &form", window.focus_order_form, "Ctrl+3")
+    add(view, "go_orders", "Go to the &orders", window.orders.table.setFocus, "Ctrl+4")
     view.addSeparator()
     add(view, "reset_layout", "&Reset layout", window.reset_layout)
 
@@ -101,7 +110,9 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
 def open_import(window: MainWindow) -> object:
     from smmdesk.ui.importwizard import ImportWizard
 
-    wizard = ImportWizard(window.desk, window.events, window.jobs, window)
+    wizard = ImportWizard(
+        window.desk, window.events, window.jobs, window, panel=window.panels.current_name()
+    )
     wizard.open()
     return wizard
 

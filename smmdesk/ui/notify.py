@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from smmdesk.core import store
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text
 from smmdesk.core.settings import Settings
 from smmdesk.protocol import CANCELED, COMPLETED, FAILED, PARTIAL
 from smmdesk.ui.events import DeskEvents
@@ -101,8 +101,8 @@ class Notifier(QObject):
         for panel in self._desk.panels():
             low = panel.balance is not None and panel.balance < threshold
             if low and panel.name not in self._low:
-                balance = format_money(panel.balance, panel.currency, grouping=True)
-                under = format_money(threshold, panel.currency, grouping=True)
+                balance = amount_text(panel.balance, panel.currency)
+                under = amount_text(threshold, panel.currency)
                 self.notify(
                     "Low balance",
                     f"The balance of {panel.name} is {balance}, under your threshold of "

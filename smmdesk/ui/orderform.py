@@ -13,6 +13,7 @@ track an order placed on the site by its id.
 
 Signals of ``OrderForm``:
     message(str)        a line for the status bar ("Order #12 placed ...")
+    order_placed(str, str)  an order was placed (panel, service id)
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text, format_money
 from smmdesk.core.offers.fallback import refused_for_good
 from smmdesk.core.ordering import Placed
 from smmdesk.core.ordertypes import (
+    BoundField,
     OrderDraft,
     form_fields,
     form_notices,
@@ -49,6 +51,7 @@ from smmdesk.ui.track_dialog import TrackDialog
 
 class OrderForm(FormView):
     message = Signal(str)
+    order_placed = Signal(str, str)  # panel, service id
 
     def __init__(self, desk: Desk, events: DeskEvents, jobs: Jobs, parent: QWidget | None = None):
         super().__init__(parent)
@@ -154,11 +157,11 @@ class OrderForm(FormView):
         read from the panel's stored balance in one query."""
         chosen = self._chosen_panel()
         currency = chosen.currency if chosen else None
-        cost = format_money(draft.expected_cost, currency, grouping=True)
+        cost = format_money(draft.expected_cost, currency, grouping=True)  # exact: its price
         if chosen is None or chosen.balance is None:
             return cost, "", False
         after: Decimal = chosen.balance - draft.expected_cost
-        return cost, format_money(after, currency, grouping=True), after < 0
+        return cost, amount_text(after, currency), after < 0
 
     # --- placing -------------------------------------------------------------------------
     def ask_to_place(self) -> None:
@@ -176,10 +179,10 @@ class OrderForm(FormView):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Place this order?")
         box.setText(f"Place this order on {self.panel}?")
-        cost, after, _short = self._amounts(draft)
+        cost, after, short = self._amounts(draft)
         lines = [
             f"Service: {self.service.id} · {self.service.name}",
-            f"Link: {draft.link or '—'}",
+            f"{target_label(self.current_fields)}: {draft.link or '—'}",
             f"Quantity: {quantity_text(draft)}",
             f"Cost: {cost}",
         ]
@@ -189,11 +192,17 @@ class OrderForm(FormView):
         if sale is not None:
             chosen = self._chosen_panel()
             lines.append(f"Sale price: {format_money(sale, chosen.currency if chosen else None)}")
+        if short:
+            box.setIcon(QMessageBox.Icon.Warning)
+            lines.append(
+                "\nThis costs more than the balance: the panel will likely refuse it. "
+                "Add funds on the panel's site first."
+            )
         lines += [f"Note: {w}" for w in draft.warnings]
         box.setInformativeText("\n".join(lines))
         place = box.addButton("Place order", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(place)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel if short else place)  # Enter never overspends
         place.clicked.connect(self.place)
         box.open()
 
@@ -222,6 +231,7 @@ class OrderForm(FormView):
         self.sending = False
         order = placed.order
         self._events.orders_added.emit([order.id])
+        self.order_placed.emit(panel, order.service_id or "")
         self.message.emit(
             f"Order #{order.id} placed on {panel} (panel order id {order.remote_id})."
         )
@@ -282,6 +292,14 @@ class OrderForm(FormView):
             currency = (chosen.currency or "") if chosen else ""
             self.build(self.service, self.current_fields, self.current_notices, currency)
             self.revalidate()
+
+
+def target_label(fields: list[BoundField]) -> str:
+    """What the order is for, as its form names it: "Link", or "Username" (subscriptions)."""
+    for field in fields:
+        if field.name in ("link", "username"):
+            return field.label
+    return "Link"
 
 
 def quantity_text(draft: OrderDraft) -> str:

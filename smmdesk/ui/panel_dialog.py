@@ -28,14 +28,13 @@ from PySide6.QtWidgets import (
 from smmdesk.core import store
 from smmdesk.core.api.models import Balance
 from smmdesk.core.desk import Desk
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.panel_editor import PanelEditor, keyring_problem
 from smmdesk.ui.panel_speaks import PanelSpeaksDialog
-
-WARNING = "QLabel { background: #fff4d6; border: 1px solid #e3c26b; padding: 6px; }"
+from smmdesk.ui.theme import notice_style
 
 
 class PanelManager(QDialog):
@@ -51,7 +50,7 @@ class PanelManager(QDialog):
         self.keyring_note = QLabel(self)
         self.keyring_note.setObjectName("keyringProblem")
         self.keyring_note.setWordWrap(True)
-        self.keyring_note.setStyleSheet(WARNING)
+        self.keyring_note.setStyleSheet(notice_style(warn=True))
         self.list = QListWidget(self)
         self.list.setObjectName("panelList")
         self.result = QLabel(self)
@@ -97,7 +96,7 @@ class PanelManager(QDialog):
         self.keyring_note.setVisible(bool(problem))
         self.list.clear()
         for panel in self._desk.panels():
-            balance = format_money(panel.balance, panel.currency, grouping=True, missing="—")
+            balance = amount_text(panel.balance, panel.currency, missing="—")
             speaks = ", ".join(panel.dialect.describe())
             text = f"{panel.name}    {balance}\n{panel.url}\nspeaks: {speaks}"
             item = QListWidgetItem(text)
@@ -154,7 +153,7 @@ class PanelManager(QDialog):
         return balance, await self._desk.detect_dialect(name)
 
     def _tested(self, name: str, balance: Balance, panel: store.Panel) -> None:
-        amount = format_money(balance.amount, balance.currency, grouping=True)
+        amount = amount_text(balance.amount, balance.currency)
         speaks = ", ".join(panel.dialect.describe())
         self.result.setText(f"{name} answered: balance {amount}. It speaks: {speaks}.")
         self._events.balances_changed.emit()

@@ -24,12 +24,13 @@ from smmdesk.core.api import PanelClient
 from smmdesk.core.api.models import Balance
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import ConfigError, KeyringUnavailable
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text
 from smmdesk.core.store import Panel
 from smmdesk.protocol import DEFAULT_RATE_LIMIT
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
+from smmdesk.ui.theme import problem_style
 
 OK_STYLE = "color: #1b6e2e;"
 
@@ -84,7 +85,7 @@ class PanelEditor(QDialog):
         self.keyring_note = QLabel(keyring_problem(desk), self)
         self.keyring_note.setObjectName("keyringProblem")
         self.keyring_note.setWordWrap(True)
-        self.keyring_note.setStyleSheet("color: #b3261e;")
+        self.keyring_note.setStyleSheet(problem_style())
         self.keyring_note.setVisible(bool(self.keyring_note.text()))
         self.result = QLabel(self)
         self.result.setObjectName("testResult")
@@ -138,7 +139,7 @@ class PanelEditor(QDialog):
     def _tested(self, balance: Balance) -> None:
         self._busy(False)
         self.result.setStyleSheet(OK_STYLE)
-        amount = format_money(balance.amount, balance.currency, grouping=True)
+        amount = amount_text(balance.amount, balance.currency)
         self.result.setText(f"The panel accepted the key. Balance: {amount}.")
 
     # --- save ----------------------------------------------------------------------------
@@ -175,7 +176,7 @@ class PanelEditor(QDialog):
 
     def _failed(self, error: BaseException, what: str) -> None:
         self._busy(False)
-        self.result.setStyleSheet("color: #b3261e;")
+        self.result.setStyleSheet(problem_style())
         self.result.setText("The panel did not accept this. See the message.")
         show_error(self, error, what)
 

@@ -24,18 +24,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from smmdesk.core.desk import Desk
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text
 from smmdesk.core.store import Panel
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.theme import colour, icon
 
-LOW_COLOUR = QColor("#b3261e")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -111,6 +110,11 @@ class PanelsModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if section == self.BALANCE and not self._threshold:
+                return "The low-balance warning is off: set its amount in Settings."
+            if section == self.BALANCE:
+                return "A balance under the amount set in Settings is shown in bold red."
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -128,37 +132,33 @@ class PanelsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             note = f"\nLast refresh failed: {error}" if error else ""
             return f"{panel.name}\n{panel.url}{note}"
-        if role == Qt.ItemDataRole.DecorationRole and error:
-            return _icon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if role == Qt.ItemDataRole.DecorationRole and error:  # not the low-balance sign
+            return icon("no_answer")
         return None
 
     def _balance_data(self, panel: Panel, role: int) -> Any:
         low = self.is_low(panel)
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_money(panel.balance, panel.currency, grouping=True, missing="—")
+            return amount_text(panel.balance, panel.currency, missing="—")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            balance = format_money(panel.balance, panel.currency, grouping=True, missing="—")
+            balance = amount_text(panel.balance, panel.currency, missing="—")
             seen = panel.balance_at.strftime("%Y-%m-%d %H:%M") if panel.balance_at else "never"
-            under = format_money(self._threshold, panel.currency, grouping=True)
+            under = amount_text(self._threshold, panel.currency)
             warn = f"\nLow balance: under {under} (Settings)." if low else ""
+            if not self._threshold:
+                warn = "\nThe low-balance warning is off: set its amount in Settings."
             return f"Balance {balance}, read {seen}{warn}"
         if role == Qt.ItemDataRole.ForegroundRole and low:
-            return QBrush(LOW_COLOUR)
+            return QBrush(QColor(colour("low")))
         if role == Qt.ItemDataRole.FontRole and low:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.DecorationRole and low:
-            return _icon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            return icon("low_balance")
         return None
-
-
-def _icon(which: QStyle.StandardPixmap) -> Any:
-    from PySide6.QtWidgets import QApplication
-
-    return QApplication.style().standardIcon(which)
 
 
 class PanelsPane(QWidget):
@@ -171,6 +171,7 @@ class PanelsPane(QWidget):
         self.model = PanelsModel(desk, self)
         self.table = QTableView(self)
         self.table.setObjectName("panelsTable")
+        self.table.setAccessibleName("Panels")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -181,9 +182,13 @@ class PanelsPane(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(PanelsModel.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(PanelsModel.BALANCE, QHeaderView.ResizeMode.ResizeToContents)
-        add = QPushButton("Add panel…", self)
+        add = QPushButton("Add…", self)
+        add.setToolTip("Add a panel: its API URL and your API key")
+        add.setAccessibleName("Add panel")
         add.clicked.connect(self.add_requested)
         manage = QPushButton("Manage…", self)
+        manage.setToolTip("Edit, check or remove your panels")
+        manage.setAccessibleName("Manage panels")
         manage.clicked.connect(self.manage_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(add)

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.store import Order
 from smmdesk.core.store.sales import list_customers, parse_sale_price, set_sale
-from smmdesk.ui.form_view import PROBLEM_STYLE
+from smmdesk.ui.theme import problem_style
 
 
 class SaleEditor(QWidget):
@@ -35,7 +35,7 @@ class SaleEditor(QWidget):
         self.save_button.setObjectName("saveSale")
         self.save_button.clicked.connect(self.save)
         self.problem = QLabel(self)
-        self.problem.setStyleSheet(PROBLEM_STYLE)
+        self.problem.setStyleSheet(problem_style())
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 2, 0, 0)
         row.addWidget(QLabel("Customer pays", self))

@@ -51,4 +51,5 @@ async def capture(window: MainWindow, path: Path, timeout: float = TIMEOUT_S) ->
         print(f"smmdesk: could not save the screenshot to {path}.", file=sys.stderr)
         return 1
     print(f"Screenshot saved to {path}")
+    window.close()  # as the reseller quitting: the layout is kept for the next start
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import AddOutcomeUnknown, SmmdeskError
@@ -43,7 +43,12 @@ class Session:
 
     @classmethod
     async def open(
-        cls, *, demo: bool = False, data_dir: str | None = None, screenshot: bool = False
+        cls,
+        *,
+        demo: bool = False,
+        data_dir: str | None = None,
+        screenshot: bool = False,
+        theme: str | None = None,
     ) -> Session:
         """Open the data folder (or start the demo), then show the main window."""
         session = DemoSession.start() if demo else None
@@ -56,15 +61,16 @@ class Session:
         try:
             if session is not None:
                 await add_demo_panels(desk, session)
-            window = MainWindow(
-                desk, Settings.load(desk.folder), title_note="demo" if session else ""
-            )
+            settings = Settings.load(desk.folder)
+            if theme:  # this run only (--theme): the saved setting stays
+                settings = replace(settings, theme=theme)
+            window = MainWindow(desk, settings, title_note="demo" if session else "")
         except BaseException:
             await desk.aclose()
             if session is not None:
                 session.stop()
             raise
-        if screenshot:  # the same picture on every machine
+        if screenshot and session is not None:  # the demo's picture: the same on every machine
             window.resize(*SCREENSHOT_SIZE)
             window.reset_layout()
         window.show()

@@ -44,6 +44,10 @@ def webhook_url(host: str, port: int, path: str) -> str:
     return f"http://{shown_host}:{port}{path}"
 
 
+THEME_CHOICES = (("system", "Like the system (light or dark)"), ("light", "Light"),
+                 ("dark", "Dark"))  # fmt: skip
+
+
 class SettingsDialog(QDialog):
     saved = Signal(object)
 
@@ -65,6 +69,11 @@ class SettingsDialog(QDialog):
         self.threshold = QLineEdit(str(settings.balance_threshold), self)
         self.threshold.setObjectName("balanceThreshold")
         self.threshold.setToolTip("Warn when a panel's balance falls under this amount; 0 = never")
+        self.theme = QComboBox(self)
+        self.theme.setObjectName("themeChoice")
+        for value, label in THEME_CHOICES:
+            self.theme.addItem(label, value)
+        self.theme.setCurrentIndex(max(self.theme.findData(settings.theme), 0))
         general = QFormLayout()
         general.addRow("Refresh statuses every", self.interval)
         general.addRow("", self.notify)
@@ -81,6 +90,7 @@ class SettingsDialog(QDialog):
         general.addRow("Totals in currency", self.report_currency)
         general.addRow("Exchange rates", self.rates)
         general.addRow("Needs attention when a balance lasts under", self.balance_days)
+        general.addRow("Look", self.theme)
         layout = QVBoxLayout(self)
         layout.addLayout(general)
         layout.addWidget(self._webhook_box(settings, panels))
@@ -153,6 +163,7 @@ class SettingsDialog(QDialog):
                 report_currency=self.report_currency.text(),
                 exchange_rates=parse_rates_text(self.rates.text()),
                 balance_days=self.balance_days.value(),
+                theme=self.theme.currentData(),
             )
             new.save()
         except SmmdeskError as error:

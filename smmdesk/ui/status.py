@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 from smmdesk.ui.jobs import Jobs
 
 MESSAGE_MS = 10_000
+NEVER = "Not refreshed yet"
 
 
 class DeskStatusBar(QStatusBar):
@@ -28,7 +29,7 @@ class DeskStatusBar(QStatusBar):
         self.progress.setMaximumWidth(110)
         self.progress.setMaximumHeight(14)
         self.progress.setTextVisible(False)
-        self.refresh_label = QLabel("Not refreshed yet", self)
+        self.refresh_label = QLabel(NEVER, self)
         self.refresh_label.setObjectName("lastRefresh")
         self.addPermanentWidget(self.busy_label)
         self.addPermanentWidget(self.progress)
@@ -37,13 +38,15 @@ class DeskStatusBar(QStatusBar):
         jobs.busy_changed.connect(self.set_busy)
 
     def set_busy(self, busy: bool, what: str) -> None:
+        if busy and what.startswith("Refreshing statuses") and self.refresh_label.text() == NEVER:
+            self.refresh_label.setText("First refresh running…")
         self.progress.setVisible(busy)
         self.busy_label.setVisible(busy)
         self.busy_label.setText(f"{what}…" if busy and what else "")
 
     def show_refresh(self, when: datetime | None, errors: dict[str, str]) -> None:
         """Show the last refresh time and which panels failed (with why, in the tooltip)."""
-        text = f"Last refresh {when:%H:%M:%S}" if when else "Not refreshed yet"
+        text = f"Last refresh {when:%H:%M:%S}" if when else NEVER
         if errors:
             names = ", ".join(sorted(errors))
             text += f" · ⚠ {names} did not answer"
@@ -56,3 +59,7 @@ class DeskStatusBar(QStatusBar):
 
     def say(self, text: str) -> None:
         self.showMessage(text, MESSAGE_MS)
+
+    def forget(self, *_: object) -> None:
+        """A job failed: a passing message ("Order #14 placed") would now mislead."""
+        self.clearMessage()

@@ -20,12 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmdesk.core import store
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import NotFound
 from smmdesk.core.ordering import Tracked
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
+from smmdesk.ui.theme import problem_style
+
+ORDER_ID = re.compile(r"(?=[^\d]*\d)[A-Za-z0-9_-]{1,64}")  # letters allowed, one digit at least
 
 
 class TrackDialog(QDialog):
@@ -57,6 +61,12 @@ class TrackDialog(QDialog):
         self.ids.setPlaceholderText("e.g. 23512 or 23512, 23513")
         self.reference = QLineEdit(self)
         self.reference.setPlaceholderText("optional note: customer, shop order number…")
+        self.problem = QLabel(self)
+        self.problem.setObjectName("trackProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(problem_style())
+        self.problem.hide()
+        self.ids.textChanged.connect(lambda _text: self.problem.hide())
         form = QFormLayout()
         form.addRow("Panel", self.panel_box)
         form.addRow("Order ids", self.ids)
@@ -70,15 +80,43 @@ class TrackDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.resize(440, self.sizeHint().height())
 
     def order_ids(self) -> list[str]:
         return [part for part in re.split(r"[\s,;]+", self.ids.text()) if part]
 
+    def check_ids(self, panel: str, ids: list[str]) -> tuple[list[str], list[str]]:
+        """(the ids to ask the panel about, what is wrong with the others)."""
+        problems, wanted = [], []
+        panel_id = self._desk.panel(panel).id
+        for remote_id in ids:
+            if not ORDER_ID.fullmatch(remote_id):
+                problems.append(
+                    f"“{remote_id}” is not an order id: the panel's ids are numbers like 23512 "
+                    "(some panels add letters, like ord_01H5)."
+                )
+            elif (known := store.find_order(self._desk.db, panel_id, remote_id)) is not None:
+                problems.append(
+                    f"Order {remote_id} of {panel} is followed already, as #{known.id}."
+                )
+            else:
+                wanted.append(remote_id)
+        return wanted, problems
+
+    def say(self, problems: list[str]) -> None:
+        self.problem.setText("\n".join(problems))
+        self.problem.setVisible(bool(problems))
+
     def track(self) -> None:
         ids, panel = self.order_ids(), self.panel_box.currentText()
         if not ids or not panel:
+            self.ids.setFocus()
+            return
+        ids, problems = self.check_ids(panel, ids)
+        self.say(problems)
+        if problems:  # nothing is sent until every id is right (or removed)
             self.ids.setFocus()
             return
         self.buttons.setEnabled(False)

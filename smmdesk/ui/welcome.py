@@ -16,6 +16,7 @@ from PySide6.QtCore import QProcess, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from smmdesk.ui.resources import app_icon
+from smmdesk.ui.theme import notice_style
 
 TEXT = """
 <h2>Welcome to smmdesk</h2>
@@ -73,9 +74,7 @@ class WelcomePage(QWidget):
         self.keyring_note = QLabel(self)
         self.keyring_note.setObjectName("welcomeKeyring")
         self.keyring_note.setWordWrap(True)
-        self.keyring_note.setStyleSheet(
-            "QLabel { background: #fff4d6; border: 1px solid #e3c26b; padding: 8px; }"
-        )
+        self.keyring_note.setStyleSheet(notice_style(warn=True))
         self.keyring_note.hide()
         buttons = QHBoxLayout()
         buttons.addStretch(1)

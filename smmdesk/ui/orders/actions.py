@@ -21,6 +21,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from smmdesk.core import store
+from smmdesk.core.api.dialect import Dialect
+from smmdesk.core.api.models import Service
+from smmdesk.core.availability import Availability, can_cancel, can_refill
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
 from smmdesk.core.store import Order, OrderQuery, OrderState
@@ -29,7 +32,9 @@ from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.orders.dialogs import Result, ResultsDialog, ask_remote_id, confirm
 from smmdesk.ui.orders.export import export_matching, export_selection
+from smmdesk.ui.theme import themed
 
+CHECKS = {"cancel": can_cancel, "refill": can_refill}
 BULK = {  # kind -> (verb, what the job does, what a success means)
     "cancel": ("Cancel", "Canceling orders", "A cancel only asks the panel: the next status "
                "refresh shows what was canceled and refunded."),
@@ -60,6 +65,10 @@ class OrderActions(QObject):
         self.desk, self.events, self.jobs = desk, events, jobs
         self._selected, self._query, self._parent = selected, query, parent
         self._dialog: QWidget | None = None
+        self._catalogs: dict[str, dict[str, Service]] = {}  # panel -> its saved services
+        self._dialects: dict[str, Dialect | None] = {}  # panel -> what it speaks
+        events.catalog_changed.connect(lambda panel: self._catalogs.pop(panel, None))
+        events.panels_changed.connect(self._catalogs.clear)
         self.cancel = self._action("Cancel…", lambda: self.ask_bulk("cancel"), "Del")
         self.refill = self._action("Refill…", lambda: self.ask_bulk("refill"))
         self.copy_id = self._action("Copy order id", self.copy_ids, QKeySequence.StandardKey.Copy)
@@ -68,6 +77,12 @@ class OrderActions(QObject):
         self.mark_not_placed = self._action("Mark as not placed…", self.ask_mark_not_placed)
         self.export_selected = self._action("Export selection…", lambda: self.ask_export(False))
         self.export_all = self._action("Export all matching…", lambda: self.ask_export(True))
+        for action, name in ((self.cancel, "cancel"), (self.refill, "refill"),
+                             (self.copy_id, "copy"), (self.copy_link, "link"),
+                             (self.mark_placed, "placed"), (self.mark_not_placed, "not_placed"),
+                             (self.export_selected, "export"),
+                             (self.export_all, "export")):  # fmt: skip
+            themed(action, name)
         self.update_enabled()
 
     @property
@@ -107,13 +122,40 @@ class OrderActions(QObject):
         self._parent.addAction(action)
         return action
 
+    def service_of(self, order: Order) -> Service | None:
+        """The order's service in its panel's saved catalog (None: not there)."""
+        self._load_panel(order.panel_name)
+        return self._catalogs[order.panel_name].get(order.service_id or "")
+
+    def _load_panel(self, name: str) -> None:
+        if name in self._catalogs:
+            return
+        try:
+            panel = self.desk.panel(name)
+            services, dialect = store.load_catalog(self.desk.db, panel.id), panel.dialect
+        except SmmdeskError:
+            services, dialect = [], None
+        self._catalogs[name] = {s.id: s for s in services}
+        self._dialects[name] = dialect
+
+    def availability(self, kind: str, order: Order) -> Availability:
+        """Whether ``order`` can be canceled / refilled now (smmdesk.core.availability)."""
+        service = self.service_of(order)
+        return CHECKS[kind](order, service, self._dialects.get(order.panel_name))
+
     def update_enabled(self) -> None:
-        """Enable what makes sense for the selection."""
+        """Enable what makes sense for the selection: cancel and refill only when at least
+        one selected order can take it (the tooltip says why not)."""
         orders = self._selected()
-        placed = any(o.remote_id for o in orders)
         unknown = [o for o in orders if o.state == OrderState.UNKNOWN]
-        self.cancel.setEnabled(placed)
-        self.refill.setEnabled(placed)
+        for kind, action in (("cancel", self.cancel), ("refill", self.refill)):
+            answers = [self.availability(kind, o) for o in orders]
+            action.setEnabled(any(answers))
+            verb = BULK[kind][0]
+            if len(orders) == 1 and not answers[0]:
+                action.setToolTip(f"{verb}: not possible, {answers[0].reason}.")
+            else:
+                action.setToolTip(f"{verb} the selected orders")
         for action in (self.copy_id, self.copy_link, self.export_selected):
             action.setEnabled(bool(orders))
         self.mark_placed.setEnabled(len(orders) == 1 and len(unknown) == 1)
@@ -122,7 +164,7 @@ class OrderActions(QObject):
     # --- cancel and refill --------------------------------------------------------------
     def ask_bulk(self, kind: str) -> None:
         orders = self._selected()
-        sendable = [o for o in orders if o.remote_id]
+        sendable = [o for o in orders if self.availability(kind, o)]
         if not sendable:
             return
         verb, _, meaning = BULK[kind]
@@ -130,7 +172,10 @@ class OrderActions(QObject):
         skipped = len(orders) - len(sendable)
         note = ""
         if skipped:
-            note = f" {skipped} selected order(s) never reached a panel and are left out."
+            note = (
+                f" {skipped} selected order(s) are left out: they never reached a panel, "
+                f"are final already, or their service offers no {kind}."
+            )
         note += "\n\nOrders: " + numbers(sendable)
         self.dialog = confirm(
             self._parent,

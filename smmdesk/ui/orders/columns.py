@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from smmdesk.core.money import format_money
+from smmdesk.core.money import amount_text, format_money
 from smmdesk.core.store import Order, OrderState
 from smmdesk.protocol import CANCELED, COMPLETED, FAILED, IN_PROGRESS, PARTIAL, PENDING
 
@@ -29,16 +29,42 @@ class Column:
     text: Callable[[Order], str]
     sort: str | None = None  # an OrderQuery.order_by name
     numeric: bool = False  # right-aligned
+    tip: Callable[[Order], str] | None = None  # the cell's tooltip
 
 
 def local_time(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+NEVER_PLACED = (OrderState.FAILED, OrderState.UNKNOWN, OrderState.SENDING)
+
+
 def charge_text(order: Order) -> str:
-    """What the order cost: the panel's charge, else the expected cost ("0.60 USD")."""
-    amount = order.charge if order.charge is not None else order.expected_cost
-    return format_money(amount, order.currency, grouping=True)
+    """What the order cost: the panel's charge ("0.60 USD"); before the panel says, the
+    expected cost marked "≈"; nothing for an order never placed (or not known to be)."""
+    if order.charge is not None:
+        return amount_text(order.charge, order.currency)
+    if order.state in NEVER_PLACED or order.expected_cost is None:
+        return ""
+    return "≈ " + amount_text(order.expected_cost, order.currency)
+
+
+def charge_tip(order: Order) -> str:
+    """The exact amounts behind ``charge_text``."""
+    if order.charge is not None:
+        return "Charged " + format_money(order.charge, order.currency, grouping=True)
+    expected = format_money(order.expected_cost, order.currency, grouping=True, missing="—")
+    if order.state in NEVER_PLACED:
+        return f"Not charged: the order was not placed (it would have cost {expected})."
+    return f"The panel has not said the charge yet; expected {expected}."
+
+
+def service_text(order: Order) -> str:
+    """ "2 Instagram Likes"; an order tracked by its id: the panel's status says no service."""
+    text = f"{order.service_id or ''} {order.service_name or ''}".strip()
+    if not text and order.state == OrderState.TRACKED:
+        return "Placed on the panel's site (tracked by id)"
+    return text
 
 
 def _number(value: int | None) -> str:
@@ -66,10 +92,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("#", lambda o: str(o.id), "id", numeric=True),
     Column("Panel", lambda o: o.panel_name, "panel"),
     Column("Order id", lambda o: o.remote_id or "", "remote_id", numeric=True),
-    Column("Service", lambda o: f"{o.service_id or ''} {o.service_name or ''}".strip(), "service"),
-    Column("Link", lambda o: o.link or ""),
+    Column("Service", service_text, "service"),
+    Column("Link", lambda o: o.link or ("—" if o.state == OrderState.TRACKED else "")),
     Column("Quantity", lambda o: _number(o.quantity), "quantity", numeric=True),
-    Column("Charge", charge_text, "charge", numeric=True),
+    Column("Charge", charge_text, "charge", numeric=True, tip=charge_tip),
     Column("Status", status_label, "status"),
     Column("Start count", lambda o: _number(o.start_count), numeric=True),
     Column("Remains", lambda o: _number(o.remains), numeric=True),

@@ -65,6 +65,12 @@ class FilterBar(QWidget):
         self.text_edit.setClearButtonEnabled(True)
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(self._emit)
+        for widget, name in ((self.panel_box, "Panel of the orders shown"),
+                             (self.status_box, "Status of the orders shown"),
+                             (self.date_box, "When the orders shown were placed"),
+                             (self.since_edit, "From"), (self.until_edit, "To"),
+                             (self.text_edit, "Search the orders")):  # fmt: skip
+            widget.setAccessibleName(name)
         self._layout(panels)
         self._connect()
 

@@ -242,6 +242,8 @@ class OrdersModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(order: Order, column: int) -> str | None:
+        if COLUMNS[column].tip is not None:
+            return COLUMNS[column].tip(order)
         if column == LINK_COLUMN:
             return order.link
         if column == STATUS_COLUMN:

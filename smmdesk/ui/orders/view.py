@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QByteArray, QPoint, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,17 +30,26 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.desk import Desk
-from smmdesk.core.store import Order
+from smmdesk.core.paths import database_path
+from smmdesk.core.store import Order, OrderQuery, count_orders
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.fit import ColumnFitter
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.orders.actions import OrderActions
-from smmdesk.ui.orders.columns import COLUMNS
+from smmdesk.ui.orders.columns import COLUMNS, STATUS_COLUMN
 from smmdesk.ui.orders.detail import DetailPane
 from smmdesk.ui.orders.filters import FilterBar, named
 from smmdesk.ui.orders.model import OrdersModel
+from smmdesk.ui.orders.tabs import StatusTabs
+from smmdesk.ui.theme import themed
 
-WIDTHS = {"#": 60, "Panel": 110, "Order id": 90, "Service": 200, "Link": 240, "Status": 140}
 RECOUNT_MS = 150
+DETAIL_LEAST = 300  # the details pane, when opened from the menu
+MEASURED_ROWS = 40  # rows measured for a column's width when the view is not laid out yet
+CELL_PAD, ICON_ROOM = 12, 22  # a cell's text margins; the status dot and its gap
+# The columns that tell orders apart get the room; these give way first when it is short.
+PRIORITY = {"Service": 150, "Link": 110}
+SHRINKABLE = {"Reference": 60, "Panel": 64, "Updated": 70, "Created": 70}
 
 
 class OrdersPane(QWidget):
@@ -58,17 +67,22 @@ class OrdersPane(QWidget):
         self.order_actions = OrderActions(
             desk, events, jobs, self.selected_orders, self.model.query, self
         )
+        self.tabs = StatusTabs(self)
         self.count_label = named(QLabel(), "ordersCount")
         self.notice_label = named(QLabel(), "ordersNotice")
+        self._partial_selection = False
+        self._orders_moved = True
         self._recount = QTimer(self, singleShot=True, interval=RECOUNT_MS)
         self._recount.timeout.connect(self.update_count)
         self._lay_out()
         self._connect(events)
         self.update_count()
+        self._show_empty()
 
     # --- building -----------------------------------------------------------------------
     def _make_table(self) -> QTableView:
         table = named(QTableView(self), "ordersTable")
+        table.setAccessibleName("Orders")
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -80,18 +94,37 @@ class OrdersPane(QWidget):
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         header = table.horizontalHeader()
         header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
-        for column, spec in enumerate(COLUMNS):
-            header.resizeSection(column, WIDTHS.get(spec.title, 90))
+        titles = {spec.title: column for column, spec in enumerate(COLUMNS)}
+        self.fitter = ColumnFitter(
+            table,
+            priority={titles[t]: least for t, least in PRIORITY.items()},
+            shrinkable={titles[t]: least for t, least in SHRINKABLE.items()},
+            measure=self._measure,
+        )
         column, order = self.model.sort_column()
         header.setSortIndicator(column, order)
         table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         return table
 
+    def _measure(self, column: int) -> int:
+        """The widest text of ``column`` among the rows in view (the fitter's measure)."""
+        table, model = self.table, self.model
+        if model.rowCount() == 0:
+            return 0
+        top = max(table.rowAt(0), 0)
+        bottom = table.rowAt(table.viewport().height() - 1)
+        bottom = min(model.rowCount() - 1, top + MEASURED_ROWS if bottom < 0 else bottom)
+        metrics, text = table.fontMetrics(), COLUMNS[column].text
+        widest = max(
+            metrics.horizontalAdvance(text(model.order_at(r))) for r in range(top, bottom + 1)
+        )
+        return widest + CELL_PAD + (ICON_ROOM if column == STATUS_COLUMN else 0)
+
     def _lay_out(self) -> None:
         toolbar = named(QToolBar(self), "ordersToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setIconSize(QSize(16, 16))
         for group in self.order_actions.groups():
             toolbar.addActions(group)
             toolbar.addSeparator()
@@ -100,19 +133,40 @@ class OrdersPane(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
+        self.details_action = QAction("Order &details", self)
+        self.details_action.setObjectName("action_details")
+        self.details_action.setCheckable(True)
+        self.details_action.setShortcut(QKeySequence("F9"))
+        self.details_action.toggled.connect(self.show_details)
+        themed(self.details_action, "details")
+        self.empty_label = named(QLabel(), "ordersEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
+        over = QVBoxLayout(self.table.viewport())
+        over.addWidget(self.empty_label)
+        self.splitter.splitterMoved.connect(lambda *_: self._details_moved())
         status_row = QHBoxLayout()
         status_row.addWidget(self.count_label)
         status_row.addStretch(1)
         status_row.addWidget(self.notice_label)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filters)
+        layout.addWidget(self.tabs)
         layout.addWidget(toolbar)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(status_row)
 
     def _connect(self, events: DeskEvents) -> None:
         self.filters.filters_changed.connect(self.model.set_filters)
+        self.tabs.tab_chosen.connect(
+            lambda tab: self.filters.status_box.setCurrentIndex(StatusTabs.choice_of(tab))
+        )
+        self.filters.status_box.currentIndexChanged.connect(self.tabs.follow_choice)
         self.model.modelReset.connect(self._recount.start)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._show_empty)
         self.model.modelReset.connect(self._selection_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
@@ -142,6 +196,7 @@ class OrdersPane(QWidget):
     def refresh_rows(self, order_ids: list[int]) -> None:
         """Re-read just these orders (DeskEvents.orders_added / orders_changed)."""
         self.model.refresh_rows(order_ids)
+        self._orders_moved = True  # the tabs count again, whatever the filters
         self.detail.refresh(order_ids)
         self.order_actions.update_enabled()
         self._recount.start()
@@ -152,6 +207,23 @@ class OrdersPane(QWidget):
         chosen = rows[0] if len(rows) == 1 else current if current in rows else None
         self.detail.show_order(None if chosen is None else self.model.order_at(chosen).id)
         self.order_actions.update_enabled()
+        self._say_selection(len(rows))
+
+    def _say_selection(self, selected: int) -> None:
+        """Select all (Ctrl+A) takes the rows loaded so far, not every matching order: say
+        so, and how to act on all of them."""
+        held = self.model.rowCount()
+        if selected and selected == held and not self.model.exhausted:
+            total = self.model.count_matching()
+            self.notice_label.setText(
+                f"{selected:,} loaded orders selected, of {total:,} that match: scroll down "
+                "to load more, or use Export all matching."
+            )
+            self._partial_selection = True
+        elif self._partial_selection:
+            self.notice_label.clear()
+            self._partial_selection = False
+        self._orders_moved = True
 
     def _panels_changed(self) -> None:
         self.filters.set_panels([p.name for p in self.desk.panels()])
@@ -165,17 +237,60 @@ class OrdersPane(QWidget):
 
     def _context_menu(self, at: QPoint) -> None:
         menu = QMenu(self)
+        menu.setObjectName("ordersMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        for group in self.order_actions.groups():
-            menu.addActions(group)
-            menu.addSeparator()
+        for group in self.order_actions.groups():  # only what applies to these orders
+            usable = [action for action in group if action.isEnabled()]
+            if usable:
+                menu.addActions(usable)
+                menu.addSeparator()
         menu.popup(self.table.viewport().mapToGlobal(at))
+
+    def show_details(self, on: bool) -> None:
+        """Show the chosen order's details beside the table, or fold them away."""
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if on and sizes[1] == 0 and total > 0:
+            detail = max(DETAIL_LEAST, total // 4)
+            self.splitter.setSizes([total - detail, detail])
+        elif not on and sizes[1] > 0:
+            self.splitter.setSizes([total, 0])
+
+    def _details_moved(self) -> None:
+        shown = self.splitter.sizes()[1] > 0
+        if shown != self.details_action.isChecked():
+            self.details_action.blockSignals(True)
+            self.details_action.setChecked(shown)
+            self.details_action.blockSignals(False)
+
+    def _show_empty(self, *_: object) -> None:
+        """Say what to do when the table shows nothing (none yet, or none match)."""
+        if self.model.rowCount() > 0:
+            self.empty_label.hide()
+            return
+        if count_orders(self.desk.db, OrderQuery()) == 0:
+            text = (
+                "<p style='font-size:13pt'><b>No orders yet</b></p><p>Choose a service above "
+                "and place an order, import orders from a file (Ctrl+I),<br>or follow orders "
+                "placed on a panel's website by their ids (Ctrl+T).</p>"
+            )
+        else:
+            text = (
+                "<p><b>No order matches these filters.</b></p><p>Clear the search or "
+                "choose <i>All panels</i>, <i>Any status</i>, <i>Any time</i>.</p>"
+            )
+        self.empty_label.setText(text)
+        self.empty_label.show()
 
     def update_count(self) -> None:
         """Count the orders matching the filters (done shortly after each change)."""
         self._recount.stop()
         total = self.model.count_matching()
         self.count_label.setText(f"{total:,} order{'s' if total != 1 else ''}")
+        self.tabs.recount(
+            database_path(self.desk.folder), self.filters.query(), changed=self._orders_moved
+        )
+        self._orders_moved = False
 
     def _exported(self, count: int, path: str) -> None:
         self.notice_label.setText(f"Exported {count:,} orders to {path}")
@@ -205,12 +320,15 @@ class OrdersPane(QWidget):
             return
         table_header = self.table.horizontalHeader()
         if table_header.restoreState(header):
+            table_header.setStretchLastSection(False)  # older states stretched the last one
+            self.fitter.manual = True  # their widths, unless they run off the edge (layout)
             column, order = table_header.sortIndicatorSection(), table_header.sortIndicatorOrder()
             if 0 <= column < len(COLUMNS) and COLUMNS[column].sort is not None:
                 self.model.sort(column, order)
             else:
                 self._sort_indicator_changed(column, order)
         self.splitter.restoreState(splitter)
+        self._details_moved()
 
 
 def _base64(data: QByteArray) -> str:
