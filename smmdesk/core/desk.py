@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from smmdesk.core import ordering, store
 from smmdesk.core.api import PacerRegistry, PanelClient, check_panel_url
 from smmdesk.core.api.models import Balance, Service
+from smmdesk.core.backup.health import check_database
 from smmdesk.core.errors import NotFoundLocally, SmmdeskError
 from smmdesk.core.paths import data_dir, database_path
 from smmdesk.core.secrets import KeyStore
@@ -44,6 +45,7 @@ class Desk:
     ):
         self.folder = data_dir(str(folder))
         self.keys = keys
+        check_database(self.folder)  # a damaged order book: DamagedDatabase, with a backup
         self.db: Database = store.open_db(database_path(self.folder))
         self.pacers = pacers if pacers is not None else PacerRegistry()
         self._timeout = timeout

@@ -15,7 +15,10 @@
     ├── ConfigError              a URL or setting smmdesk refuses to use
     ├── KeyringUnavailable       no usable OS keyring: what to install or unlock
     ├── ValidationError          order fields that fail the order-type table; .problems
-    └── NotFoundLocally          a panel / order / import the local store does not have
+    ├── NotFoundLocally          a panel / order / import the local store does not have
+    ├── StorageError             a disk refused a write: full, read-only, no permission
+    ├── DamagedDatabase          the database fails its integrity check; .latest backup
+    └── BackupUnusable           a file that is not a readable smmdesk backup
 
 Known errors (the environment's or the panel's fault) are all SmmdeskError; anything else
 reaching the top is a bug and gets logged with its traceback.
@@ -174,3 +177,29 @@ class ValidationError(SmmdeskError):
 
 class NotFoundLocally(SmmdeskError):
     default_message = "smmdesk has no such item."
+
+
+class StorageError(SmmdeskError):
+    """The disk refused a write (no space, file too large, read-only, no permission): the
+    environment's fault, never a crash. Whatever was being written was not kept half-way."""
+
+    default_message = (
+        "The disk refused to save the file (it may be full, read-only or not yours). Free some "
+        "space or choose another folder, then try again."
+    )
+
+
+class DamagedDatabase(SmmdeskError):
+    """The order book fails SQLite's integrity check. ``latest`` is the newest good backup
+    (a ``smmdesk.core.backup.BackupInfo``) or None; the message offers it."""
+
+    default_message = "smmdesk's database is damaged."
+
+    def __init__(self, user_message: str | None = None, *, path: str = "", latest: object = None):
+        super().__init__(user_message)
+        self.path = path
+        self.latest = latest
+
+
+class BackupUnusable(SmmdeskError):
+    default_message = "This file is not a smmdesk backup smmdesk can read. Choose another backup."
