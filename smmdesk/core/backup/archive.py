@@ -64,7 +64,9 @@ def snapshot(
     """Copy the database at ``db_path`` into the archive ``target``; its BackupInfo."""
     db_path, target = Path(db_path), Path(target)
     if not db_path.is_file():
-        raise ConfigError(f"There is no smmdesk database at {db_path} to back up yet.")
+        raise ConfigError(
+            f"There is no smmdesk order book at {db_path} yet, so there is nothing to back up."
+        )
     make_folder(target.parent)
     raw = target.with_name(f".{target.name}.{os.getpid()}.sqlite3.part")
     try:
@@ -86,6 +88,7 @@ def snapshot(
         raise
     finally:
         raw.unlink(missing_ok=True)
+        raw.with_name(raw.name + "-journal").unlink(missing_ok=True)
     return read_info(target)
 
 

@@ -96,6 +96,8 @@ def disk_error(exc: BaseException, where: Path) -> StorageError:
         isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()
     ):
         reason = "the disk is full (or the file would be larger than this disk allows)"
+    elif "i/o error" in str(exc).lower():
+        reason = "the disk refused to write it (it may be full, or failing)"
     elif code == errno.EROFS or "readonly" in str(exc).lower():
         reason = "the disk is read-only"
     elif code in (errno.EACCES, errno.EPERM):
@@ -113,7 +115,7 @@ def remove_stale_parts(folder: Path, *, older_than_s: float = STALE_AFTER_S) -> 
     removed = 0
     limit = time.time() - older_than_s
     try:
-        candidates = list(folder.glob(f".*{PART_SUFFIX}"))
+        candidates = [*folder.glob(f".*{PART_SUFFIX}"), *folder.glob(f".*{PART_SUFFIX}-journal")]
     except OSError:
         return 0
     for path in candidates:
