@@ -173,10 +173,16 @@ def redraw(window: MainWindow) -> None:
         window.events.catalog_changed.emit(window.catalog.panel)
 
 
+_UNPARENTED: set[QMessageBox] = set()  # boxes shown before the window exists, kept alive
+
+
 def info(parent: QWidget | None, name: str, text: str) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Information, "smmdesk", text, parent=parent)
     box.setObjectName(name)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is None:
+        _UNPARENTED.add(box)
+        box.finished.connect(lambda _code: _UNPARENTED.discard(box))
     box.open()
     return box
 
