@@ -38,24 +38,24 @@ def fill_orders(
     except Exception:
         panel_id = store.add_panel(db, panel, url or f"https://{panel.lower()}.example/api/v2").id
     start = datetime.now(UTC) - timedelta(minutes=5 * (count + start_id))
-    rows = []
-    for i in range(start_id, start_id + count):
-        status = STATUSES[i % len(STATUSES)]
-        at = time_text(start + timedelta(minutes=5 * i))
-        link = f"https://instagram.com/user_{i % 20_000}/p/{i:07d}"
-        quantity = 100 + i % 9_900
-        charge = f"{quantity * 0.9 / 1000:.5f}"
-        params = json.dumps({"link": link, "quantity": str(quantity)})
-        rows.append(
-            (
-                panel_id, f"{panel}-{1_000_000 + i}", "1", "Instagram Followers", "Default",
-                params, link, quantity, charge, charge, "USD", status, status, 100 + i % 50_000,
-                i % quantity, "placed", "form", f"customer {i % 5000}", at, at, at,
-                int(status in ("Completed", "Partial", "Canceled")),
-            )
-        )  # fmt: skip
+    rows = (_row(panel, panel_id, start, i) for i in range(start_id, start_id + count))
     with store.transaction(db):
-        db.conn.executemany(INSERT, rows)
+        db.conn.executemany(INSERT, rows)  # rows made as they are written: no list in memory
+
+
+def _row(panel: str, panel_id: int, start: datetime, i: int) -> tuple:
+    status = STATUSES[i % len(STATUSES)]
+    at = time_text(start + timedelta(minutes=5 * i))
+    link = f"https://instagram.com/user_{i % 20_000}/p/{i:07d}"
+    quantity = 100 + i % 9_900
+    charge = f"{quantity * 0.9 / 1000:.5f}"
+    params = json.dumps({"link": link, "quantity": str(quantity)})
+    return (
+        panel_id, f"{panel}-{1_000_000 + i}", "1", "Instagram Followers", "Default",
+        params, link, quantity, charge, charge, "USD", status, status, 100 + i % 50_000,
+        i % quantity, "placed", "form", f"customer {i % 5000}", at, at, at,
+        int(status in ("Completed", "Partial", "Canceled")),
+    )  # fmt: skip
 
 
 def order_count(db_path: Path) -> int:
