@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zstandard
 
 from smmdesk.core import backup
 from smmdesk.core.backup import BackupInfo
@@ -51,10 +52,11 @@ def test_a_backup_is_a_compressed_consistent_copy(folder: Path, tmp_path: Path) 
     assert info is not None and info.orders == 2000 and info.panels == ("Alpha",)
     assert info.path.parent == folder / "backups" and info.path.name.startswith("smmdesk-backup-")
     with zipfile.ZipFile(info.path) as zf:
-        member = zf.getinfo("smmdesk.sqlite3")
-        assert member.compress_type == zipfile.ZIP_DEFLATED
-        assert member.compress_size < member.file_size / 2
-        (tmp_path / "copy.sqlite3").write_bytes(zf.read(member))
+        assert sorted(zf.namelist()) == ["manifest.json", "smmdesk.sqlite3.zst"]
+        packed = zf.read("smmdesk.sqlite3.zst")
+    unpacked = zstandard.ZstdDecompressor().decompress(packed)
+    assert len(packed) < len(unpacked) / 2  # compressed
+    (tmp_path / "copy.sqlite3").write_bytes(unpacked)
     assert quick_check(tmp_path / "copy.sqlite3") == "ok"
     assert order_count(tmp_path / "copy.sqlite3") == 2000
     assert not [p for p in info.path.parent.iterdir() if p.suffix == ".part"]

@@ -109,3 +109,20 @@ def orders_leaf_pages(db_path: Path) -> list[int]:
         return [int(r[0]) for r in rows]
     finally:
         conn.close()
+
+
+def archive_bytes(path: Path) -> bytes:
+    """Everything an archive holds, as a scan for a secret must see it: its own bytes and
+    every member's, the Zstandard-packed database unpacked."""
+    import zipfile
+
+    import zstandard
+
+    raw = path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            member = zf.read(name)
+            if name.endswith(".zst"):
+                member = zstandard.ZstdDecompressor().decompress(member)
+            raw += member
+    return raw
