@@ -141,8 +141,14 @@ def test_killed_during_a_restore_the_data_folder_is_whole(cli: Cli, moment: str)
     live.close()
     if moment == "unpacking":
         seen = lambda: any(cli.data.glob(".*.part"))  # noqa: E731
-    else:  # the current order book was backed up: the copy into it runs now
-        seen = lambda: any((cli.data / "backups").glob("smmdesk-before-restore-*.zip"))  # noqa: E731
+    else:  # unpacked, and the current order book backed up: the copy into it runs now
+        unpacked = cli.data / ".smmdesk.sqlite3.restoring"
+        seen = lambda: (
+            unpacked.exists()
+            and any(  # noqa: E731
+                (cli.data / "backups").glob("smmdesk-before-restore-*.zip")
+            )
+        )
     run_until(cli, ["restore", "latest"], seen)
     assert quick_check(db) == "ok"
     assert order_count(db) in (BIG, BIG + 25)  # the old order book, or the restored one

@@ -4,10 +4,11 @@ Builds the order book in a real SQLite file (``tests.helpers.backups.fill_orders
 transaction, rows made as they are written), then times:
 
 - a backup (``smmdesk.core.backup.backup_now``: the online backup API into a temporary
-  file, deflated into the archive, fsync, rename), and the archive's size;
-- a restore of it (``restore``: unpacked and checked, the current order book backed up
-  first, then copied in with the backup API in one transaction);
-- the same backup run from the GUI's path (``BackupKeeper`` -> worker thread) while a 10 ms
+  file, packed with Zstandard into the archive, fsync, rename), and the archive's size;
+- a restore of it (``restore``: unpacked and checked while the current order book is
+  backed up, then copied in with the backup API in one transaction);
+- the same backup run from the GUI's path (``BackupKeeper`` -> a worker thread at a lower
+  priority) while a 10 ms
   heartbeat QTimer ticks on the qasync loop: the longest gap between two ticks, minus the
   period, is the longest stall a reseller could feel.
 
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.load(folder)
         print(f"order book: {size / 1e6:,.0f} MB", flush=True)
         backup_s, info = timed(
-            "backup (online backup + deflate + fsync + rename)",
+            "backup (online backup + zstd + fsync + rename)",
             lambda: backup.backup_now(folder, settings),
         )
         assert isinstance(info, backup.BackupInfo)

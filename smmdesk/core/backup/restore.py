@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,12 +67,19 @@ def restore(folder: Path, settings: Settings, which: str | Path) -> Restored:
     checked = folder / RESTORING_NAME
     checked.unlink(missing_ok=True)
     try:
-        facts = extract_database(info.path, checked)
-        _refuse_newer(facts["schema"], info)
-        if db.exists() and integrity_problem(db) is None:
-            kept = backup_now(folder, settings, kind="before-restore")
+        # unpacking the backup and keeping the current order book aside run side by side
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmdesk-aside") as pool:
+            keeping = pool.submit(_keep_current, folder, settings, db)
+            try:
+                facts = extract_database(info.path, checked)
+                _refuse_newer(facts["schema"], info)
+            except BaseException:
+                _drop(keeping)  # nothing will change: that copy is not needed
+                raise
+            kept = keeping.result()
+        if kept is not None:
             copy_into(checked, db)
-            return Restored(info, _count(db), kept.path if kept else None)
+            return Restored(info, _count(db), kept.path)
         aside = set_aside(db) if db.exists() else None
         os.replace(checked, db)
         fsync_folder(folder)
@@ -85,12 +93,30 @@ def restore(folder: Path, settings: Settings, which: str | Path) -> Restored:
         checked.unlink(missing_ok=True)
 
 
+def _keep_current(folder: Path, settings: Settings, db: Path) -> BackupInfo | None:
+    """A backup of the current order book when it is healthy; None when it is damaged or
+    missing (then it is set aside as it is)."""
+    if not db.exists() or integrity_problem(db) is not None:
+        return None
+    return backup_now(folder, settings, kind="before-restore")
+
+
+def _drop(keeping: Future[BackupInfo | None]) -> None:
+    try:
+        kept = keeping.result()
+    except Exception:
+        return
+    if kept is not None:
+        kept.path.unlink(missing_ok=True)
+
+
 def copy_into(source_file: Path, db: Path) -> None:
     """Replace the content of the database ``db`` with ``source_file``'s, in one
     transaction through SQLite's backup API (other connections stay valid)."""
     source = sqlite3.connect(str(source_file))
     target = sqlite3.connect(str(db), timeout=15)
     try:
+        target.execute("PRAGMA synchronous = NORMAL")  # WAL: still atomic; the checkpoint syncs
         source.backup(target)  # all pages in one step: one write transaction
         target.execute("PRAGMA journal_mode = WAL")
         target.execute("PRAGMA wal_checkpoint(TRUNCATE)")
