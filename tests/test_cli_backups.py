@@ -139,16 +139,15 @@ def test_killed_during_a_restore_the_data_folder_is_whole(cli: Cli, moment: str)
     live = open_db(db)
     fill_orders(live, 25, start_id=BIG)
     live.close()
-    if moment == "unpacking":
-        seen = lambda: any(cli.data.glob(".*.part"))  # noqa: E731
-    else:  # unpacked, and the current order book backed up: the copy into it runs now
-        unpacked = cli.data / ".smmdesk.sqlite3.restoring"
-        seen = lambda: (
-            unpacked.exists()
-            and any(  # noqa: E731
-                (cli.data / "backups").glob("smmdesk-before-restore-*.zip")
-            )
-        )
+    unpacked = cli.data / ".smmdesk.sqlite3.restoring"
+
+    def seen() -> bool:
+        if moment == "unpacking":
+            return any(cli.data.glob(".*.part"))
+        # unpacked, and the current order book backed up: the copy into it runs now
+        kept = any((cli.data / "backups").glob("smmdesk-before-restore-*.zip"))
+        return unpacked.exists() and kept
+
     run_until(cli, ["restore", "latest"], seen)
     assert quick_check(db) == "ok"
     assert order_count(db) in (BIG, BIG + 25)  # the old order book, or the restored one

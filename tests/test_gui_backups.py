@@ -196,3 +196,17 @@ def test_declining_the_offer_stops_with_the_message(
     with pytest.raises(SessionError, match="is damaged"):
         opening.result()
     assert database_path(folder).read_bytes() == b"garbage" * 1000  # nothing was touched
+
+
+def test_backup_settings_in_the_settings_dialog(window: Any, qtbot: Any, tmp_path: Path) -> None:
+    window.start(refresh=False)
+    dialog = window.open_settings()
+    dialog.backups.folder.setText(str(tmp_path / "synced"))
+    dialog.backups.every.setValue(15)
+    dialog.backups.keep_last.setValue(3)
+    dialog.save()
+    saved = Settings.load(window.desk.folder)
+    assert saved.backup_folder == str(tmp_path / "synced") and saved.backup_keep_last == 3
+    assert window.backups._timer.interval() == 15 * 60_000
+    info = wait_backup(window, qtbot, only_if_changed=False)
+    assert info.path.parent == tmp_path / "synced"

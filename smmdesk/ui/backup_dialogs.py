@@ -1,4 +1,5 @@
-"""File > Restore from backup…: the backups with their time, kind and order count.
+"""File > Restore from backup…: the backups with their time, kind and order count; and the
+backup settings' part of the settings dialog.
 
 Signals of ``RestoreDialog``:
     restore_requested(str)    restore this backup file (the dialog closes)
@@ -14,8 +15,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -113,3 +119,55 @@ class RestoreDialog(QDialog):
 def _cells(info: BackupInfo) -> tuple[str, ...]:
     size = f"{info.size / 1_000_000:.1f} MB" if info.size >= 100_000 else f"{info.size // 1000} KB"
     return (backup.when(info), KINDS.get(info.kind, info.kind), f"{info.orders:,}", size)
+
+
+class BackupSettingsBox(QGroupBox):
+    """The backup settings in the settings dialog: the folder, how often, how many kept."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None):
+        super().__init__("Backups of the order book", parent)
+        self.setObjectName("backupSettings")
+        self.folder = QLineEdit(settings.backup_folder, self)
+        self.folder.setObjectName("backupFolder")
+        self.folder.setPlaceholderText("backups/ in the data folder")
+        self.folder.setToolTip("An external drive or a synced folder keeps them off this disk")
+        choose = QPushButton("Choose…", self)
+        choose.clicked.connect(self.choose_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(choose)
+        self.every = self._spin(settings.backup_every, 5, 24 * 60, " minutes")
+        self.keep_last = self._spin(settings.backup_keep_last, 1, 1000, " backups")
+        self.keep_days = self._spin(settings.backup_keep_days, 0, 366, " days")
+        self.keep_weeks = self._spin(settings.backup_keep_weeks, 0, 520, " weeks")
+        form = QFormLayout(self)
+        form.addRow("Folder", row)
+        form.addRow("Back up every", self.every)
+        form.addRow("Keep the last", self.keep_last)
+        form.addRow("and one a day for", self.keep_days)
+        form.addRow("and one a week for", self.keep_weeks)
+
+    def _spin(self, value: int, low: int, high: int, suffix: str) -> QSpinBox:
+        spin = QSpinBox(self)
+        spin.setRange(low, high)
+        spin.setSuffix(suffix)
+        spin.setValue(value)
+        return spin
+
+    def choose_folder(self) -> QFileDialog:
+        dialog = QFileDialog(self, "Keep backups in", self.folder.text() or str(Path.home()))
+        dialog.setObjectName("backupFolderDialog")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.fileSelected.connect(self.folder.setText)
+        dialog.open()
+        return dialog
+
+    def values(self) -> dict[str, object]:
+        """The settings as ``Settings.update`` takes them."""
+        return {
+            "backup_folder": self.folder.text(),
+            "backup_every": self.every.value(),
+            "backup_keep_last": self.keep_last.value(),
+            "backup_keep_days": self.keep_days.value(),
+            "backup_keep_weeks": self.keep_weeks.value(),
+        }

@@ -1,5 +1,6 @@
 """The settings dialog: refresh interval, notifications, the low-balance threshold and the
-webhook receiver (on/off, address, port, and the URL with its secret token to give a panel).
+webhook receiver (on/off, address, port, and the URL with its secret token to give a panel),
+and where and how often the order book is backed up.
 
 Values are checked by ``Settings.update`` (the one place settings are declared and checked)
 and written by ``Settings.save``; a refusal is shown through ``show_error`` and the dialog
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from smmdesk.core.errors import ConfigError, SmmdeskError
 from smmdesk.core.settings import Settings
 from smmdesk.core.webhook import PREFIX
+from smmdesk.ui.backup_dialogs import BackupSettingsBox
 from smmdesk.ui.errors import show_error
 
 
@@ -67,6 +69,8 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(general)
         layout.addWidget(self._webhook_box(settings, panels))
+        self.backups = BackupSettingsBox(settings, self)
+        layout.addWidget(self.backups)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -129,6 +133,7 @@ class SettingsDialog(QDialog):
                 webhook_enabled=self.webhook.isChecked(),
                 webhook_host=self.host.text(),
                 webhook_port=self.port.value(),
+                **self.backups.values(),
             )
             new.save()
         except SmmdeskError as error:

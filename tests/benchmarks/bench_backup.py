@@ -8,9 +8,8 @@ transaction, rows made as they are written), then times:
 - a restore of it (``restore``: unpacked and checked while the current order book is
   backed up, then copied in with the backup API in one transaction);
 - the same backup run from the GUI's path (``BackupKeeper`` -> a worker thread at a lower
-  priority) while a 10 ms
-  heartbeat QTimer ticks on the qasync loop: the longest gap between two ticks, minus the
-  period, is the longest stall a reseller could feel.
+  priority) while a 10 ms heartbeat QTimer ticks on the qasync loop: the longest gap
+  between two ticks, minus the period, is the longest stall a reseller could feel.
 
 Budgets (issue 14): backup < 5 s, restore < 10 s, GUI stall < 50 ms.
 
