@@ -17,7 +17,7 @@ from smmdesk.core.paths import database_path
 from smmdesk.core.settings import Settings
 from smmdesk.core.store import open_db
 from smmdesk.ui.backup_dialogs import RestoreDialog
-from tests.helpers.backups import archive_bytes, checkpoint, fill_orders
+from tests.helpers.backups import archive_bytes, checkpoint, damage_page, fill_orders, root_page
 from tests.helpers.gui import WAIT_MS, click_button, close_window, open_window, wait_box, wait_for
 
 
@@ -210,3 +210,21 @@ def test_backup_settings_in_the_settings_dialog(window: Any, qtbot: Any, tmp_pat
     assert window.backups._timer.interval() == 15 * 60_000
     info = wait_backup(window, qtbot, only_if_changed=False)
     assert info.path.parent == tmp_path / "synced"
+
+
+def test_restoring_over_a_file_damaged_while_open_reconnects(window: Any, qtbot: Any) -> None:
+    wait_backup(window, qtbot, only_if_changed=False)
+    fill_orders(window.desk.db, 2, panel="demo", start_id=100)  # after the backup
+    db = database_path(window.desk.folder)
+    checkpoint(db)
+    damage_page(db, root_page(db, "orders_by_status"))
+    assert backup.integrity_problem(db) is not None
+
+    window.actions_by_name["restore"].trigger()
+    window.findChild(RestoreDialog, "restoreDialog").restore_button.click()
+    box = wait_box(window, "restoredBox", qtbot)
+    assert "2 order(s) placed after the backup" in box.text()
+    assert window.desk.db.execute("SELECT count(*) FROM orders").fetchone()[0] == 7
+    assert backup.integrity_problem(db) is None
+    qtbot.waitUntil(lambda: window.orders.model.rowCount() == 7, timeout=WAIT_MS)
+    click_button(box, "OK")

@@ -33,7 +33,9 @@ from smmdesk.core import backup
 from smmdesk.core.backup import BackupInfo, Restored
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import DamagedDatabase, SmmdeskError
+from smmdesk.core.paths import database_path
 from smmdesk.core.settings import Settings
+from smmdesk.core.store import open_db
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.jobs import Jobs
 
@@ -164,6 +166,8 @@ def restore_in_window(window: MainWindow, which: str | Path) -> asyncio.Task[Any
 
 
 def _restored(window: MainWindow, restored: Restored) -> None:
+    if restored.salvage is not None:  # a damaged file was replaced: connect to the new one
+        reconnect(window.desk)
     redraw(window)
     info(window, "restoredBox", restored_text(restored))
 
@@ -175,6 +179,13 @@ def restored_text(restored: Restored) -> str:
     if restored.salvage is not None:
         text += f" {restored.salvage.summary()}"
     return text
+
+
+def reconnect(desk: Desk) -> None:
+    """Point the Desk's database (the object every view holds) at the file now in place."""
+    fresh = open_db(database_path(desk.folder))
+    desk.db.conn.close()
+    desk.db.conn = fresh.conn
 
 
 def redraw(window: MainWindow) -> None:
@@ -284,7 +295,12 @@ async def open_desk_or_restore(open_desk: Callable[[], Desk]) -> Desk:
 
             raise SessionError(damage.user_message) from None
         folder = Path(damage.path).parent
-        restored = await in_thread(backup.restore, folder, Settings.load(folder), "latest")
+        try:
+            restored = await in_thread(backup.restore, folder, Settings.load(folder), "latest")
+        except SmmdeskError as error:
+            from smmdesk.ui.session import SessionError
+
+            raise SessionError(f"{damage.user_message} {error.user_message}") from None
         desk = open_desk()
         info(None, "restoredBox", restored_text(restored))
         return desk

@@ -47,6 +47,7 @@ def atomic_file(target: Path) -> Iterator[Path]:
     try:
         make_folder(target.parent)
         yield partial
+        os.chmod(partial, 0o600)  # order history is nobody else's business
         fsync_file(partial)
         os.replace(partial, target)
         fsync_folder(target.parent)

@@ -26,7 +26,7 @@ from pathlib import Path
 from smmdesk.core.backup.archive import BackupInfo, extract_database, read_info
 from smmdesk.core.backup.files import disk_error, fsync_folder, is_disk_error
 from smmdesk.core.backup.health import integrity_problem
-from smmdesk.core.backup.rotation import backup_now, backups_dir, list_backups
+from smmdesk.core.backup.rotation import backup_now, backups_dir, latest_backup
 from smmdesk.core.backup.salvage import Salvage, recover_into
 from smmdesk.core.errors import BackupUnusable, NotFoundLocally
 from smmdesk.core.paths import database_path
@@ -50,8 +50,7 @@ def resolve(folder: Path, settings: Settings, which: str | Path) -> BackupInfo:
     if str(which) != "latest":
         return read_info(Path(which))
     where = backups_dir(folder, settings)
-    good, _bad = list_backups(where)
-    newest = next((b for b in good if b.kind == "backup"), None)
+    newest = latest_backup(where)
     if newest is None:
         raise NotFoundLocally(
             f"There is no backup in {where} yet. Name a backup file instead of 'latest'."

@@ -88,13 +88,14 @@ def list_backups(where: Path) -> tuple[list[BackupInfo], list[tuple[Path, str]]]
 
 
 def latest_backup(where: Path) -> BackupInfo | None:
+    """The newest automatic (or asked-for) backup in ``where``: what "latest" restores."""
     good, _bad = list_backups(where)
-    return good[0] if good else None
+    return next((b for b in good if b.kind == "backup"), None)
 
 
 def changed_since_last(folder: Path, where: Path) -> bool:
     """Whether the database (or its WAL) was written after the newest automatic backup."""
-    newest = next((b for b in list_backups(where)[0] if b.kind == "backup"), None)
+    newest = latest_backup(where)
     if newest is None:
         return True
     db = database_path(Path(folder))
