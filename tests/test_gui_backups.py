@@ -47,6 +47,7 @@ def visible(kind: type, name: str) -> Any:
 
 
 def test_backups_on_start_then_only_when_something_changed(window: Any, qtbot: Any) -> None:
+    window.backups.start_delay_ms = 0  # (5 s in the program)
     window.start(refresh=False)
     qtbot.waitUntil(lambda: "Backed up 5 orders" in window.status.currentMessage(), timeout=WAIT_MS)
     assert [b.orders for b in backups_of(window.desk)] == [5]

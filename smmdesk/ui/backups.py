@@ -5,8 +5,9 @@ Every backup, restore and move runs ``smmdesk.core.backup`` on a worker thread w
 SQLite connection (SQLite's backup and zlib let the GIL go while they work), so the window
 never waits on the disk.
 
-``BackupKeeper`` (the window's ``backups``) backs up on start, every ``backup_every``
-minutes and on quit, each time only when the order book changed since the newest backup.
+``BackupKeeper`` (the window's ``backups``) backs up on start (once the window has had a few
+seconds to load), every ``backup_every`` minutes and on quit, each time only when the order
+book changed since the newest backup.
 A disk that refuses (full, read-only) is a warning shown once, then a status line.
 Signals:
     backup_finished(object)   the new BackupInfo (None: nothing had changed)
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MOVE_FILTER = "smmdesk move or backup files (*.zip)"
 BACKGROUND_NICE = 10
+START_DELAY_MS = 5000  # the first refresh and the catalog load first
 
 
 async def in_thread(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -77,11 +79,12 @@ class BackupKeeper(QObject):
         self._running: asyncio.Task[Any] | None = None
         self._warned = False
         self.last: BackupInfo | None = None
+        self.start_delay_ms = START_DELAY_MS
 
     def start(self) -> None:
-        """A backup now (when something changed), then one every ``backup_every`` minutes."""
+        """A backup soon (when something changed), then one every ``backup_every`` minutes."""
         self._timer.start(self.settings.backup_every * 60_000)
-        self.backup()
+        QTimer.singleShot(self.start_delay_ms, self, lambda: self.backup())
 
     def set_settings(self, settings: Settings) -> None:
         self.settings = settings

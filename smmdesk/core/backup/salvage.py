@@ -9,11 +9,15 @@ ids one by one) instead of giving up. Whatever reads is merged into the restored
 
 A row that no longer fits (its panel or order is missing) is counted as unreadable. Rows on
 the part of the file that is gone (a truncated file loses its end, where the newest orders
-usually are) cannot come back: the result says how many did.
+usually are) cannot come back: the result says how many did. When the pages of the file's
+table list are among those gone, they are taken from the backup (``readable_copy``): a
+table keeps its pages' numbers from one backup to the next (smmdesk never vacuums), so the
+rows that survive can still be found.
 """
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,7 +47,49 @@ class Salvage:
 
 
 def recover_into(db_path: Path, damaged_path: Path) -> Salvage:
-    """Merge what ``damaged_path`` still yields into the database at ``db_path``."""
+    """Merge what ``damaged_path`` still yields into the database at ``db_path`` (just
+    restored from a backup, not yet written to)."""
+    readable = readable_copy(Path(damaged_path), Path(db_path))
+    try:
+        return _recover(db_path, readable)
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            readable.with_name(readable.name + suffix).unlink(missing_ok=True)
+
+
+def readable_copy(damaged_path: Path, backup_path: Path) -> Path:
+    """A copy of the damaged file (and its WAL) with the pages of its table list that are
+    past its end filled in from the backup's."""
+    copy = damaged_path.with_name(damaged_path.name + ".readable")
+    shutil.copyfile(damaged_path, copy)
+    wal = damaged_path.with_name(damaged_path.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+    try:
+        conn = sqlite3.connect(str(backup_path))
+        try:
+            page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+            pages = [r[0] for r in conn.execute(_SCHEMA_PAGES)]
+        finally:
+            conn.close()
+    except sqlite3.Error:  # no dbstat in this SQLite: read the copy as it is
+        return copy
+    size = copy.stat().st_size
+    with backup_path.open("rb") as source, copy.open("r+b") as out:
+        for page in pages:
+            offset = (page - 1) * page_size
+            if page == 1 or offset + page_size <= size:
+                continue  # still there: the damaged file's own is newer
+            source.seek(offset)
+            out.seek(offset)
+            out.write(source.read(page_size))
+    return copy
+
+
+_SCHEMA_PAGES = "SELECT pageno FROM dbstat WHERE name IN ('sqlite_schema', 'sqlite_master')"
+
+
+def _recover(db_path: Path, damaged_path: Path) -> Salvage:
     try:
         source = sqlite3.connect(str(damaged_path), timeout=15)
         # lets SQLite read a file shorter than its header says (a truncated one); nothing
@@ -96,9 +142,8 @@ def _merge(
     marks = ", ".join("?" for _ in columns)
     newer = "updated_at" in columns
     at = columns.index("updated_at") if newer else -1
-    whole = True
-    for whole_so_far, row in readable_rows(source, table, names):
-        whole = whole and whole_so_far
+    troubles: list[str] = []
+    for row in readable_rows(source, table, names, troubles):
         row_id, values = row[0], row[1:]
         mine = target.execute(
             f'SELECT {"updated_at" if newer else "rowid"} FROM "{table}" WHERE rowid = ?',
@@ -114,25 +159,30 @@ def _merge(
                 counts["updated" if table == "orders" else "other_rows"] += 1
         except sqlite3.IntegrityError:
             counts["skipped"] += 1
-    return whole
+    return not troubles
 
 
-def readable_rows(conn: sqlite3.Connection, table: str, names: str) -> Iterator[tuple[bool, tuple]]:
-    """(read without trouble so far, (rowid, *values)) for every row that still reads."""
-    last, whole = -(2**63), True
+def readable_rows(
+    conn: sqlite3.Connection, table: str, names: str, troubles: list[str]
+) -> Iterator[tuple]:
+    """(rowid, *values) of every row that still reads; each read that failed is noted in
+    ``troubles``."""
+    last = -(2**63)
     bulk = f'SELECT rowid, {names} FROM "{table}" WHERE rowid > ? ORDER BY rowid LIMIT {BATCH}'
     one = f'SELECT rowid, {names} FROM "{table}" WHERE rowid = ?'
     while True:
         try:
             rows = conn.execute(bulk, (last,)).fetchall()
-        except sqlite3.DatabaseError:
-            whole = False
-            rows = _probe(conn, one, last)
-        if not rows:
+            ordered = [r for r in rows if isinstance(r[0], int) and r[0] > last]
+            if len(ordered) < len(rows) or ordered != sorted(ordered, key=lambda r: r[0]):
+                raise sqlite3.DatabaseError("rows out of order: a damaged page")
+        except sqlite3.DatabaseError as exc:
+            troubles.append(str(exc))
+            ordered = _probe(conn, one, last)
+        if not ordered:
             return
-        for row in rows:
-            yield whole, row
-        last = rows[-1][0]
+        yield from ordered
+        last = ordered[-1][0]  # strictly larger each time: the loop always ends
 
 
 def _probe(conn: sqlite3.Connection, one: str, last: int) -> list[tuple]:
@@ -144,7 +194,7 @@ def _probe(conn: sqlite3.Connection, one: str, last: int) -> list[tuple]:
             row = conn.execute(one, (row_id,)).fetchone()
         except sqlite3.DatabaseError:
             continue
-        if row is not None:
+        if row is not None and row[0] == row_id:
             found.append(row)
             if len(found) >= BATCH:
                 break
