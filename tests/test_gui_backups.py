@@ -128,6 +128,7 @@ def test_bring_my_data_on_the_welcome_page_then_each_key(
         with qtbot.waitSignal(window.events.panels_changed, timeout=WAIT_MS):
             editor.save()
         assert keystore.get("demo") == demo_panel.key
+        assert window.settings.webhook_token == Settings.load(gui_desk.folder).webhook_token
     finally:
         close_window(window, qtbot)
         wait_for(fresh.aclose(), qtbot)

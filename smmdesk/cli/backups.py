@@ -199,10 +199,15 @@ async def move_out_command(ctx: Context) -> None:
 async def move_in_command(ctx: Context) -> int:
     moved = backup.move_in(ctx.folder, ctx.args.file, replace=ctx.args.replace)
     result = restored_json(moved.restored) | {"panels": list(moved.panels)}
+    came = (
+        f"Brought in {moved.restored.orders} order(s) and the panels "
+        f"{', '.join(moved.panels) or '(none)'} from {ctx.args.file} (written "
+        f"{backup.when(moved.restored.backup)})."
+    )
     if ctx.args.no_keys:
-        ctx.out(result, restored_text(moved.restored) + "\nEnter the keys with: smmdesk-cli keys")
+        ctx.out(result, f"{came}\nEnter the panels' keys with: smmdesk-cli keys")
         return 0
-    ctx.note(restored_text(moved.restored))
+    ctx.note(came + " Now the API key of each panel:" if moved.panels else came)
     async with Desk(ctx.folder, KeyStore()) as desk:
         asked = await ask_keys(ctx, desk)
     ctx.out(result | asked, _keys_text(asked))

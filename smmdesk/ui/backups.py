@@ -255,13 +255,18 @@ def bring_in(window: MainWindow, path: str) -> asyncio.Task[Any]:
         return backup.missing_keys(window.desk.db, window.desk.keys)
 
     return window.jobs.run(
-        work(), "Bringing your data in", on_done=lambda missing: _ask_keys(window, missing)
+        work(), "Bringing your data in", on_done=lambda missing: _brought_in(window, missing)
     )
+
+
+def _brought_in(window: MainWindow, missing: list[Any]) -> None:
+    window.apply_settings(Settings.load(window.desk.folder))  # the ones that came along
+    redraw(window)
+    _ask_keys(window, missing)
 
 
 def _ask_keys(window: MainWindow, missing: list[Any]) -> None:
     """After a move: one panel editor after the other, each asking for its panel's key."""
-    redraw(window)
     if not missing:
         return
     from smmdesk.ui.panel_editor import PanelEditor
