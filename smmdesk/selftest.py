@@ -126,6 +126,7 @@ def _run_checks(report: Report, args: argparse.Namespace) -> None:
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
     app.setApplicationName(APP_NAME)
+    app.setQuitOnLastWindowClosed(False)  # as the program: the window's shutdown needs the loop
     import qasync  # after PySide6: qasync uses the first Qt binding it finds
 
     folder = tempfile.TemporaryDirectory(prefix="smmdesk-selftest-", ignore_cleanup_errors=True)
