@@ -8,7 +8,8 @@ never waits on the disk.
 ``BackupKeeper`` (the window's ``backups``) backs up on start (once the window has had a few
 seconds to load), every ``backup_every`` minutes and on quit, each time only when the order
 book changed since the newest backup.
-A disk that refuses (full, read-only) is a warning shown once, then a status line.
+A disk that refuses (full, read-only) is a warning shown once, then a status line. They run
+as quiet background tasks, not as Jobs (no progress indicator every half hour).
 Signals:
     backup_finished(object)   the new BackupInfo (None: nothing had changed)
     backup_failed(object)     the error (a StorageError when the disk refused)
@@ -38,7 +39,6 @@ from smmdesk.core.paths import database_path
 from smmdesk.core.settings import Settings
 from smmdesk.core.store import open_db
 from smmdesk.ui.errors import show_error
-from smmdesk.ui.jobs import Jobs
 
 if TYPE_CHECKING:
     from smmdesk.ui.mainwindow import MainWindow
@@ -71,9 +71,9 @@ class BackupKeeper(QObject):
     backup_finished = Signal(object)
     backup_failed = Signal(object)
 
-    def __init__(self, desk: Desk, settings: Settings, jobs: Jobs, parent: QWidget):
+    def __init__(self, desk: Desk, settings: Settings, parent: QWidget):
         super().__init__(parent)
-        self._desk, self._jobs, self.settings = desk, jobs, settings
+        self._desk, self.settings = desk, settings
         self._timer = QTimer(self)
         self._timer.timeout.connect(lambda: self.backup())
         self._running: asyncio.Task[Any] | None = None
@@ -92,16 +92,22 @@ class BackupKeeper(QObject):
             self._timer.start(settings.backup_every * 60_000)
 
     def backup(self, *, only_if_changed: bool = True) -> asyncio.Task[Any]:
-        """Back up as a job (one at a time); returns its task."""
+        """Back up in the background (one at a time); returns its task. Housekeeping, not a
+        job: the status bar shows no progress for it, only "Backed up N orders" after."""
         if self._running is not None and not self._running.done():
             return self._running
-        self._running = self._jobs.run(
-            self._work(only_if_changed),
-            "Backing up the order book",
-            on_done=self._done,
-            on_error=self._failed,
-        )
+        self._running = asyncio.ensure_future(self._work(only_if_changed))
+        self._running.add_done_callback(self._finished)
         return self._running
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is None:
+            self._done(task.result())
+        else:
+            self._failed(error)
 
     async def _work(self, only_if_changed: bool) -> BackupInfo | None:
         return await in_thread(
@@ -135,7 +141,7 @@ class BackupKeeper(QObject):
 
 def install(window: MainWindow) -> BackupKeeper:
     """The window's BackupKeeper; "Bring my data" on the welcome page wired up."""
-    keeper = BackupKeeper(window.desk, window.settings, window.jobs, window)
+    keeper = BackupKeeper(window.desk, window.settings, window)
     keeper.backup_finished.connect(
         lambda info: info and window.status.say(f"Backed up {info.orders} orders.")
     )

@@ -45,7 +45,6 @@ from smmdesk.core.paths import database_path
 from smmdesk.core.secrets import KeyStore, MemoryKeyring
 from smmdesk.core.settings import Settings
 from smmdesk.ui.backups import BackupKeeper
-from smmdesk.ui.jobs import Jobs
 from tests.helpers.backups import fill_orders
 
 PERIOD_MS = 10
@@ -88,7 +87,7 @@ def timed(what: str, work: object) -> tuple[float, object]:
 async def gui_backup(desk: Desk, settings: Settings) -> tuple[float, float]:
     """(seconds, longest stall in ms) of one backup through the GUI's BackupKeeper."""
     window = QWidget()
-    keeper = BackupKeeper(desk, settings, Jobs(window), window)
+    keeper = BackupKeeper(desk, settings, window)
     beat = Heartbeat()
     beat.start()
     await asyncio.sleep(0.1)
