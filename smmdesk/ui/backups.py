@@ -76,15 +76,18 @@ class BackupKeeper(QObject):
         self._desk, self.settings = desk, settings
         self._timer = QTimer(self)
         self._timer.timeout.connect(lambda: self.backup())
+        self._first = QTimer(self)
+        self._first.setSingleShot(True)
+        self._first.timeout.connect(lambda: self.backup())
         self._running: asyncio.Task[Any] | None = None
-        self._warned = False
+        self._warned = self._closed = False
         self.last: BackupInfo | None = None
         self.start_delay_ms = START_DELAY_MS
 
     def start(self) -> None:
         """A backup soon (when something changed), then one every ``backup_every`` minutes."""
         self._timer.start(self.settings.backup_every * 60_000)
-        QTimer.singleShot(self.start_delay_ms, self, lambda: self.backup())
+        self._first.start(self.start_delay_ms)
 
     def set_settings(self, settings: Settings) -> None:
         self.settings = settings
@@ -94,7 +97,7 @@ class BackupKeeper(QObject):
     def backup(self, *, only_if_changed: bool = True) -> asyncio.Task[Any]:
         """Back up in the background (one at a time); returns its task. Housekeeping, not a
         job: the status bar shows no progress for it, only "Backed up N orders" after."""
-        if self._running is not None and not self._running.done():
+        if self._running is not None and (self._closed or not self._running.done()):
             return self._running
         self._running = asyncio.ensure_future(self._work(only_if_changed))
         self._running.add_done_callback(self._finished)
@@ -115,8 +118,10 @@ class BackupKeeper(QObject):
         )
 
     async def aclose(self) -> None:
-        """Stop the timer; back up one last time when something changed (on quit)."""
+        """Stop the timers; back up one last time when something changed (on quit)."""
+        self._closed = True
         self._timer.stop()
+        self._first.stop()
         if self._running is not None and not self._running.done():
             await asyncio.wait([self._running])
         try:
