@@ -112,6 +112,7 @@ class Context:
     args: argparse.Namespace
     desk: Desk
     log_path: Path
+    home: Path | None = None  # the data folder of a command run without a Desk
 
     @property
     def json(self) -> bool:
@@ -119,7 +120,7 @@ class Context:
 
     @property
     def folder(self) -> Path:
-        return self.desk.folder
+        return self.home if self.home is not None else self.desk.folder
 
     def out(self, obj_for_json: Any, text_for_humans: str | Callable[[], str]) -> None:
         """Print ``obj_for_json`` as JSON with ``--json``, else the text (or what it returns)."""
@@ -162,6 +163,9 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         folder = data_dir(getattr(args, "data_dir", None))
         log_path = setup_logging(folder)
+        if getattr(args, "without_desk", False):  # backups: must work on a damaged order book
+            ctx = Context(args, None, log_path, home=folder)  # type: ignore[arg-type]
+            return int(asyncio.run(args.handler(ctx)) or EXIT_OK)
         return asyncio.run(_run(args, folder, log_path))
     except CliFailure as exc:
         log.info("command failed: %s", exc)

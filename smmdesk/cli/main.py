@@ -15,7 +15,16 @@ from types import ModuleType
 from smmdesk import __version__
 from smmdesk.cli.common import PROG, add_common_options, run_command
 
-COMMAND_MODULES = ("panels", "catalog", "orders", "refresh", "importing", "compare", "business")
+COMMAND_MODULES = (
+    "panels",
+    "catalog",
+    "orders",
+    "refresh",
+    "importing",
+    "compare",
+    "business",
+    "backups",
+)
 
 DESCRIPTION = (
     "Manage SMM panels, their catalogs and your orders without the GUI. Every command "

@@ -27,6 +27,7 @@ from smmdesk.core.api import PacerRegistry, PanelClient, check_panel_url, probe
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Balance, Service
 from smmdesk.core.api.urls import api_variants
+from smmdesk.core.backup.health import check_database
 from smmdesk.core.errors import (
     BadKey,
     InvalidResponse,
@@ -60,6 +61,7 @@ class Desk:
     ):
         self.folder = data_dir(str(folder))
         self.keys = keys
+        check_database(self.folder)  # a damaged order book: DamagedDatabase, with a backup
         self.db: Database = store.open_db(database_path(self.folder))
         self.pacers = pacers if pacers is not None else PacerRegistry()
         self._timeout = timeout

@@ -13,12 +13,14 @@
     │   └── InvalidResponse      not JSON, truncated, or not the shape the action answers
     ├── TransportError           the panel could not be reached / the connection broke
     ├── AddOutcomeUnknown        an add may or may not have reached the panel: never resend
-    ├── StorageError             the database could not be written or read: disk full,
-    │                            read-only, locked by another program past the wait, damaged
+    ├── StorageError             a disk or the database refused: full, read-only, no
+    │                            permission, locked by another program past the wait, damaged
     ├── ConfigError              a URL or setting smmdesk refuses to use
     ├── KeyringUnavailable       no usable OS keyring: what to install or unlock
     ├── ValidationError          order fields that fail the order-type table; .problems
-    └── NotFoundLocally          a panel / order / import the local store does not have
+    ├── NotFoundLocally          a panel / order / import the local store does not have
+    ├── DamagedDatabase          the database fails its integrity check; .latest backup
+    └── BackupUnusable           a file that is not a readable smmdesk backup
 
 Known errors (the environment's or the panel's fault) are all SmmdeskError; anything else
 reaching the top is a bug and gets logged with its traceback.
@@ -151,8 +153,10 @@ class AddOutcomeUnknown(SmmdeskError):
 
 
 class StorageError(SmmdeskError):
-    """SQLite refused (smmdesk.core.store.sql maps its errors in ``transaction``).
-    ``kind``: "full", "read_only", "locked", "damaged" or "other"."""
+    """A disk or SQLite refused: the environment's fault, never a crash; whatever was being
+    written was not kept half-way. SQLite's errors are mapped in ``store.sql.transaction``,
+    a file's in ``backup.files.disk_error``. ``kind``: "full", "read_only", "locked",
+    "damaged" or "other"."""
 
     default_message = (
         "smmdesk could not write to its database. Check that the disk has room and that the "
@@ -198,3 +202,19 @@ class ValidationError(SmmdeskError):
 
 class NotFoundLocally(SmmdeskError):
     default_message = "smmdesk has no such item."
+
+
+class DamagedDatabase(SmmdeskError):
+    """The order book fails SQLite's integrity check. ``latest`` is the newest good backup
+    (a ``smmdesk.core.backup.BackupInfo``) or None; the message offers it."""
+
+    default_message = "smmdesk's database is damaged."
+
+    def __init__(self, user_message: str | None = None, *, path: str = "", latest: object = None):
+        super().__init__(user_message)
+        self.path = path
+        self.latest = latest
+
+
+class BackupUnusable(SmmdeskError):
+    default_message = "This file is not a smmdesk backup smmdesk can read. Choose another backup."

@@ -54,6 +54,14 @@ class Settings:
     balance_days: int = 3
     # the window's look: "system" follows the OS (light or dark), or "light", "dark"
     theme: str = "system"
+    # automatic backups (smmdesk.core.backup): where ("" = backups/ in the data folder), how
+    # often while the program runs (minutes), and the rotation: the last N, one a day for
+    # N days, one a week for N weeks
+    backup_folder: str = ""
+    backup_every: int = 30
+    backup_keep_last: int = 10
+    backup_keep_days: int = 7
+    backup_keep_weeks: int = 4
     folder: Path | None = None  # where it was loaded from (not saved)
 
     @classmethod
@@ -100,6 +108,14 @@ class Settings:
 _NAMES = {f.name for f in fields(Settings)} - {"folder"}
 
 
+_BACKUP_COUNTS = {
+    "backup_every": (5, 24 * 60),
+    "backup_keep_last": (1, 1000),
+    "backup_keep_days": (0, 366),
+    "backup_keep_weeks": (0, 520),
+}
+
+
 def _known(raw: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in raw.items() if name in _NAMES}
 
@@ -122,6 +138,12 @@ def _check(name: str, value: Any) -> Any:
         low, high = {"refresh_interval": (15, 86400), "balance_days": (1, 365)}.get(
             name, (1, 65535)
         )
+        if not low <= number <= high:
+            raise ConfigError(f"{name} must be between {low} and {high}.")
+        return number
+    if name in _BACKUP_COUNTS:
+        number = _int(name, value)
+        low, high = _BACKUP_COUNTS[name]
         if not low <= number <= high:
             raise ConfigError(f"{name} must be between {low} and {high}.")
         return number

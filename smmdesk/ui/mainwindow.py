@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from smmdesk.core.desk import Desk
 from smmdesk.core.settings import Settings
 from smmdesk.core.webhook import path_for as webhook_path
+from smmdesk.ui.backups import install as install_backups
 from smmdesk.ui.catalog import CatalogPane
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self.refresher = Refresher(desk, events, jobs, self.settings, self)
         self.notifier = Notifier(desk, events, self.settings, app_icon(), self)
         self.panels.model.set_threshold(self.settings.balance_threshold)
+        self.backups = install_backups(self)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -160,6 +162,7 @@ class MainWindow(QMainWindow):
             self.catalog.set_panel(self.panels.current_name())
         self.refresher.start(refresh=refresh and bool(self.desk.panels()))
         self.notifier.check_balances()
+        self.backups.start()
 
     async def wait_closed(self) -> None:
         """Return once the window is closed."""
@@ -172,6 +175,7 @@ class MainWindow(QMainWindow):
         """Stop the refreshes, the receiver and every job (the Desk is closed by its owner)."""
         await self.refresher.aclose()
         await self.jobs.aclose()
+        await self.backups.aclose()  # the backup on quit, when something changed
         self.orders.close()  # its own timers stop (children get no closeEvent of their own)
         self.notifier.hide()
 
@@ -230,6 +234,7 @@ class MainWindow(QMainWindow):
         apply_theme(QApplication.instance(), settings.theme)  # type: ignore[arg-type]
         self.refresher.set_settings(settings)
         self.notifier.set_settings(settings)
+        self.backups.set_settings(settings)
         self.panels.model.set_threshold(settings.balance_threshold)
         self.status.say("Settings saved.")
 

@@ -1,6 +1,7 @@
 """The main window's menus and keyboard shortcuts.
 
-    File     Import orders… (Ctrl+I), Export orders…, Settings… (Ctrl+,), Quit (Ctrl+Q)
+    File     Import orders… (Ctrl+I), Export orders…, Restore from backup…, Export
+             everything…, Settings… (Ctrl+,), Quit (Ctrl+Q)
     Panels   Add panel…, Manage panels… (Ctrl+Shift+P), Refresh catalog
     Orders   New order (Ctrl+N), Mass order (Ctrl+M), Find a service (Ctrl+F),
              Refresh statuses (F5),
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from smmdesk import __version__
 from smmdesk.core.logs import recent_log
+from smmdesk.ui import backups
 from smmdesk.ui.business import add_business_menu
 
 if TYPE_CHECKING:
@@ -63,6 +65,9 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(files, "import", "&Import orders…", lambda: open_import(window), "Ctrl+I")
     actions = window.orders.order_actions
     add(files, "export", "&Export orders…", lambda: actions.ask_export(True))
+    files.addSeparator()
+    add(files, "restore", "&Restore from backup…", lambda: backups.open_restore(window))
+    add(files, "move_out", "Export e&verything…", lambda: backups.ask_export_everything(window))
     files.addSeparator()
     add(files, "settings", "&Settings…", window.open_settings, Key.Preferences, "Ctrl+,")
     files.addSeparator()

@@ -16,11 +16,12 @@ import sqlite3
 from dataclasses import dataclass, replace
 
 from smmdesk.core.desk import Desk
-from smmdesk.core.errors import AddOutcomeUnknown, SmmdeskError
+from smmdesk.core.errors import AddOutcomeUnknown, DamagedDatabase, SmmdeskError
 from smmdesk.core.logs import setup_logging
 from smmdesk.core.paths import data_dir
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.settings import Settings
+from smmdesk.ui.backups import open_desk_or_restore
 from smmdesk.ui.demo_mode import EXAMPLE_ORDER, DemoSession, add_demo_panels, make_history
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.mainwindow import MainWindow
@@ -53,7 +54,7 @@ class Session:
         """Open the data folder (or start the demo), then show the main window."""
         session = DemoSession.start() if demo else None
         try:
-            desk = _open_desk(session, data_dir)
+            desk = await open_desk_or_restore(lambda: _open_desk(session, data_dir))
         except SessionError:
             if session is not None:
                 session.stop()
@@ -123,6 +124,8 @@ def _open_desk(demo: DemoSession | None, chosen: str | None) -> Desk:
         setup_logging(folder)
         keys = demo.keys if demo else KeyStore()
         desk = Desk(folder, keys)
+    except DamagedDatabase:
+        raise  # open_desk_or_restore offers the latest backup
     except SmmdeskError as error:
         raise SessionError(error.user_message) from None
     except (OSError, sqlite3.DatabaseError) as error:

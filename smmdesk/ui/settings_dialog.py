@@ -1,6 +1,7 @@
 """The settings dialog: refresh interval, notifications, the low-balance threshold, the
-currency of totals with exchange rates, when a balance needs attention, and the webhook
-receiver (on/off, address, port, and the URL with its secret token to give a panel).
+currency of totals with exchange rates, when a balance needs attention, the look, the
+webhook receiver (on/off, address, port, and each panel's own URL), and where and how often
+the order book is backed up.
 
 Values are checked by ``Settings.update`` (the one place settings are declared and checked)
 and written by ``Settings.save``; a refusal is shown through ``show_error`` and the dialog
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from smmdesk.core.errors import ConfigError, SmmdeskError
 from smmdesk.core.exchange import parse_rates_text, rates_text
 from smmdesk.core.settings import Settings
+from smmdesk.ui.backup_dialogs import BackupSettingsBox
 from smmdesk.ui.errors import show_error
 
 
@@ -94,6 +96,8 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(general)
         layout.addWidget(self._webhook_box(settings, panels))
+        self.backups = BackupSettingsBox(settings, self)
+        layout.addWidget(self.backups)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -164,6 +168,7 @@ class SettingsDialog(QDialog):
                 exchange_rates=parse_rates_text(self.rates.text()),
                 balance_days=self.balance_days.value(),
                 theme=self.theme.currentData(),
+                **self.backups.values(),
             )
             new.save()
         except SmmdeskError as error:

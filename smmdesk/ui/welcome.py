@@ -6,6 +6,7 @@ throw-away data folder, so nothing of the demo mixes with the reseller's own dat
 Signals of ``WelcomePage``:
     add_requested()     "Add your panel"
     demo_requested()    "Try the demo"
+    bring_requested()   "Bring my data" (a move file from another computer)
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def start_demo() -> bool:
 class WelcomePage(QWidget):
     add_requested = Signal()
     demo_requested = Signal()
+    bring_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -71,6 +73,14 @@ class WelcomePage(QWidget):
         self.demo_button.setObjectName("welcomeDemo")
         self.demo_button.setMinimumHeight(36)
         self.demo_button.clicked.connect(self.demo_requested)
+        self.bring_button = QPushButton("Bring my data…", self)
+        self.bring_button.setObjectName("welcomeBring")
+        self.bring_button.setMinimumHeight(36)
+        self.bring_button.setToolTip(
+            "Moving from another computer? Open the file you made there with File > Export "
+            "everything…, then enter each panel's key."
+        )
+        self.bring_button.clicked.connect(self.bring_requested)
         self.keyring_note = QLabel(self)
         self.keyring_note.setObjectName("welcomeKeyring")
         self.keyring_note.setWordWrap(True)
@@ -80,6 +90,7 @@ class WelcomePage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.demo_button)
+        buttons.addWidget(self.bring_button)
         buttons.addStretch(1)
         column = QVBoxLayout()
         column.addStretch(1)

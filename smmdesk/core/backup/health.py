@@ -1,0 +1,77 @@
+"""Is the order book whole? ``PRAGMA quick_check`` at start, and a way forward when not.
+
+``check_database(folder)`` runs before the database is used (the Desk calls it): when the
+file fails the check it raises DamagedDatabase, whose sentence names the latest good backup
+and how to restore it (the GUI offers it in a box). An empty file where backups hold orders
+counts as damaged too: SQLite would silently take it for a new, empty order book.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from smmdesk.core.backup.archive import BackupInfo
+from smmdesk.core.backup.rotation import backups_dir, latest_backup
+from smmdesk.core.errors import DamagedDatabase
+from smmdesk.core.paths import database_path
+from smmdesk.core.settings import Settings
+
+RESTORE_HINT = "smmdesk-cli restore latest"
+
+
+def check_database(folder: Path) -> None:
+    """Raise DamagedDatabase when the data folder's database is damaged."""
+    db = database_path(Path(folder))
+    if not db.exists():
+        return
+    problem = integrity_problem(db)
+    if problem is None and db.stat().st_size == 0:
+        latest = latest_backup(backups_dir(folder, Settings.load(folder)))
+        if latest is not None and latest.orders:
+            problem = "the file is empty"
+    if problem is not None:
+        raise damaged(Path(folder), problem)
+
+
+def integrity_problem(db: Path) -> str | None:
+    """None when the database passes ``PRAGMA quick_check``, else what SQLite said."""
+    try:
+        conn = sqlite3.connect(str(db), timeout=15)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        verdicts = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    if verdicts == ["ok"]:
+        return None
+    return "; ".join(verdicts[:3])
+
+
+def damaged(folder: Path, problem: str) -> DamagedDatabase:
+    """The DamagedDatabase for ``folder``, offering its latest good backup."""
+    db = database_path(folder)
+    latest = latest_backup(backups_dir(folder, Settings.load(folder)))
+    said = f"smmdesk's order book {db} is damaged ({problem})."
+    if latest is None:
+        offer = (
+            "There is no backup of it yet. Move the file out of the data folder to start "
+            "with an empty order book, or restore a copy you kept with 'smmdesk-cli restore "
+            "FILE'."
+        )
+    else:
+        offer = (
+            f"The latest good backup is from {when(latest)} with {latest.orders} order(s): "
+            f"restore it with '{RESTORE_HINT}' (in the program: File > Restore from "
+            "backup…). The damaged file is kept aside, and orders placed since are "
+            "recovered from it where it can still be read."
+        )
+    return DamagedDatabase(f"{said} {offer}", path=str(db), latest=latest)
+
+
+def when(info: BackupInfo) -> str:
+    """A backup's time as the reseller reads it (local time)."""
+    return info.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
