@@ -178,3 +178,14 @@ def test_the_webhook_receiver_switched_on_in_the_settings(
         qtbot.waitUntil(lambda: refresher.receiver is None, timeout=5000)
     finally:
         close_window(window, qtbot)
+
+
+def test_a_panel_that_hangs_is_named_while_the_refresh_waits(
+    window: Any, demo_panel: Any, qtbot: Any
+) -> None:
+    window.refresher.slow_after_s = 0.5
+    demo_panel.latency = 4.0  # the panel takes its time
+    window.refresher.refresh_now()
+    qtbot.waitUntil(lambda: "waiting for demo" in window.status.busy_label.text(), timeout=10_000)
+    demo_panel.latency = 0.0
+    qtbot.waitUntil(lambda: not window.status.busy_label.isVisible(), timeout=15_000)

@@ -87,6 +87,7 @@ def problems_of(service_id: str, **values: str) -> dict[str, str]:
 
 
 COMMENTS_12 = "\n".join(f"Great post {n}!" for n in range(1, 13))
+COMMENTS_10 = "\n".join(f"Great post {n}!" for n in range(1, 11))
 USERS_10 = "\n".join(f"@user{n}" for n in range(10))
 
 
@@ -129,8 +130,8 @@ GOOD_ORDERS = [
       "keywords": "buy shoes\ncheap shoes\nshoes online"}, 500, "1.05000"),
     ("4", {"link": "https://instagram.com/p/1", "comments": COMMENTS_12},
      {"link": "https://instagram.com/p/1", "comments": COMMENTS_12}, 12, "0.09600"),
-    ("5", {"link": "https://instagram.com/p/1", "comments": "Nice\nWow"},
-     {"link": "https://instagram.com/p/1", "comments": "Nice\nWow"}, 2, "12.50000"),
+    ("5", {"link": "https://instagram.com/p/1", "comments": COMMENTS_10},
+     {"link": "https://instagram.com/p/1", "comments": COMMENTS_10}, 10, "12.50000"),
     ("6", {"link": "https://youtube.com/@chan"},
      {"link": "https://youtube.com/@chan"}, None, "25.00000"),
     ("7", {"link": "https://x.com/i/status/1", "quantity": "1000", "answer_number": "2"},
@@ -307,10 +308,11 @@ def test_custom_comments_quantity_is_not_asked_but_a_matching_one_is_tolerated()
     }
 
 
-def test_custom_comments_package_is_flat_whatever_the_count():
-    draft = prepare("5", link="x.com/p", comments=COMMENTS_12)
+def test_custom_comments_package_is_flat_and_takes_what_its_name_says():
+    draft = prepare("5", link="x.com/p", comments=COMMENTS_10)
     assert draft.expected_cost == Decimal("12.50000")
-    assert draft.quantity == 12
+    assert draft.quantity == 10
+    assert "takes 10 comments" in problems_of("5", link="x.com/p", comments=COMMENTS_12)["comments"]
 
 
 def test_package_takes_the_link_only():

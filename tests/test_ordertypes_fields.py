@@ -275,3 +275,12 @@ def test_characters_a_panel_mangles_are_warned_about_before_sending():
     draft = prepare_order(service("2"), values, dialect=mangles)
     assert any("'+' becomes a space" in w for w in draft.warnings)
     assert prepare_order(service("2"), values).warnings == []
+
+
+def test_a_comments_package_takes_the_number_its_name_says():
+    package = service("5")  # "Instagram 10 Custom Comments Package"
+    eleven = "\n".join(f"c{n}" for n in range(11))
+    with pytest.raises(ValidationError, match="takes 10 comments"):
+        prepare_order(package, {"link": "x.com/p", "comments": eleven})
+    ten = "\n".join(f"c{n}" for n in range(10))
+    assert prepare_order(package, {"link": "x.com/p", "comments": ten}).quantity == 10

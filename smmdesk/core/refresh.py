@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -137,8 +137,12 @@ async def refresh(
     concurrency: int = CONCURRENCY,
     balances: bool | None = None,
     refills: bool | None = None,
+    on_waiting: Callable[[tuple[str, ...]], None] | None = None,
 ) -> Changes:
     """Refresh panels' orders, balances and pending refills; return what changed.
+
+    ``on_waiting`` is told the names of the panels still being asked, at the start and each
+    time one is done (so a window can name a panel that hangs).
 
     ``panels``: names (default: every panel). ``order_ids``: refresh exactly these local
     orders, final or not (within ``panels`` when both are given; an empty list asks no
@@ -160,11 +164,21 @@ async def refresh(
         refills=order_ids is None if refills is None else refills,
     )
     writer = _Writer(desk.db)
-    found = await _all(
-        _refresh_panel(desk, writer, p, work.get(p.id, []), concurrency, extras)
-        for p in chosen
-        if work.get(p.id) or extras.any
-    )
+    asked = [p for p in chosen if work.get(p.id) or extras.any]
+    waiting = {p.name for p in asked}
+
+    async def ask(panel: store.Panel) -> _Collector:
+        try:
+            return await _refresh_panel(desk, writer, panel, work.get(panel.id, []), concurrency,
+                                        extras)  # fmt: skip
+        finally:
+            waiting.discard(panel.name)
+            if on_waiting is not None:
+                on_waiting(tuple(sorted(waiting)))
+
+    if on_waiting is not None:
+        on_waiting(tuple(sorted(waiting)))
+    found = await _all(ask(p) for p in asked)
     writer.close()
     total = Changes(changed=reaped, panels=tuple(p.name for p in chosen))
     for one in found:

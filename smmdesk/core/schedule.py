@@ -61,6 +61,7 @@ class Scheduler:
         self._waiting: dict[_Key, asyncio.Task[Changes]] = {}
         self._tasks: set[asyncio.Task[Changes]] = set()
         self.runs = 0  # finished runs (any kind)
+        self.waiting_for: tuple[str, ...] = ()  # panels the running refresh still asks
         self.last_run_at: float | None = None  # time.monotonic() when the last full run ended
 
     @classmethod
@@ -170,12 +171,15 @@ class Scheduler:
         self._waiting.pop(key, None)
         self._running = (key, me)
         try:
-            changes = await refresh(self.desk, panels=names, order_ids=ids)
+            changes = await refresh(
+                self.desk, panels=names, order_ids=ids, on_waiting=self._set_waiting
+            )
         except Exception as error:
             self._report(error)
             raise
         finally:
             self._running = None
+            self.waiting_for = ()
             self.runs += 1
             if key == _ALL:
                 self.last_run_at = time.monotonic()
@@ -184,6 +188,9 @@ class Scheduler:
         except Exception:
             log.exception("Handling the changes of a refresh failed")
         return changes
+
+    def _set_waiting(self, names: tuple[str, ...]) -> None:
+        self.waiting_for = names
 
     def _forget(self, task: asyncio.Task[Changes]) -> None:
         self._tasks.discard(task)

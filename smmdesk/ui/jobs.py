@@ -50,6 +50,12 @@ class Jobs(QObject):
         task.add_done_callback(lambda t: self._finished(t, on_done, on_error))
         return task
 
+    def retitle(self, task: asyncio.Task[Any], what: str) -> None:
+        """Say anew what a running job does ("…: waiting for MainPanel (40 s)")."""
+        if task in self._running and self._running[task] != what:
+            self._running[task] = what
+            self.busy_changed.emit(True, what)
+
     def cancel_all(self) -> None:
         for task in list(self._running):
             task.cancel()

@@ -19,6 +19,7 @@ Signals of ``Refresher``:
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +36,7 @@ from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 
 BATCH = 500  # orders per orders_changed signal
+SLOW_AFTER_S = 5.0  # a run this long names the panels it still waits for
 
 
 class Refresher(QObject):
@@ -58,6 +60,13 @@ class Refresher(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(lambda: self.refresh_now(manual=False))
+        # while a run lasts, name the panels it still waits for (a panel that hangs)
+        self.slow_after_s = SLOW_AFTER_S
+        self._run_task: asyncio.Task[Any] | None = None
+        self._run_started = 0.0
+        self._watch = QTimer(self)
+        self._watch.setInterval(1000)
+        self._watch.timeout.connect(self._name_the_slow)
         self._running = False
 
     # --- running -------------------------------------------------------------------------
@@ -75,12 +84,28 @@ class Refresher(QObject):
         scheduled from its end."""
         self._timer.stop()
         self._events.refresh_started.emit()
-        return self._jobs.run(
+        self._run_task = self._jobs.run(
             self.scheduler.refresh_now(),
             "Refreshing statuses",
             on_done=lambda changes: self._run_done(changes, manual),
             on_error=self._run_failed,
         )
+        self._run_started = time.monotonic()
+        self._watch.start()
+        return self._run_task
+
+    def _name_the_slow(self) -> None:
+        """After ``slow_after_s``, the status bar names the panels the run still waits for."""
+        task = self._run_task
+        if task is None or task.done():
+            self._watch.stop()
+            return
+        elapsed = time.monotonic() - self._run_started
+        names = self.scheduler.waiting_for
+        if elapsed >= self.slow_after_s and names:
+            self._jobs.retitle(
+                task, f"Refreshing statuses: waiting for {', '.join(names)} ({elapsed:.0f} s)"
+            )
 
     def set_settings(self, settings: Settings) -> None:
         """Apply new settings: the interval at once, the receiver restarted if it changed."""

@@ -11,6 +11,7 @@ is known to mangle.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -201,6 +202,13 @@ class _Check:
         if spec is None or not isinstance(items, list):
             return None
         count, noun = len(items), spec.in_sentence
+        size = package_size(self.service) if self.spec.cost is CostRule.FLAT else None
+        if size is not None and count != size:
+            self.problem(
+                spec.name,
+                f"This package takes {size:,} {noun} (its name says so); you gave {count:,}. "
+                "Write one per line.",
+            )
         if self.spec.cost is CostRule.PER_THOUSAND and not in_range(count, self.service):
             self.problem(
                 spec.name,
@@ -266,6 +274,18 @@ def mangle_warning(chars: list[str]) -> str:
         f"This panel is known to change some characters in what it receives ({what}). "
         "Remove them, or check the order on the panel after placing it."
     )
+
+
+_PACKAGE_SIZE = re.compile(
+    r"\b(\d{1,4})\s*(?:custom\s+)?(?:comments?|mentions?|usernames?)\b", re.I
+)
+
+
+def package_size(service: Service) -> int | None:
+    """How many lines a package of comments takes, when its name says ("Instagram 10 Custom
+    Comments Package"); None when it does not say (the panel decides)."""
+    found = _PACKAGE_SIZE.search(service.name)
+    return int(found.group(1)) if found and int(found.group(1)) > 0 else None
 
 
 def live_problems(
