@@ -113,6 +113,7 @@ class OrdersPane(QWidget):
     def _connect(self, events: DeskEvents) -> None:
         self.filters.filters_changed.connect(self.model.set_filters)
         self.model.modelReset.connect(self._recount.start)
+        self.model.counted.connect(self._show_count)
         self.model.modelReset.connect(self._selection_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
@@ -172,9 +173,12 @@ class OrdersPane(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(at))
 
     def update_count(self) -> None:
-        """Count the orders matching the filters (done shortly after each change)."""
+        """Count the orders matching the filters (done shortly after each change), on a
+        worker thread: the label shows it when ready (``_show_count``)."""
         self._recount.stop()
-        total = self.model.count_matching()
+        self.model.count_later()
+
+    def _show_count(self, total: int) -> None:
         self.count_label.setText(f"{total:,} order{'s' if total != 1 else ''}")
 
     def _exported(self, count: int, path: str) -> None:
@@ -183,6 +187,7 @@ class OrdersPane(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Nothing left to run once closed (the desk may close its database next)."""
         self._recount.stop()
+        self.model.stop_counting()
         self.filters.cancel_pending()
         super().closeEvent(event)
 
