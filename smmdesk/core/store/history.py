@@ -120,7 +120,8 @@ def count_orders(db: Database, query: OrderQuery = OrderQuery()) -> int:
 def sort_key_of(db: Database, order_id: int, order_by: str) -> tuple[Any, ...] | None:
     """The values ``order_by`` sorts order ``order_id`` by, its id last: an ``after`` for
     the page that follows it. None when there is no such order."""
-    sql = f"SELECT {_key_columns(order_by)}, o.id{_FROM} WHERE o.id = ?"
+    keys = [c for c in _split(_key_columns(order_by)) if c != "o.id"]
+    sql = f"SELECT {', '.join([*keys, 'o.id'])}{_FROM} WHERE o.id = ?"
     row = db.execute(sql, (order_id,)).fetchone()
     return None if row is None else tuple(row)
 
@@ -254,7 +255,8 @@ def _phases(query: OrderQuery, *, indexed: bool = True) -> list[tuple[str, list[
     name = query.order_by.lstrip("-")
     descending = query.order_by.startswith("-")
     plus = "" if indexed else "+"
-    columns = [f"{plus}{c}" for c in (*_split(SORT_KEYS[_check_sort(name)]), "o.id")]
+    keys = [c for c in _split(SORT_KEYS[_check_sort(name)]) if c != "o.id"]
+    columns = [f"{plus}{c}" for c in (*keys, "o.id")]
     if len(after) != len(columns):
         raise ValueError(f"a sort key for {query.order_by!r} has {len(columns)} values")
     first = columns[0]
@@ -334,7 +336,7 @@ def _key_columns(order_by: str) -> str:
 
 def _order_by(name: str) -> str:
     direction = " DESC" if name.startswith("-") else ""
-    columns = _split(SORT_KEYS[_check_sort(name.lstrip("-"))])
+    columns = [c for c in _split(SORT_KEYS[_check_sort(name.lstrip("-"))]) if c != "o.id"]
     return ", ".join([*(f"{column}{direction}" for column in columns), f"o.id{direction}"])
 
 
