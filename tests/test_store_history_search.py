@@ -22,6 +22,7 @@ from smmdesk.core.store import (
     resolve_unknown,
 )
 from smmdesk.core.store.history import SORT_KEYS, order_ids, sort_key_of
+from smmdesk.ui.orders.columns import sort_key
 from tests.helpers import history
 
 
@@ -112,6 +113,8 @@ QUERIES = {
 def test_keyset_pages_read_what_one_sorted_query_reads(many, name, order_by):
     query = replace(QUERIES[name], order_by=order_by)
     everything = order_ids(many, query)
+    matching = query_orders(many, replace(query, order_by="id"))
+    assert everything == [o.id for o in sorted(matching, key=sort_key(order_by))]
     pages: list[int] = []
     after = None
     for _ in range(4):

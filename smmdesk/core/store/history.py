@@ -51,6 +51,7 @@ _NULLABLE = {"checked_at", "status", "service", "quantity", "charge", "remote_id
 # walking the sort's index (a page is soon full); one matching fewer by the filter's index
 # (few to sort). The query planner cannot tell the two apart without statistics.
 DENSE = 5_000
+RARE = 0.001  # the likelihood the planner is told a filter has when it matches few orders
 
 
 @dataclass(frozen=True)
@@ -148,20 +149,22 @@ def _select(
     if query.after is not None and query.offset:
         raise ValueError("a query pages either by offset or after a sort key, not both")
     where, params = _where(db, query)
-    walk_sort = False
+    by_sort = True  # read along the sort's index (else: through a filter's, then sorted)
     if ids is not None:
         where = _and(where, "o.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(ids))
+        by_sort = False  # the ids lead: few to sort
+    elif where and not _matching_at_least(db, where, params, DENSE):
+        by_sort = False
+        where, params = _where(db, query, "rare")
     elif where and query.order_by.lstrip("-") != "created_at":  # (m005 pairs each with time)
-        walk_sort = _matching_at_least(db, where, params, DENSE)
-        if walk_sort:  # the same filters, kept off their indexes
-            where, params = _where(db, query, indexed=False)
+        where, params = _where(db, query, "off")
     left = query.limit
-    for phase, values in _phases(query, indexed=not where or walk_sort):
+    for phase, values in _phases(query, indexed=by_sort):
         if left is not None and left <= 0:
             return
         rows = _select_phase(
-            db, columns, query, _and(where, phase), [*params, *values], left, ids is not None
+            db, columns, query, _and(where, phase), [*params, *values], left, by_sort
         )
         for row in rows:
             yield row
@@ -176,14 +179,14 @@ def _select_phase(
     where: str,
     params: list[Any],
     limit: int | None,
-    by_ids: bool,
+    by_sort: bool,
 ) -> Iterable[tuple[Any, ...]]:
-    order = _order_by(query.order_by)
+    order = _order_by(query.order_by, indexed=by_sort)
     text = _text(query)
     if text:
         clause, values = search.text_clause(text)
-        if not by_ids and search.indexed(text):
-            found = _walk(db, query, where, params, clause, values, limit)
+        if "json_each" not in where and search.indexed(text):
+            found = _walk(db, query, where, params, clause, values, limit, order)
             if found is not None:  # the walk filled the page (or read every order)
                 return _rows_of(db, columns, order, found)
             matches, more = search.match_set(db, text)
@@ -205,13 +208,14 @@ def _walk(
     clause: str,
     values: list[Any],
     limit: int | None,
+    order: str,
 ) -> list[int] | None:
     """The ids of a page of text matches found by walking the sort order for at most
     WALK_ROWS orders; None when those orders did not hold the whole page."""
     if limit is None:
         return None
     wanted = query.offset + limit
-    sql = f"SELECT o.id, {clause}{_FROM}{where} ORDER BY {_order_by(query.order_by)} LIMIT ?"
+    sql = f"SELECT o.id, {clause}{_FROM}{where} ORDER BY {order} LIMIT ?"
     found: list[int] = []
     walked = 0
     for order_id, hit in db.execute(sql, [*values, *params, search.WALK_ROWS]):
@@ -274,33 +278,43 @@ def _phases(query: OrderQuery, *, indexed: bool = True) -> list[tuple[str, list[
     return phases
 
 
-def _where(db: Database, query: OrderQuery, *, indexed: bool = True) -> tuple[str, list[Any]]:
-    """The filters of ``query`` but its text (``search`` adds that). Not ``indexed``: each
-    column is written ``+o.column``, which keeps the planner off its indexes."""
+def _where(db: Database, query: OrderQuery, how: str = "") -> tuple[str, list[Any]]:
+    """The filters of ``query`` but its text (``search`` adds that). ``how`` tells the
+    query planner what SQLite's statistics (an average per index) cannot: "rare", the
+    filters match few orders (each term wrapped in ``likelihood(term, RARE)``: read through
+    their index); "off", they match many (``+o.column``: kept off their indexes, the sort's
+    index is walked instead)."""
     clauses: list[str] = []
     params: list[Any] = []
-    o = "o." if indexed else "+o."
 
-    def add(clause: str, *values: Any) -> None:
-        clauses.append(clause)
+    def add(term: str, *values: Any) -> None:
+        if how == "off":
+            term = f"+o.{term}"
+        elif how == "rare":
+            term = f"likelihood(o.{term}, {RARE})"
+        else:
+            term = f"o.{term}"
+        clauses.append(term)
         params.extend(values)
 
     if query.panel is not None:
-        add(f"{o}panel_id = ?", get_panel(db, query.panel).id)
+        add("panel_id = ?", get_panel(db, query.panel).id)
     if query.status is not None:
         statuses = [normalize_status(s) for s in _as_tuple(query.status)]
-        add(f"{o}status IN ({_marks(statuses)})", *statuses)
+        add(f"status IN ({_marks(statuses)})", *statuses)
     if query.state is not None:
         states = _as_tuple(query.state)
-        add(f"{o}state IN ({_marks(states)})", *states)
+        add(f"state IN ({_marks(states)})", *states)
     if query.since is not None:
-        add(f"{o}created_at >= ?", _bound(query.since, end_of_day=False))
+        add("created_at >= ?", _bound(query.since, end_of_day=False))
     if query.until is not None:
-        add(f"{o}created_at < ?", _bound(query.until, end_of_day=True))
+        add("created_at < ?", _bound(query.until, end_of_day=True))
     if query.open_only:
         # "final = 0" picks the partial index orders_open_by_created, which holds the rest
         # ("+" keeps the remote id's own index out of it)
-        add(f"{o}final = 0 AND +o.remote_id IS NOT NULL AND o.not_found_count < ?", LOST_AFTER)
+        add("final = 0")
+        clauses.append("+o.remote_id IS NOT NULL")
+        add("not_found_count < ?", LOST_AFTER)
     return ("" if not clauses else " WHERE " + " AND ".join(clauses)), params
 
 
@@ -334,10 +348,14 @@ def _key_columns(order_by: str) -> str:
     return SORT_KEYS[_check_sort(order_by.lstrip("-"))]
 
 
-def _order_by(name: str) -> str:
+def _order_by(name: str, *, indexed: bool = True) -> str:
+    """The ORDER BY terms; not ``indexed``: written ``+column`` so that no index gives the
+    order and the planner reads through the filter's index instead (few rows to sort)."""
     direction = " DESC" if name.startswith("-") else ""
+    plus = "" if indexed else "+"
     columns = [c for c in _split(SORT_KEYS[_check_sort(name.lstrip("-"))]) if c != "o.id"]
-    return ", ".join([*(f"{column}{direction}" for column in columns), f"o.id{direction}"])
+    terms = [*(f"{plus}{column}{direction}" for column in columns), f"{plus}o.id{direction}"]
+    return ", ".join(terms)
 
 
 def _as_tuple(value: str | tuple[str, ...]) -> tuple[str, ...]:
