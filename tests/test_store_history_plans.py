@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from smmdesk.core.importer.ledger import sent_duplicates
 from smmdesk.core.store import OrderQuery, count_orders, expire_sending, get_panel, open_db
 from smmdesk.core.store.history import DENSE, order_ids, sort_key_of
 from smmdesk.core.store.statuses import open_orders
@@ -117,13 +118,20 @@ def test_nor_with_the_statistics_analyze_collects(big_db):
     try:
         assert check_plans(big_db) == []
     finally:
-        big_db.execute("DROP TABLE IF EXISTS sqlite_stat1")
-        big_db.execute("ANALYZE sqlite_schema")  # the planner forgets the statistics
+        forget_statistics(big_db)
 
 
-def test_startup_and_refresh_read_only_what_they_need(big_db):
+def forget_statistics(db: Any) -> None:
+    db.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    db.execute("ANALYZE sqlite_schema")  # the planner reloads what it knows
+
+
+@pytest.mark.parametrize("statistics", [False, True])
+def test_startup_and_refresh_read_only_what_they_need(big_db, statistics):
     """Desk start (orders a dead process left sending) and a status refresh (a panel's open
     orders) find their rows through an index, whatever the size of the history."""
+    if statistics:
+        big_db.execute("ANALYZE")
     seen: list[str] = []
     big_db.conn.set_trace_callback(seen.append)
     try:
@@ -136,6 +144,8 @@ def test_startup_and_refresh_read_only_what_they_need(big_db):
     for sql in reads:
         plan = [row[3] for row in big_db.execute(f"EXPLAIN QUERY PLAN {sql}")]
         assert not any(step.startswith("SCAN") for step in plan), (sql, plan)
+    if statistics:
+        forget_statistics(big_db)
 
 
 def test_the_benchmarks_reduced_run_prints_every_budget(tmp_path):
@@ -155,3 +165,30 @@ def test_the_benchmarks_reduced_run_prints_every_budget(tmp_path):
     assert any(line.startswith("sort by charge descending") for line in lines)
     assert sum("then the count shown" in line for line in lines) >= 20
     assert "export: 2,000 rows (2,000 in the file" in done.stdout
+
+
+def test_import_duplicates_are_looked_up_by_fingerprint_not_through_the_orders(big_db):
+    """Checking 10,000 rows of a file against the rows of earlier imports reads those rows'
+    fingerprints, whatever the index on orders' states offers the planner."""
+    with big_db.conn:
+        big_db.execute(
+            "INSERT INTO imports (id, file_hash, file_name, format, row_count, created_at, "
+            "updated_at) VALUES (1, 'old', 'old.csv', 'csv', 0, 'x', 'x')"
+        )
+        big_db.execute(
+            'INSERT INTO import_rows (import_id, row_number, identity, line, "values", '
+            "fingerprint, state, order_id, updated_at) "
+            "SELECT 1, id, 'old:' || id, id, '{}', 'print' || id, 'placed', id, 'x' FROM orders"
+        )
+    seen: list[str] = []
+    big_db.conn.set_trace_callback(seen.append)
+    try:
+        found = sent_duplicates(big_db, [f"print{i}" for i in range(1, 1001)], other_than="new")
+    finally:
+        big_db.conn.set_trace_callback(None)
+    assert len(found) == 1000
+    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert reads
+    for sql in reads:
+        plan = [row[3] for row in big_db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        assert plan[0].startswith("SEARCH r USING INDEX import_rows_by_fingerprint"), plan

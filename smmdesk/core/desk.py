@@ -59,7 +59,10 @@ class Desk:
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
-        self.db.execute("PRAGMA optimize")  # keeps the query planner's statistics current
+        # keeps the query planner's statistics current; the limit keeps that quick (a full
+        # ANALYZE of a million orders takes seconds, on quit)
+        self.db.execute("PRAGMA analysis_limit = 1000")
+        self.db.execute("PRAGMA optimize")
         self.db.close()
 
     async def __aenter__(self) -> Desk:
