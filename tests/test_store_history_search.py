@@ -23,6 +23,7 @@ from smmdesk.core.store import (
 )
 from smmdesk.core.store.history import SORT_KEYS, order_ids, sort_key_of
 from smmdesk.ui.orders.columns import sort_key
+from smmdesk.ui.orders.export import database_file, export_from_file
 from tests.helpers import history
 
 
@@ -138,3 +139,16 @@ def test_export_streams_reports_progress_and_can_be_cancelled(many, tmp_path):
     with pytest.raises(ExportCancelled):
         export_orders(many, tmp_path / "stopped.csv", cancel=stop)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["all.csv"]  # nothing half-written
+
+
+def test_the_views_export_stops_when_cancelled_midway(many, tmp_path):
+    """The worker's part of "Export all matching": told the total, then progress; Cancel
+    (here: at the first progress report) stops it and leaves no file."""
+    told: list[int] = []
+    stop = threading.Event()
+    path = tmp_path / "big.csv"
+    with pytest.raises(ExportCancelled):
+        export_from_file(
+            database_file(many), OrderQuery(), str(path), told.append, lambda _: stop.set(), stop
+        )
+    assert told == [6_000] and list(tmp_path.iterdir()) == []
