@@ -41,6 +41,7 @@ from smmdesk.ui.orders.model import OrdersModel
 
 WIDTHS = {"#": 60, "Panel": 110, "Order id": 90, "Service": 200, "Link": 240, "Status": 140}
 RECOUNT_MS = 150
+COUNTING_MS = 250
 
 
 class OrdersPane(QWidget):
@@ -62,6 +63,9 @@ class OrdersPane(QWidget):
         self.notice_label = named(QLabel(), "ordersNotice")
         self._recount = QTimer(self, singleShot=True, interval=RECOUNT_MS)
         self._recount.timeout.connect(self.update_count)
+        # a slow count (a text in most of a million orders) says so instead of an old number
+        self._counting = QTimer(self, singleShot=True, interval=COUNTING_MS)
+        self._counting.timeout.connect(lambda: self.count_label.setText("Counting orders…"))
         self._lay_out()
         self._connect(events)
         self.update_count()
@@ -176,9 +180,11 @@ class OrdersPane(QWidget):
         """Count the orders matching the filters (done shortly after each change), on a
         worker thread: the label shows it when ready (``_show_count``)."""
         self._recount.stop()
+        self._counting.start()
         self.model.count_later()
 
     def _show_count(self, total: int) -> None:
+        self._counting.stop()
         self.count_label.setText(f"{total:,} order{'s' if total != 1 else ''}")
 
     def _exported(self, count: int, path: str) -> None:
@@ -187,6 +193,7 @@ class OrdersPane(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Nothing left to run once closed (the desk may close its database next)."""
         self._recount.stop()
+        self._counting.stop()
         self.model.stop_counting()
         self.filters.cancel_pending()
         super().closeEvent(event)
