@@ -120,7 +120,7 @@ def test_filter_by_panel_and_status(pane, history_desk):
     assert keys(history_desk, shown_ids(pane.model)) == "fb"
 
 
-def test_filter_by_dates(pane, history_desk):
+def test_filter_by_dates(pane, history_desk, qtbot):
     bar = pane.filters
     bar.date_box.setCurrentIndex(CUSTOM)
     assert bar.since_edit.isVisible() and bar.until_edit.isVisible()
@@ -132,7 +132,7 @@ def test_filter_by_dates(pane, history_desk):
     bar.date_box.setCurrentIndex(1)  # today: the history is from 2024
     assert pane.model.rowCount() == 0
     pane.update_count()
-    assert pane.count_label.text() == "0 orders"
+    qtbot.waitUntil(lambda: pane.count_label.text() == "0 orders")
 
 
 def test_typing_filters_once_after_a_pause(pane, history_desk, qtbot):

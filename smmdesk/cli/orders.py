@@ -11,6 +11,7 @@ names; ``FIELD=@file`` reads the value from a UTF-8 file (``@@text`` is the lite
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -314,8 +315,20 @@ async def list_orders(ctx: Context) -> None:
 
 
 async def export(ctx: Context) -> None:
-    orders = store.query_orders(ctx.desk.db, _query(ctx, order_by="id"))
-    count = export_orders(ctx.args.file, orders)
+    """Stream the matching orders to the file; on a terminal, how far it got on stderr."""
+    query = _query(ctx, order_by="id")
+    progress = None
+    if sys.stderr.isatty():
+        total = store.count_orders(ctx.desk.db, query)
+
+        def progress(done: int) -> None:
+            print(f"\rExporting orders: {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+
+    try:
+        count = export_orders(ctx.desk.db, ctx.args.file, query, progress=progress)
+    finally:
+        if progress is not None:
+            print(file=sys.stderr)
     ctx.out(
         {"file": str(ctx.args.file), "count": count},
         f"Exported {count} order(s) to {ctx.args.file}.",

@@ -8,7 +8,10 @@ closes the window. Three cases: a data folder with a panel, 2,000 orders and its
 (the everyday start), a first run (empty folder: the welcome page), and ``--demo`` (which
 also starts the demo panel and adds its accounts before the window shows).
 
-    QT_QPA_PLATFORM=offscreen python -m tests.benchmarks.bench_launch [--runs 5]
+    QT_QPA_PLATFORM=offscreen python -m tests.benchmarks.bench_launch [--runs 5] [--orders N]
+
+``--orders 1000000`` adds a history of a million final orders to the everyday folder (a
+big reseller's start: the history must not slow it down).
 
 Not a pytest test: budgets are read, not asserted.
 """
@@ -66,8 +69,10 @@ def child(started: float, args: list[str]) -> int:
 # --- the parent: data folders and measurements ------------------------------------------------
 
 
-def prepare_folder(folder: Path, keyring_file: Path) -> object:
-    """A data folder with a demo panel, its catalog and 2,000 tracked orders; the panel."""
+def prepare_folder(folder: Path, keyring_file: Path, history_size: int = 0) -> object:
+    """A data folder with a demo panel, its catalog and 2,000 tracked orders, and
+    ``history_size`` more orders of the past written straight into its history
+    (tests/helpers/history.py); the panel."""
     from smmdesk.core import store
     from smmdesk.core.desk import Desk
     from smmdesk.core.secrets import KeyStore
@@ -84,6 +89,10 @@ def prepare_folder(folder: Path, keyring_file: Path) -> object:
         with store.transaction(desk.db):
             for remote_id in panel.seed_orders(2000):
                 store.track(desk.db, added.id, remote_id)
+        if history_size:
+            from tests.helpers import history
+
+            history.fill(desk.db, history_size, panels=[added], final=True)
         await desk.aclose()
 
     asyncio.run(fill())
@@ -126,10 +135,13 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(child(float(argv[1]), argv[2:]))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--orders", type=int, default=0, help="a history of this many orders more (1000000)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="smmdesk-launch-") as tmp:
         folder, keys = Path(tmp) / "data", Path(tmp) / "keys.json"
-        panel = prepare_folder(folder, keys)
+        panel = prepare_folder(folder, keys, args.orders)
         env = {
             **os.environ,
             "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
@@ -138,9 +150,8 @@ def main(argv: list[str] | None = None) -> None:
         }
         try:
             print(f"{args.runs} launches each, from source ({sys.executable})", flush=True)
-            measure(
-                "data folder: 1 panel, 2,000 orders", ["--data-dir", str(folder)], env, args.runs
-            )
+            size = f"{2000 + args.orders:,} orders"
+            measure(f"data folder: 1 panel, {size}", ["--data-dir", str(folder)], env, args.runs)
             empty = Path(tmp) / "empty"
             measure("first run (welcome page)", ["--data-dir", str(empty)], env, args.runs)
             measure("--demo", ["--demo"], env, args.runs)

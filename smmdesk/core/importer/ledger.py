@@ -378,10 +378,10 @@ def sent_duplicates(
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
-        rows = db.execute(
+        rows = db.execute(  # CROSS JOIN: from the fingerprints' index, never all orders
             "SELECT r.fingerprint, i.file_name, r.row_number, o.created_at, o.remote_id "
-            "FROM import_rows r JOIN imports i ON i.id = r.import_id "
-            "JOIN orders o ON o.id = r.order_id "
+            "FROM import_rows r CROSS JOIN imports i ON i.id = r.import_id "
+            "CROSS JOIN orders o ON o.id = r.order_id "
             f"WHERE r.fingerprint IN ({marks}) AND i.file_hash != ? "
             "AND o.state IN ('sending', 'placed', 'unknown', 'tracked') "
             "ORDER BY o.created_at DESC",

@@ -11,7 +11,8 @@ dataclasses. Each writing function is one transaction (``BEGIN IMMEDIATE``); cal
     catalog.py     catalog snapshots, price history, what a refresh changed
     orders.py      the exactly-once ledger (sending -> placed/failed/unknown), events
     statuses.py    status answers, tracked orders, open orders, cancel requests
-    history.py     OrderQuery: search, filter, sort, page
+    history.py     OrderQuery: search, filter, sort, page (keyset), count
+    search.py      text search: what matches, and the trigram full-text index behind it
     refills.py     refills and their statuses
 """
 

@@ -293,10 +293,13 @@ class OrderActions(QObject):
     def export(self, path: str, everything: bool) -> None:
         """Write the selection, or (``everything``) every order the filters match, to ``path``."""
         if not everything:
-            self._exported(export_selection(self._parent, path, self._selected()), path)
+            chosen = export_selection(
+                self._parent, self.desk.db, path, self._selected(), self._query()
+            )
+            self._exported(chosen, path)
             return
         self.jobs.run(
-            export_matching(self.desk.db, self._query(), path),
+            export_matching(self.desk.db, self._query(), path, self._parent),
             "Exporting orders",
             on_done=lambda count: self._exported(count, path),
         )

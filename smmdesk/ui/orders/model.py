@@ -1,9 +1,11 @@
 """OrdersModel: the order history as a Qt table, read from SQLite one page at a time.
 
 The model always holds a *prefix* of what ``store.query_orders`` would return for its query
-(filters + sort): opening it over 100,000 orders reads one page; scrolling down asks for
-more (``canFetchMore`` / ``fetchMore``, offset = rows held). Clicking a column sorts in SQL
-(a page's ids first, then its rows: sorting ids alone is much faster than whole rows).
+(filters + sort): opening it over a million orders reads one page; scrolling down asks for
+more (``canFetchMore`` / ``fetchMore``: the page after the last row held, read through the
+sort's index however far down it is). Clicking a column sorts in SQL (a page's ids first,
+then its rows). ``count_later`` counts the matching orders on a worker thread and emits
+``counted`` when done: the table never waits for a count.
 
 ``refresh_rows(ids)`` re-reads only the given orders and keeps the prefix exact: a row that
 no longer matches is removed, a changed row stays (or moves if its sort value changed), a new
@@ -17,12 +19,12 @@ import bisect
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from sqlite_utils import Database
 
 from smmdesk.core.errors import NotFoundLocally
 from smmdesk.core.store import Order, OrderQuery, count_orders
-from smmdesk.core.store.history import order_ids, orders_by_ids
+from smmdesk.core.store.history import order_ids, orders_by_ids, sort_key_of
 from smmdesk.ui.orders.columns import (
     COLUMNS,
     LINK_COLUMN,
@@ -31,6 +33,8 @@ from smmdesk.ui.orders.columns import (
     sort_key,
     status_icon,
 )
+from smmdesk.ui.orders.counting import Counter
+from smmdesk.ui.orders.export import database_file
 
 PAGE = 200
 ORDER_ROLE = Qt.ItemDataRole.UserRole + 1  # the Order of a row
@@ -39,9 +43,15 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class OrdersModel(QAbstractTableModel):
+    counted = Signal(int)  # how many orders match the filters (after count_later)
+
     def __init__(self, db: Database, parent: Any = None, *, page: int = PAGE):
         super().__init__(parent)
         self._db = db
+        file_name = database_file(db)
+        self._counter = Counter(file_name, self) if file_name else None  # "": in memory
+        if self._counter is not None:
+            self._counter.counted.connect(self.counted)
         self._page = page
         self._query = OrderQuery()
         self._rows: list[Order] = []
@@ -76,6 +86,18 @@ class OrdersModel(QAbstractTableModel):
             return count_orders(self._db, self._query)
         except NotFoundLocally:
             return 0
+
+    def count_later(self) -> None:
+        """Count the orders matching the filters on a worker thread; ``counted`` tells."""
+        if self._counter is None:
+            self.counted.emit(self.count_matching())
+        else:
+            self._counter.count(self._query)
+
+    def stop_counting(self) -> None:
+        """No count runs or is emitted any more (before the database is closed)."""
+        if self._counter is not None:
+            self._counter.close()
 
     # --- rows -------------------------------------------------------------------------
     def order_at(self, row: int) -> Order:
@@ -229,8 +251,12 @@ class OrdersModel(QAbstractTableModel):
         self._take(self._read_page())
 
     def _read_page(self) -> list[Order]:
-        """The next page: its ids sorted in SQL, then just those rows read."""
-        query = replace(self._query, limit=self._page, offset=len(self._rows))
+        """The next page (after the last row held): its ids sorted in SQL, then just those
+        rows read."""
+        after = (
+            sort_key_of(self._db, self._rows[-1].id, self._query.order_by) if self._rows else None
+        )
+        query = replace(self._query, limit=self._page, after=after)
         ids = order_ids(self._db, query)
         if len(ids) < self._page:
             self._exhausted = True

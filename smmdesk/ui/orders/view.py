@@ -50,6 +50,7 @@ CELL_PAD, ICON_ROOM = 12, 22  # a cell's text margins; the status dot and its ga
 # The columns that tell orders apart get the room; these give way first when it is short.
 PRIORITY = {"Service": 150, "Link": 110}
 SHRINKABLE = {"Reference": 60, "Panel": 64, "Updated": 70, "Created": 70}
+COUNTING_MS = 250
 
 
 class OrdersPane(QWidget):
@@ -74,6 +75,9 @@ class OrdersPane(QWidget):
         self._orders_moved = True
         self._recount = QTimer(self, singleShot=True, interval=RECOUNT_MS)
         self._recount.timeout.connect(self.update_count)
+        # a slow count (a text in most of a million orders) says so instead of an old number
+        self._counting = QTimer(self, singleShot=True, interval=COUNTING_MS)
+        self._counting.timeout.connect(lambda: self.count_label.setText("Counting orders…"))
         self._lay_out()
         self._connect(events)
         self.update_count()
@@ -167,6 +171,7 @@ class OrdersPane(QWidget):
         self.model.modelReset.connect(self._recount.start)
         for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
             signal.connect(self._show_empty)
+        self.model.counted.connect(self._show_count)
         self.model.modelReset.connect(self._selection_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
@@ -283,9 +288,14 @@ class OrdersPane(QWidget):
         self.empty_label.show()
 
     def update_count(self) -> None:
-        """Count the orders matching the filters (done shortly after each change)."""
+        """Count the orders matching the filters (done shortly after each change), on a
+        worker thread: the label shows it when ready (``_show_count``)."""
         self._recount.stop()
-        total = self.model.count_matching()
+        self._counting.start()
+        self.model.count_later()
+
+    def _show_count(self, total: int) -> None:
+        self._counting.stop()
         self.count_label.setText(f"{total:,} order{'s' if total != 1 else ''}")
         self.tabs.recount(
             database_path(self.desk.folder), self.filters.query(), changed=self._orders_moved
@@ -298,6 +308,8 @@ class OrdersPane(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Nothing left to run once closed (the desk may close its database next)."""
         self._recount.stop()
+        self._counting.stop()
+        self.model.stop_counting()
         self.filters.cancel_pending()
         super().closeEvent(event)
 
