@@ -42,7 +42,7 @@ def every_type(tmp_path: Path) -> list[tuple[str, list[str], int | None, str]]:
     comments = tmp_path / "comments.txt"
     comments.write_text("\n".join(COMMENTS * 2) + "\n", encoding="utf-8")  # 10 lines
     package_comments = tmp_path / "package.txt"
-    package_comments.write_text("\r\n".join(COMMENTS), encoding="utf-8-sig")  # Notepad style
+    package_comments.write_text("\r\n".join(COMMENTS * 2), encoding="utf-8-sig")  # Notepad
     usernames = tmp_path / "usernames.txt"
     usernames.write_text("\n".join(USERNAMES), encoding="utf-8")
     link = f"link={POST}"
@@ -51,7 +51,7 @@ def every_type(tmp_path: Path) -> list[tuple[str, list[str], int | None, str]]:
         ("2", [link, "quantity=1000"], 1000, "0.35"),
         ("3", ["link=https://example.com", "quantity=100", "keywords=smm panel,buy"], 100, "0.21"),
         ("4", [link, f"comments=@{comments}"], 10, "0.08"),
-        ("5", [link, f"comments=@{package_comments}"], 5, "12.50"),
+        ("5", [link, f"comments=@{package_comments}"], 10, "12.50"),  # a 10-comment package
         ("6", ["link=https://youtube.com/@mychannel"], None, "25.00"),
         ("7", ["link=https://x.com/i/status/1", "quantity=100", "answer_number=2"], 100, "0.12"),
         ("8", ["link=https://t.me/mygroup", "quantity=100", "groups=g1\ng2"], 100, "0.30"),
@@ -97,7 +97,7 @@ def test_every_type_through_order_add(cli: Cli, demo_panel: Any, tmp_path: Path)
 
     sent = {o["service"]: o["fields"] for o in demo_panel.orders()}
     assert sent["4"]["comments"].splitlines() == COMMENTS * 2  # UTF-8 file, emoji intact
-    assert sent["5"]["comments"].splitlines() == COMMENTS  # BOM and CRLF of the file gone
+    assert sent["5"]["comments"].splitlines() == COMMENTS * 2  # BOM and CRLF of the file gone
     assert sent["12"]["usernames"].splitlines() == USERNAMES
     assert sent["14"]["username"] == "@nike"  # @@ is a literal @
     assert sent["1"]["runs"] == "3" and sent["1"]["interval"] == "10"

@@ -41,7 +41,7 @@ EVERY_TYPE: dict[str, tuple[dict[str, str], str]] = {
     "2": ({"link": POST, "quantity": "1000"}, "0.35"),
     "3": ({"link": POST, "quantity": "100", "keywords": "a,b"}, "0.21"),
     "4": ({"link": POST, "comments": "\n".join(f"c{i}" for i in range(10))}, "0.08"),
-    "5": ({"link": POST, "comments": "one\ntwo"}, "12.50"),
+    "5": ({"link": POST, "comments": "\n".join(f"comment {n}" for n in range(10))}, "12.50"),
     "6": ({"link": POST}, "25.00"),
     "7": ({"link": POST, "quantity": "100", "answer_number": "1"}, "0.12"),
     "8": ({"link": POST, "quantity": "100", "groups": "g1\ng2"}, "0.30"),

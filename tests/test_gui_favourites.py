@@ -32,6 +32,8 @@ def opened(desk: Any, qtbot: Any) -> Any:
     window = open_window(desk, qtbot)
     window.start(refresh=False)
     qtbot.waitUntil(lambda: len(window.catalog.model.services()) == 18, timeout=10_000)
+    window.activateWindow()  # shortcuts go to the active window, as on a user's screen
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
     return window
 
 

@@ -150,6 +150,7 @@ class FormView(QWidget):
         form.addRow("Reference", self.reference_edit)
         self.sale_edit = QLineEdit()
         self.sale_edit.setObjectName("field_sale_price")
+        self.sale_edit.setAccessibleName("Sale price")
         self.sale_edit.setPlaceholderText("What your customer pays (optional)")
         self.sale_edit.textChanged.connect(lambda _text: self._edited("sale_price"))
         form.addRow("Sale price", self.sale_edit)

@@ -27,9 +27,11 @@ class SaleEditor(QWidget):
         self.order_id: int | None = None
         self.price = QLineEdit(self)
         self.price.setObjectName("salePrice")
+        self.price.setAccessibleName("Sale price")
         self.price.setPlaceholderText("Sale price")
         self.customer = QLineEdit(self)
         self.customer.setObjectName("saleCustomer")
+        self.customer.setAccessibleName("Customer")
         self.customer.setPlaceholderText("Customer")
         self.save_button = QPushButton("Save", self)
         self.save_button.setObjectName("saveSale")

@@ -254,7 +254,7 @@ def m006_business(db: Database) -> None:
 
 _BUSINESS_SCHEMA = (
     "ALTER TABLE orders ADD COLUMN sale_price TEXT",
-    "CREATE INDEX orders_by_service ON orders(panel_id, service_id)",
+    # (orders by panel and service: m005's orders_by_service serves them)
     """CREATE TABLE customers (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL UNIQUE COLLATE NOCASE,
