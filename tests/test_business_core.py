@@ -116,6 +116,19 @@ def test_reports_count_what_panels_charged_and_customers_paid(db: Any, make_serv
         report(db, "year")
 
 
+def test_report_sums_are_exact_whatever_the_places(db: Any, make_service: Any) -> None:
+    panel = store.add_panel(db, "Main", "https://main.example/api/v2")
+    service = make_service("1")
+    at = datetime(2026, 6, 1, 1, tzinfo=UTC)
+    charges = ["0.1", "0.2", "0.30000", "123456789.123456", "0.0000001"]  # the last: 7 places
+    for charge in charges:
+        _order(db, panel, service, at=at, charge=charge, sale=Decimal("0.1"), status=COMPLETED)
+    [row] = report(db, "panel")
+    assert row.spent == sum(Decimal(c) for c in charges)  # never 0.30000000000000004
+    assert row.sales == Decimal("0.5") and row.orders == 5 and row.priced == 5
+    assert row.profit == Decimal("0.5") - row.spent
+
+
 def test_sale_price_and_customer_set_later(db: Any, make_service: Any) -> None:
     panel = store.add_panel(db, "Main", "https://main.example/api/v2")
     order = _order(db, panel, make_service("1"), at=datetime.now(UTC))
