@@ -318,3 +318,28 @@ def test_the_window_offers_cancel_only_where_the_panel_has_it(
     else:
         assert not offered and "no cancel in its API" in offered.reason
     assert not can_refill(placed.order, service, saved.dialect.learned(refill=Batch.NONE))
+
+
+def test_one_chunk_the_batch_call_refuses_is_asked_order_by_order_once(
+    tmp_path: Any, keystore: Any, run: Any
+) -> None:
+    with DemoPanel(clock_speed=0) as served:  # the reference: multiStatus
+        desk = Desk(tmp_path / "data", keystore)
+        try:
+            run(desk.add_panel("p", served.url, served.key))
+            remote = served.seed_orders(3)
+            with store.transaction(desk.db):
+                for r in remote:
+                    store.track(desk.db, desk.panel("p").id, r)
+            served.reset_counters()
+            # this chunk's batch call, and the call that finds out again, get a web page
+            served.inject("html_200", action="multiStatus", times=2)
+            changes = run(refresh(desk, balances=False, refills=False))
+            assert changes.errors == {} and changes.checked == 3
+            assert served.shapes["status?order"] == 3  # this once, one by one
+            assert desk.panel("p").dialect.batch_status is BatchStatus.MULTI_STATUS  # kept
+            served.reset_counters()
+            assert run(refresh(desk, balances=False, refills=False)).checked == 3
+            assert served.shapes == {"multiStatus?orders": 1}
+        finally:
+            run(desk.aclose())

@@ -93,6 +93,10 @@ async def batch_status(
         if known is not None and known is not instead_of:
             return known, None  # found out meanwhile by another chunk
         mode, answered = await _batch_status(client, chunk)
+        if mode is BatchStatus.ONE_BY_ONE and instead_of not in (None, BatchStatus.ONE_BY_ONE):
+            # a batch call that worked before failed for this chunk alone: ask its orders
+            # one by one this time, but don't take the panel for one without batches
+            return mode, answered
         client.learn(batch_status=mode)
         return mode, answered
 
