@@ -69,9 +69,11 @@ def apply_statuses(
         for row in db.execute(_SELECT_ANSWERED, (panel_id, json.dumps(list(by_remote)))):
             batch.apply(row, by_remote.pop(row[1]))
         db.conn.executemany(_UPDATE_ORDER, batch.updates)
+        db.conn.executemany(_UPDATE_PROGRESS, batch.progress)
+        db.conn.executemany(_UPDATE_CHECKED, batch.checked)
         db.conn.executemany(_INSERT_EVENT, batch.events)
     return StatusChanges(
-        checked=len(batch.updates),
+        checked=len(batch.updates) + len(batch.progress) + len(batch.checked),
         changed=tuple(batch.changed),
         finished=tuple(batch.finished),
         lost=tuple(batch.lost),
@@ -174,6 +176,14 @@ _UPDATE_ORDER = (
     "currency = ?, final = ?, not_found_count = ?, error = ?, updated_at = ?, checked_at = ? "
     "WHERE id = ?"
 )
+# An answer that changed neither status, charge nor finality touches fewer columns, so the
+# indexes on those (smmdesk.core.store.migrations m005) are not rewritten at every refresh:
+# delivery progress (start count, remains), or nothing at all but the time it was asked.
+_UPDATE_PROGRESS = (
+    "UPDATE orders SET raw_status = ?, start_count = ?, remains = ?, currency = ?, "
+    "not_found_count = 0, error = NULL, updated_at = ?, checked_at = ? WHERE id = ?"
+)
+_UPDATE_CHECKED = "UPDATE orders SET not_found_count = 0, error = NULL, checked_at = ? WHERE id = ?"
 _INSERT_EVENT = (
     "INSERT INTO order_events (order_id, at, status, raw_status, start_count, remains, "
     "charge, source, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -186,7 +196,9 @@ class _Batch:
     def __init__(self, source: str, stamp: str):
         self.source = source
         self.stamp = stamp
-        self.updates: list[tuple[Any, ...]] = []
+        self.updates: list[tuple[Any, ...]] = []  # status, charge or finality changed
+        self.progress: list[tuple[Any, ...]] = []  # only delivery figures changed
+        self.checked: list[tuple[Any, ...]] = []  # nothing changed
         self.events: list[tuple[Any, ...]] = []
         self.changed: list[int] = []
         self.finished: list[int] = []
@@ -221,12 +233,13 @@ class _Batch:
         start = old_start if answer.start_count is None else answer.start_count
         remains = old_remains if answer.remains is None else answer.remains
         revived = misses >= LOST_AFTER
-        if (
+        changed = (
             answer.status != status
             or (answer.status == UNKNOWN and answer.raw_status != raw)
             or (start, remains, charge) != (old_start, old_remains, old_charge)
             or revived
-        ):
+        )
+        if changed:
             updated = self.stamp
             self.changed.append(order_id)
             note = "The panel knows this order again." if revived else None
@@ -248,6 +261,17 @@ class _Batch:
         now_final = is_final(answer.status)
         if now_final and not final:
             self.finished.append(order_id)
+        same = answer.status == status and charge == old_charge and int(now_final) == final
+        same_currency = (answer.currency or currency) == currency
+        if same and same_currency and not changed and misses == 0 and answer.raw_status == raw:
+            self.checked.append((self.stamp, order_id))
+            return
+        if same:
+            self.progress.append(
+                (answer.raw_status, start, remains, answer.currency or currency, updated,
+                 self.stamp, order_id)
+            )  # fmt: skip
+            return
         self.updates.append(
             (
                 answer.status,
