@@ -285,3 +285,23 @@ def test_a_truncated_file_still_yields_the_orders_on_its_first_half(tmp_path: Pa
     assert restored.salvage is not None
     assert (restored.salvage.added, restored.salvage.updated) == (1, 1)
     assert restored.orders == 4 and quick_check(path) == "ok"
+
+
+def test_the_whole_file_is_checked_unless_untouched_since_a_clean_close(
+    tmp_path: Path, keystore: Any, run: Any
+) -> None:
+    from smmdesk.core.backup.health import check_database
+
+    folder = tmp_path / "data"
+    run(Desk(folder, keystore).aclose())  # a clean close leaves its mark
+    assert check_database(folder) is False  # untouched since: no need to read it all
+    assert check_database(folder) is True  # the mark is taken: as after a kill, check
+    run(Desk(folder, keystore).aclose())
+    with open_db(database_path(folder)) as other:  # another program writes to it
+        other.execute("CREATE TABLE touched (x)")
+    assert check_database(folder) is True
+    run(Desk(folder, keystore).aclose())
+    path = database_path(folder)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])  # damaged after a close
+    with pytest.raises(DamagedDatabase):
+        check_database(folder)

@@ -27,7 +27,7 @@ from smmdesk.core.api import PacerRegistry, PanelClient, check_panel_url, probe
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Balance, Service
 from smmdesk.core.api.urls import api_variants
-from smmdesk.core.backup.health import check_database
+from smmdesk.core.backup.health import check_database, mark_clean
 from smmdesk.core.errors import (
     BadKey,
     InvalidResponse,
@@ -91,6 +91,7 @@ class Desk:
         except sqlite3.Error as error:  # another process holds the write lock, the disk ...
             log.info("PRAGMA optimize skipped at close: %s", error)
         self.db.close()
+        mark_clean(self.folder)  # closed cleanly: the next start need not check the file
         self.mark.close()
 
     async def __aenter__(self) -> Desk:

@@ -4,10 +4,18 @@
 file fails the check it raises DamagedDatabase, whose sentence names the latest good backup
 and how to restore it (the GUI offers it in a box). An empty file where backups hold orders
 counts as damaged too: SQLite would silently take it for a new, empty order book.
+
+The check reads the whole file (about a second for a million orders), so it is skipped when
+nothing can have damaged the file since the last one: the last smmdesk to use it closed it
+cleanly (``mark_clean`` keeps the file's size and time then) and neither the file nor its
+write-ahead log changed since. A killed or crashed process leaves no mark, and another
+program touching the file changes its time: both make the next start check.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -20,11 +28,20 @@ from smmdesk.core.settings import Settings
 RESTORE_HINT = "smmdesk-cli restore latest"
 
 
-def check_database(folder: Path) -> None:
-    """Raise DamagedDatabase when the data folder's database is damaged."""
+CLEAN_MARK = ".closed-cleanly"
+
+
+def check_database(folder: Path) -> bool:
+    """Raise DamagedDatabase when the data folder's database is damaged; return whether the
+    whole file was checked (False: untouched since a clean close)."""
     db = database_path(Path(folder))
     if not db.exists():
-        return
+        return False
+    clean = _unchanged_since_clean_close(Path(folder), db)
+    with contextlib.suppress(OSError):  # this process owns the file until its own clean close
+        (Path(folder) / CLEAN_MARK).unlink()
+    if clean:
+        return False
     problem = integrity_problem(db)
     if problem is None and db.stat().st_size == 0:
         latest = latest_backup(backups_dir(folder, Settings.load(folder)))
@@ -32,6 +49,35 @@ def check_database(folder: Path) -> None:
             problem = "the file is empty"
     if problem is not None:
         raise damaged(Path(folder), problem)
+    return True
+
+
+def mark_clean(folder: Path) -> None:
+    """The database was closed cleanly: keep its size and time (and its log's), so the next
+    start need not read the whole file again."""
+    db = database_path(Path(folder))
+    with contextlib.suppress(OSError):  # no mark: the next start checks, which is safe
+        (Path(folder) / CLEAN_MARK).write_text(json.dumps(_fingerprint(db)), encoding="utf-8")
+
+
+def _fingerprint(db: Path) -> list[list[int]]:
+    found = []
+    for path in (db, db.with_name(db.name + "-wal")):
+        try:
+            info = path.stat()
+        except OSError:
+            found.append([-1, -1])
+        else:
+            found.append([info.st_size, info.st_mtime_ns])
+    return found
+
+
+def _unchanged_since_clean_close(folder: Path, db: Path) -> bool:
+    try:
+        kept = json.loads((folder / CLEAN_MARK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(kept == _fingerprint(db) and kept[0][0] > 0)
 
 
 def integrity_problem(db: Path) -> str | None:

@@ -7,9 +7,9 @@ Failed: the customer gets the money back); profit = sales - spent over the order
 a sale price (``priced``). Days, weeks (ISO, "2026-W05") and months are UTC. One row per
 key and currency; with an Exchange every amount it can convert is in its target currency.
 
-A sale price is in the order's currency (the panel's). Sums are exact: SQL adds whole
-micro-units read from the amounts' text (never floating point), grouped in one indexed scan
-of the date range; an amount it can't read that way is added here as a Decimal.
+A sale price is in the order's currency (the panel's). Sums are exact Decimals: SQL groups
+the orders of the date range (one indexed scan) by key, currency and amount texts, and each
+distinct amount is read once and multiplied by its count.
 """
 
 from __future__ import annotations
@@ -80,98 +80,35 @@ def report(
     if until:
         where.append("o.created_at < ?")
         params.append(day_start_text(until + timedelta(days=1)))
-    cost, sale = "coalesce(o.charge, o.expected_cost, '0')", "o.sale_price"
-    exact = f"({_readable(cost)} AND (o.sale_price IS NULL OR {_readable(sale)}))"
-    found: dict[tuple[str | None, str | None], ReportRow] = {}
-    _sum_in_sql(db, by, [*where, exact], params, found)
-    _sum_here(db, by, [*where, f"NOT {exact}"], params, found)
-    return sorted(_regrouped(by, found.values(), exchange), key=_order(by))
-
-
-# Amounts are plain decimal texts (money_text). SQL sums them exactly as whole micro-units
-# (10**-UNIT_PLACES): an integer part and up to UNIT_PLACES decimals, read as text, never as
-# floating point. The few texts it can't read that way are summed here as Decimals.
-UNIT_PLACES = 6
-_UNIT = Decimal(10) ** -UNIT_PLACES
-
-
-def _readable(text: str) -> str:
-    """SQL: ``text`` is digits with at most UNIT_PLACES decimals."""
-    return (
-        f"({text} <> '' AND {text} NOT GLOB '*[^0-9.]*' AND {text} NOT GLOB '*.*.*' "
-        f"AND (instr({text}, '.') = 0 OR length({text}) - instr({text}, '.') <= {UNIT_PLACES}))"
-    )
-
-
-def _units(text: str) -> str:
-    """SQL: a readable amount text as a whole number of micro-units."""
-    scale = 10**UNIT_PLACES
-    zeros = "0" * UNIT_PLACES
-    return (
-        f"(CASE WHEN instr({text}, '.') = 0 THEN CAST({text} AS INTEGER) * {scale} "
-        f"ELSE CAST(substr({text}, 1, instr({text}, '.') - 1) AS INTEGER) * {scale} "
-        f"+ CAST(substr(substr({text}, instr({text}, '.') + 1) || '{zeros}', 1, "
-        f"{UNIT_PLACES}) AS INTEGER) END)"
-    )
-
-
-def _sum_in_sql(
-    db: Database,
-    by: str,
-    where: list[str],
-    params: list[object],
-    found: dict[tuple[str | None, str | None], ReportRow],
-) -> None:
-    cost = _units("coalesce(o.charge, o.expected_cost, '0')")
-    sold = "o.sale_price IS NOT NULL"
-    no_sale = f"o.status IN ('{CANCELED}', '{FAILED}')"
-    sale = f"(CASE WHEN {sold} AND NOT {no_sale} THEN {_units('o.sale_price')} ELSE 0 END)"
-    rows = db.execute(
-        f"SELECT {_KEYS[by]}, coalesce(o.currency, p.currency), count(*), sum({cost}), "
-        f"sum({sale}), sum(CASE WHEN {sold} THEN {cost} ELSE 0 END), "
-        f"sum(CASE WHEN {sold} THEN 1 ELSE 0 END), max(o.service_name) "
-        "FROM orders o JOIN panels p ON p.id = o.panel_id "
-        f"WHERE {' AND '.join(where)} GROUP BY 1, 2",
-        params,
-    )
-    for key, currency, orders, spent, sales, priced_cost, priced, name in rows:
-        row = found.get((key, currency))
-        if row is None:
-            row = found[(key, currency)] = ReportRow(key, currency, name=name)
-        row.orders += orders
-        row.spent += Decimal(spent) * _UNIT
-        row.sales += Decimal(sales) * _UNIT
-        row.profit += (Decimal(sales) - Decimal(priced_cost)) * _UNIT
-        row.priced += priced
-
-
-def _sum_here(
-    db: Database,
-    by: str,
-    where: list[str],
-    params: list[object],
-    found: dict[tuple[str | None, str | None], ReportRow],
-) -> None:
-    """The rows SQL can't sum exactly, one by one as Decimals."""
     rows = db.execute(
         f"SELECT {_KEYS[by]}, coalesce(o.currency, p.currency), "
-        "coalesce(o.charge, o.expected_cost, '0'), o.sale_price, o.status, o.service_name "
+        "coalesce(o.charge, o.expected_cost, '0'), o.sale_price, "
+        f"o.status IN ('{CANCELED}', '{FAILED}'), count(*), max(o.service_name) "
         "FROM orders o JOIN panels p ON p.id = o.panel_id "
-        f"WHERE {' AND '.join(where)}",
+        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3, 4, 5",
         params,
     )
-    for key, currency, cost_text, sale, status, name in rows:
-        cost = Decimal(cost_text)
+    found: dict[tuple[str | None, str | None], ReportRow] = {}
+    money: dict[str, Decimal] = {}  # amounts repeat: each text is read once
+    for key, currency, cost_text, sale, refunded, count, name in rows:
+        cost = money.get(cost_text)
+        if cost is None:
+            cost = money[cost_text] = Decimal(cost_text)
         row = found.get((key, currency))
         if row is None:
             row = found[(key, currency)] = ReportRow(key, currency, name=name)
-        row.orders += 1
-        row.spent += cost
+        row.orders += count
+        row.spent += cost * count
         if sale is not None:
-            price = _ZERO if status in _NO_SALE else Decimal(sale)
-            row.sales += price
-            row.profit += price - cost
-            row.priced += 1
+            price = money.get(sale)
+            if price is None:
+                price = money[sale] = Decimal(sale)
+            if refunded:
+                price = _ZERO
+            row.sales += price * count
+            row.profit += (price - cost) * count
+            row.priced += count
+    return sorted(_regrouped(by, found.values(), exchange), key=_order(by))
 
 
 def _regrouped(
