@@ -7,9 +7,8 @@ Failed: the customer gets the money back); profit = sales - spent over the order
 a sale price (``priced``). Days, weeks (ISO, "2026-W05") and months are UTC. One row per
 key and currency; with an Exchange every amount it can convert is in its target currency.
 
-A sale price is in the order's currency (the panel's). Sums are exact Decimals: SQL groups
-the orders of the date range (one indexed scan) by key, currency and amount texts, and each
-distinct amount is read once and multiplied by its count.
+A sale price is in the order's currency (the panel's). Sums are exact Decimals, read with
+one indexed scan of the date range.
 """
 
 from __future__ import annotations
@@ -82,32 +81,31 @@ def report(
         params.append(day_start_text(until + timedelta(days=1)))
     rows = db.execute(
         f"SELECT {_KEYS[by]}, coalesce(o.currency, p.currency), "
-        "coalesce(o.charge, o.expected_cost, '0'), o.sale_price, "
-        f"o.status IN ('{CANCELED}', '{FAILED}'), count(*), max(o.service_name) "
+        "coalesce(o.charge, o.expected_cost, '0'), o.sale_price, o.status, o.service_name "
         "FROM orders o JOIN panels p ON p.id = o.panel_id "
-        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3, 4, 5",
+        f"WHERE {' AND '.join(where)}",
         params,
     )
     found: dict[tuple[str | None, str | None], ReportRow] = {}
     money: dict[str, Decimal] = {}  # amounts repeat: each text is read once
-    for key, currency, cost_text, sale, refunded, count, name in rows:
+    for key, currency, cost_text, sale, status, name in rows:
         cost = money.get(cost_text)
         if cost is None:
             cost = money[cost_text] = Decimal(cost_text)
         row = found.get((key, currency))
         if row is None:
             row = found[(key, currency)] = ReportRow(key, currency, name=name)
-        row.orders += count
-        row.spent += cost * count
+        row.orders += 1
+        row.spent += cost
         if sale is not None:
             price = money.get(sale)
             if price is None:
                 price = money[sale] = Decimal(sale)
-            if refunded:
+            if status in _NO_SALE:
                 price = _ZERO
-            row.sales += price * count
-            row.profit += (price - cost) * count
-            row.priced += count
+            row.sales += price
+            row.profit += price - cost
+            row.priced += 1
     return sorted(_regrouped(by, found.values(), exchange), key=_order(by))
 
 
