@@ -343,3 +343,18 @@ def test_one_chunk_the_batch_call_refuses_is_asked_order_by_order_once(
             assert served.shapes == {"multiStatus?orders": 1}
         finally:
             run(desk.aclose())
+
+
+def test_a_catalog_unreadable_while_adding_does_not_stop_the_panel(
+    tmp_path: Any, keystore: Any, run: Any
+) -> None:
+    with DemoPanel(clock_speed=0) as served:
+        desk = Desk(tmp_path / "data", keystore)
+        try:
+            served.inject("html_200", action="services")  # a protection page, this once
+            panel = run(desk.add_panel("p", served.url, served.key))
+            assert panel.dialect.batch_status is BatchStatus.MULTI_STATUS
+            assert store.catalog_age(desk.db, panel.id) is None  # not kept as empty
+            assert len(run(desk.catalog("p"))) == 18  # fetched when first needed
+        finally:
+            run(desk.aclose())

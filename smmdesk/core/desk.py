@@ -128,7 +128,8 @@ class Desk:
             store.remove_panel(self.db, panel.name, purge=True)
             raise
         store.set_dialect(self.db, panel.id, dialect)
-        self._keep_catalog(panel, services)
+        if services:  # none when it could not be read now: fetched when first needed
+            self._keep_catalog(panel, services)
         return store.set_balance(self.db, panel.id, balance.amount, balance.currency)
 
     async def _find_api(self, url: str, key: str, per_minute: int) -> tuple[str, Balance]:

@@ -169,7 +169,17 @@ async def _shape(client: PanelClient, action: str, fields: dict[str, str]) -> An
 
 
 async def _catalog(client: PanelClient) -> tuple[list[Service], str]:
-    raw, services = await client.request("services", {}, partial(_raw_and, parse.parse_services))
+    """The catalog and the family its shape shows; none when the panel's catalog can't be
+    read now (the ordinary catalog refresh says why later: adding the panel goes on)."""
+    try:
+        raw, services = await client.request(
+            "services", {}, partial(_raw_and, parse.parse_services)
+        )
+    except _FATAL:
+        raise
+    except PanelError as error:
+        log.info("The catalog could not be read while finding out the dialect: %s", error)
+        return [], ""
     wrapped = (
         isinstance(raw, dict) and "data" in raw and squash(str(raw.get("status"))) == "success"
     )
