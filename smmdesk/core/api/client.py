@@ -39,16 +39,17 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 
-from smmdesk import USER_AGENT, protocol
+from smmdesk import USER_AGENT
 from smmdesk.core.api import batches, parse
 from smmdesk.core.api.answers import NOT_AN_API, is_json
+from smmdesk.core.api.chunks import as_answered, chunks, in_turn, merged
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.kinds import Kind
 from smmdesk.core.api.models import (
@@ -268,7 +269,7 @@ class PanelClient:
         the panel's batch dialect (one call per order where it has none), up to
         ``concurrency`` calls at once (all under the pacer)."""
         fetch = partial(batches.statuses, self)
-        return await _merged(_chunks(_ids(ids, "order")), fetch, concurrency)
+        return await merged(chunks(_ids(ids, "order")), fetch, concurrency)
 
     def multi_status_chunks(
         self, ids: Iterable[str], *, concurrency: int = 4
@@ -278,12 +279,12 @@ class PanelClient:
         The first error cancels the chunks not answered yet and is raised; so does closing
         the iterator early (use ``contextlib.aclosing``)."""
         fetch = partial(batches.statuses, self)
-        return _as_answered(_chunks(_ids(ids, "order")), fetch, concurrency)
+        return as_answered(chunks(_ids(ids, "order")), fetch, concurrency)
 
     async def cancel(self, ids: Iterable[str]) -> list[CancelResult]:
         """Ask the panel to cancel orders. ``ok`` means *requested*: refresh to see.
         Raises Unsupported (before sending anything) on a panel without cancel."""
-        return await _in_turn(_chunks(_ids(ids, "order")), partial(batches.cancel, self))
+        return await in_turn(chunks(_ids(ids, "order")), partial(batches.cancel, self))
 
     async def refill(self, order_id: str) -> str:
         """Ask for a refill of one order; return the refill id."""
@@ -292,7 +293,7 @@ class PanelClient:
 
     async def refill_many(self, ids: Iterable[str]) -> list[RefillResult]:
         """Ask for refills, in batches where the panel takes them, else one by one."""
-        return await _in_turn(_chunks(_ids(ids, "order")), partial(batches.refill, self))
+        return await in_turn(chunks(_ids(ids, "order")), partial(batches.refill, self))
 
     async def refill_status(self, refill_id: str) -> RefillStatus:
         refill_id = _one_id(refill_id, "refill")
@@ -303,7 +304,7 @@ class PanelClient:
         self, ids: Iterable[str], *, concurrency: int = 4
     ) -> dict[str, RefillStatus | ItemError]:
         fetch = partial(batches.refill_statuses, self)
-        return await _merged(_chunks(_ids(ids, "refill")), fetch, concurrency)
+        return await merged(chunks(_ids(ids, "refill")), fetch, concurrency)
 
     async def request(
         self, action: str, fields: dict[str, str], parser: Parser[T], kind: Kind = Kind.SAFE
@@ -569,71 +570,3 @@ def _one_id(value: object, field: str) -> str:
 def _ids(values: Iterable[object], field: str) -> list[str]:
     """Ids as strings, each once, in the order given."""
     return list(dict.fromkeys(_one_id(v, field) for v in values))
-
-
-def _chunks(ids: list[str]) -> list[list[str]]:
-    size = protocol.MULTI_STATUS_MAX
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
-def _bounded(
-    chunks: list[list[str]], fetch: Callable[[list[str]], Awaitable[T]], concurrency: int
-) -> list[asyncio.Future[T]]:
-    """Start ``fetch`` for every chunk, at most ``concurrency`` running at once."""
-    limit = asyncio.Semaphore(max(int(concurrency), 1))
-
-    async def one(chunk: list[str]) -> T:
-        async with limit:
-            return await fetch(chunk)
-
-    return [asyncio.ensure_future(one(chunk)) for chunk in chunks]
-
-
-async def _cancel(tasks: list[asyncio.Future[T]]) -> None:
-    """Cancel what is still running and wait until it has stopped."""
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-
-
-async def _as_answered(
-    chunks: list[list[str]],
-    fetch: Callable[[list[str]], Awaitable[dict[str, Any]]],
-    concurrency: int,
-) -> AsyncGenerator[dict[str, Any], None]:
-    """Run ``fetch`` over ``chunks``, at most ``concurrency`` at once; yield each answer as
-    it comes. On an error (or when the consumer stops early) the rest are cancelled."""
-    tasks = _bounded(chunks, fetch, concurrency)
-    try:
-        for answered in asyncio.as_completed(tasks):
-            yield await answered
-    finally:
-        await _cancel(tasks)
-
-
-async def _merged(
-    chunks: list[list[str]],
-    fetch: Callable[[list[str]], Awaitable[dict[str, Any]]],
-    concurrency: int,
-) -> dict[str, Any]:
-    """Run ``fetch`` over ``chunks``, at most ``concurrency`` at once; merge the dicts in
-    the order of ``chunks``. The first error cancels the rest and is raised as is."""
-    tasks = _bounded(chunks, fetch, concurrency)
-    try:
-        parts = await asyncio.gather(*tasks)
-    finally:
-        await _cancel(tasks)
-    merged: dict[str, Any] = {}
-    for part in parts:
-        merged.update(part)
-    return merged
-
-
-async def _in_turn(
-    chunks: list[list[str]], fetch: Callable[[list[str]], Awaitable[list[T]]]
-) -> list[T]:
-    """Run ``fetch`` over ``chunks`` one after another (writes); join the lists."""
-    results: list[T] = []
-    for chunk in chunks:
-        results += await fetch(chunk)
-    return results
