@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from smmdesk.ui.session import Session, SessionError
+    from smmdesk.ui.shell.session import Session, SessionError
 
     try:
         session = await Session.open(
@@ -98,7 +98,7 @@ async def _run(args: argparse.Namespace) -> int:
         return 1
     try:
         if args.screenshot:
-            from smmdesk.ui.screenshot import capture
+            from smmdesk.ui.shell.screenshot import capture
 
             return await capture(session.window, Path(args.screenshot))
         await session.window.wait_closed()

@@ -180,7 +180,7 @@ async def _check_window(report: Report, desk: Any, timing: bool) -> Any:
     from PySide6.QtWidgets import QApplication
 
     from smmdesk.core.settings import Settings
-    from smmdesk.ui.mainwindow import MainWindow
+    from smmdesk.ui.shell.mainwindow import MainWindow
 
     window = MainWindow(desk, Settings.load(desk.folder), title_note="self-test")
     window.show()
@@ -227,7 +227,7 @@ async def _check_window_lists(report: Report, window: Any, order: Any) -> None:
 
 async def _check_business(report: Report, window: Any) -> None:
     """Compare (rapidfuzz) and Reports (Qt Charts) open and draw in this build."""
-    from smmdesk.ui.business import open_attention, open_compare, open_reports
+    from smmdesk.ui.business.menu import open_attention, open_compare, open_reports
 
     compare = open_compare(window, "instagram likes")
     if compare.tree.topLevelItemCount() == 0:

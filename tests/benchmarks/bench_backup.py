@@ -44,7 +44,7 @@ from smmdesk.core.desk import Desk
 from smmdesk.core.paths import database_path
 from smmdesk.core.secrets import KeyStore, MemoryKeyring
 from smmdesk.core.settings import Settings
-from smmdesk.ui.backups import BackupKeeper
+from smmdesk.ui.backups.flows import BackupKeeper
 from tests.helpers.backups import fill_orders
 
 PERIOD_MS = 10

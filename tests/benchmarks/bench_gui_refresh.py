@@ -46,8 +46,8 @@ from smmdesk.core.secrets import KeyStore, MemoryKeyring
 from smmdesk.core.settings import Settings
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
-from smmdesk.ui.mainwindow import MainWindow
-from smmdesk.ui.refresher import Refresher
+from smmdesk.ui.shell.mainwindow import MainWindow
+from smmdesk.ui.shell.refresher import Refresher
 
 BUDGET_MS = 50.0
 PERIOD_MS = 10

@@ -171,7 +171,7 @@ def bench_gui(folder: Path, rows: int = ROWS) -> None:
     from PySide6.QtWidgets import QApplication
 
     from smmdesk.ui.events import DeskEvents
-    from smmdesk.ui.importwizard import ImportWizard
+    from smmdesk.ui.importing.wizard import ImportWizard
     from smmdesk.ui.jobs import Jobs
 
     app = QApplication.instance() or QApplication([])

@@ -13,8 +13,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from smmdesk.core.settings import Settings
-from smmdesk.ui.layout import STATE_FILE
-from smmdesk.ui.mainwindow import MainWindow
+from smmdesk.ui.shell.layout import STATE_FILE
+from smmdesk.ui.shell.mainwindow import MainWindow
 
 WAIT_MS = 10_000
 

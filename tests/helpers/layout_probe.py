@@ -36,7 +36,7 @@ def chars_shown(view: Any, column: int, text: str, indent: int = 0) -> int:
 
 
 def measure(window: Any) -> dict[str, Any]:
-    from smmdesk.ui.catalog_model import NAME
+    from smmdesk.ui.catalog.model import NAME
 
     catalog, orders = window.catalog, window.orders
     tree = catalog.tree
@@ -70,8 +70,8 @@ def measure(window: Any) -> dict[str, Any]:
 async def probe(data_dir: str, report: Path, picture: Path | None, theme: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from smmdesk.ui.screenshot import wait_until_ready
-    from smmdesk.ui.session import Session
+    from smmdesk.ui.shell.screenshot import wait_until_ready
+    from smmdesk.ui.shell.session import Session
 
     session = await Session.open(data_dir=data_dir, theme=theme)
     try:

@@ -26,7 +26,7 @@ from smmdesk.core.store import (
 )
 from smmdesk.core.store.sales import order_profit
 from smmdesk.ui.orders.columns import local_time, status_colour, status_label
-from smmdesk.ui.sale_editor import SaleEditor
+from smmdesk.ui.orders.sale_editor import SaleEditor
 
 SUBMISSION = {
     OrderState.SENDING: "being sent",

@@ -1,0 +1,306 @@
+"""The order form, built for the chosen service from the order-type table alone.
+
+``form_fields(service, ...)`` says which fields to show (an editor per field kind, see
+``form_widgets``), ``form_notices`` what to say above them, ``live_problems`` what is wrong
+while the reseller types, ``prepare_order`` the quantity and the expected cost. Nothing
+here knows any order type: a new type in the table needs no change in this file.
+
+Placing: a confirmation names the service, the link, the quantity, the cost and the balance
+after it; the order then goes through ``desk.place_order`` in a job (the button stays off
+until the answer, so one click is one order). When the panel refuses (subscriptions on a
+panel that creates them on its site only), the form says so from then on and offers to
+track an order placed on the site by its id.
+
+Signals of ``OrderForm``:
+    message(str)        a line for the status bar ("Order #12 placed ...")
+    order_placed(str, str)  an order was placed (panel, service id)
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from smmdesk.core import store
+from smmdesk.core.api.dialect import Dialect
+from smmdesk.core.api.models import Service
+from smmdesk.core.desk import Desk
+from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
+from smmdesk.core.money import amount_text, format_money
+from smmdesk.core.offers.fallback import refused_for_good
+from smmdesk.core.ordering import Placed
+from smmdesk.core.ordertypes import (
+    BoundField,
+    OrderDraft,
+    form_fields,
+    form_notices,
+    live_problems,
+    prepare_order,
+)
+from smmdesk.core.store import Panel
+from smmdesk.core.store.sales import parse_sale_price, suggest_sale_price
+from smmdesk.ui.errors import show_error
+from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.jobs import Jobs
+from smmdesk.ui.orderform.view import FormView
+from smmdesk.ui.orders.track import TrackDialog
+
+
+class OrderForm(FormView):
+    message = Signal(str)
+    order_placed = Signal(str, str)  # panel, service id
+
+    def __init__(self, desk: Desk, events: DeskEvents, jobs: Jobs, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._desk, self._events, self._jobs = desk, events, jobs
+        self.panel = ""
+        self.service: Service | None = None
+        self.sending = False
+        self.problems: list[FieldProblem] = []
+        self.suggested_sale: Decimal | None = None  # from the markup rules
+        self.place_button.clicked.connect(self.ask_to_place)
+        self.track_button.clicked.connect(self.open_track_dialog)
+        self.clear_button.clicked.connect(self.clear)
+        self.edited.connect(self.revalidate)
+        events.balances_changed.connect(self.revalidate)
+        events.panels_changed.connect(self._panels_changed)
+        self.set_service("", None)
+
+    # --- which service -------------------------------------------------------------------
+    def set_service(self, panel: str, service: Service | None) -> None:
+        """Build the form for ``service`` of ``panel`` (None: say what to do)."""
+        same = service is not None and self.service == service and panel == self.panel
+        kept = self.values() if same else {}
+        self.panel, self.service = panel, service
+        if service is None:
+            self.show_empty("Pick a service in the catalog to order it.")
+            return
+        chosen = self._chosen_panel()
+        refused = chosen is not None and chosen.refuses_subscriptions
+        fields = form_fields(service, subscriptions_refused=refused)
+        notices = form_notices(service, subscriptions_refused=refused)
+        self.build(service, fields, notices, (chosen.currency or "") if chosen else "")
+        for name, text in kept.items():
+            self.set_value(name, text)
+        self.revalidate()
+
+    def _chosen_panel(self) -> Panel | None:
+        """The chosen panel as stored now (balance, currency, refusals); None when gone."""
+        try:
+            return self._desk.panel(self.panel)
+        except SmmdeskError:
+            return None
+
+    def _dialect(self) -> Dialect | None:
+        """What the chosen panel speaks: checks and the sent texts follow it."""
+        chosen = self._chosen_panel()
+        return chosen.dialect if chosen else None
+
+    def _panels_changed(self) -> None:
+        if self.panel and not any(p.name == self.panel for p in self._desk.panels()):
+            self.set_service("", None)
+
+    # --- live checks ---------------------------------------------------------------------
+    def revalidate(self) -> None:
+        """Check the values as typed; show problems, the quantity, cost and balance after."""
+        if self.service is None:
+            return
+        values = self.values()
+        dialect = self._dialect()
+        self.problems = live_problems(self.service, values, dialect=dialect)
+        self.problems += self.extra_problems()
+        self.problems += self._sale_problems()
+        self.show_problems(self.problems)
+        quantity, cost, after, short = "—", "—", "—", False
+        if not self.problems:
+            draft = prepare_order(self.service, values, dialect=dialect)
+            quantity = quantity_text(draft)
+            cost, balance_after, short = self._amounts(draft)
+            after = balance_after or "—"
+            self._suggest_sale_price(draft)
+        self.show_summary(quantity, cost, after, short)
+        self.place_button.setEnabled(
+            not self.problems and not self.sending and self.fields_enabled()
+        )
+
+    def sale_price(self) -> Decimal | None:
+        """The sale price typed, else the one the markup rules suggest (None: neither)."""
+        typed = parse_sale_price(self.sale_price_text())
+        return typed if typed is not None else self.suggested_sale
+
+    def _sale_problems(self) -> list[FieldProblem]:
+        try:
+            parse_sale_price(self.sale_price_text())
+        except ValidationError as exc:
+            return exc.problems
+        return []
+
+    def _suggest_sale_price(self, draft: OrderDraft) -> None:
+        """The markup rules' sale price as the field's hint (smmdesk.core.store.sales)."""
+        chosen = self._chosen_panel()
+        if self.sale_edit is None or self.service is None or chosen is None:
+            return
+        price = suggest_sale_price(
+            self._desk.db, chosen.id, self.service, draft.expected_cost, draft.quantity
+        )
+        self.suggested_sale = price
+        hint = "What your customer pays (optional)"
+        if price is not None:
+            hint = f"Suggested by your markup: {format_money(price, chosen.currency)}"
+        self.sale_edit.setPlaceholderText(hint)
+
+    def _amounts(self, draft: OrderDraft) -> tuple[str, str, bool]:
+        """(the cost, the balance after it or "" when unknown, whether the balance is short),
+        read from the panel's stored balance in one query."""
+        chosen = self._chosen_panel()
+        currency = chosen.currency if chosen else None
+        cost = format_money(draft.expected_cost, currency, grouping=True)  # exact: its price
+        if chosen is None or chosen.balance is None:
+            return cost, "", False
+        after: Decimal = chosen.balance - draft.expected_cost
+        return cost, amount_text(after, currency), after < 0
+
+    # --- placing -------------------------------------------------------------------------
+    def ask_to_place(self) -> None:
+        """Show every problem, or ask to confirm the order (non-blocking)."""
+        self.revalidate()
+        if self.service is None or self.sending:
+            return
+        if self.problems:
+            self.reveal_problems()
+            return
+        draft = prepare_order(self.service, self.values(), dialect=self._dialect())
+        box = QMessageBox(self)
+        box.setObjectName("confirmOrder")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Place this order?")
+        box.setText(f"Place this order on {self.panel}?")
+        cost, after, short = self._amounts(draft)
+        lines = [
+            f"Service: {self.service.id} · {self.service.name}",
+            f"{target_label(self.current_fields)}: {draft.link or '—'}",
+            f"Quantity: {quantity_text(draft)}",
+            f"Cost: {cost}",
+        ]
+        if after:
+            lines.append(f"Balance after: {after}")
+        sale = self.sale_price()
+        if sale is not None:
+            chosen = self._chosen_panel()
+            lines.append(f"Sale price: {format_money(sale, chosen.currency if chosen else None)}")
+        if short:
+            box.setIcon(QMessageBox.Icon.Warning)
+            lines.append(
+                "\nThis costs more than the balance: the panel will likely refuse it. "
+                "Add funds on the panel's site first."
+            )
+        lines += [f"Note: {w}" for w in draft.warnings]
+        box.setInformativeText("\n".join(lines))
+        place = box.addButton("Place order", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel if short else place)  # Enter never overspends
+        place.clicked.connect(self.place)
+        box.open()
+
+    def place(self) -> None:
+        """Send the order now (the confirmation's "Place order")."""
+        if self.service is None or self.sending or self.problems:
+            return
+        self.sending = True
+        self.place_button.setEnabled(False)
+        started = datetime.now(UTC) - timedelta(seconds=1)
+        panel, service = self.panel, self.service
+        self._jobs.run(
+            self._desk.place_order(
+                panel,
+                service.id,
+                self.values(),
+                reference=self.reference() or None,
+                sale_price=self.sale_price(),
+            ),
+            f"Placing an order on {panel}",
+            on_done=lambda placed: self._placed(panel, placed),
+            on_error=lambda error: self._failed(panel, started, error),
+        )
+
+    def _placed(self, panel: str, placed: Placed) -> None:
+        self.sending = False
+        order = placed.order
+        self._events.orders_added.emit([order.id])
+        self.order_placed.emit(panel, order.service_id or "")
+        self.message.emit(
+            f"Order #{order.id} placed on {panel} (panel order id {order.remote_id})."
+        )
+        self.clear()
+        self._refresh_balance(panel)
+
+    def _failed(self, panel: str, started: datetime, error: BaseException) -> None:
+        self.sending = False
+        recorded = self._recorded_since(panel, started)
+        if recorded:
+            self._events.orders_added.emit(recorded)
+        show_error(self, error, "Placing the order")
+        self._offer_elsewhere(panel, error)
+        self.set_service(self.panel, self.service)  # the panel may refuse this type now
+
+    def _offer_elsewhere(self, panel: str, error: BaseException) -> None:
+        """After a refusal for good, say which other panels sell the same service."""
+        chosen = self._chosen_panel()
+        if self.service is None or chosen is None or not refused_for_good(error):
+            return
+        from smmdesk.core.offers.compare import alternatives  # rapidfuzz: loaded when needed
+
+        others = alternatives(self._desk.db, chosen.id, self.service.id)
+        if others:
+            names = ", ".join(
+                f"{c.offer.panel} ({format_money(c.offer.rate, c.offer.currency)})"
+                for c in others[:3]
+            )
+            self.message.emit(
+                f"{panel} refused the order; the same service is sold by {names}: "
+                "Business → Compare panels… → Order this on…"
+            )
+
+    def _recorded_since(self, panel: str, started: datetime) -> list[int]:
+        try:
+            query = store.OrderQuery(panel=panel, since=started, limit=20)
+            return [o.id for o in store.query_orders(self._desk.db, query)]
+        except SmmdeskError:
+            return []
+
+    def _refresh_balance(self, panel: str) -> None:
+        self._jobs.run(
+            self._desk.refresh_balance(panel),
+            f"Reading the balance of {panel}",
+            on_done=lambda _balance: self._events.balances_changed.emit(),
+        )
+
+    def open_track_dialog(self) -> TrackDialog:
+        """Offer to track an order placed on the panel's site, by its id."""
+        dialog = TrackDialog(self._desk, self._events, self._jobs, self.panel, self)
+        dialog.open()
+        return dialog
+
+    def clear(self) -> None:
+        """Empty the fields (after an order is placed, so it is never sent twice by mistake)."""
+        if self.service is not None:
+            chosen = self._chosen_panel()
+            currency = (chosen.currency or "") if chosen else ""
+            self.build(self.service, self.current_fields, self.current_notices, currency)
+            self.revalidate()
+
+
+def target_label(fields: list[BoundField]) -> str:
+    """What the order is for, as its form names it: "Link", or "Username" (subscriptions)."""
+    for field in fields:
+        if field.name in ("link", "username"):
+            return field.label
+    return "Link"
+
+
+def quantity_text(draft: OrderDraft) -> str:
+    return "set by the service" if draft.quantity is None else f"{draft.quantity:,}"

@@ -1,0 +1,190 @@
+"""The settings dialog: refresh interval, notifications, the low-balance threshold, the
+currency of totals with exchange rates, when a balance needs attention, the look, the
+webhook receiver (on/off, address, port, and each panel's own URL), and where and how often
+the order book is backed up.
+
+Values are checked by ``Settings.update`` (the one place settings are declared and checked)
+and written by ``Settings.save``; a refusal is shown through ``show_error`` and the dialog
+stays open.
+
+Signals:
+    saved(object)   the new Settings, once written
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmdesk.core.errors import ConfigError, SmmdeskError
+from smmdesk.core.exchange import parse_rates_text, rates_text
+from smmdesk.core.settings import Settings
+from smmdesk.ui.backups.dialogs import BackupSettingsBox
+from smmdesk.ui.errors import show_error
+
+
+def webhook_url(host: str, port: int, path: str) -> str:
+    """The address a panel posts status changes to (its own path on the receiver)."""
+    shown_host = f"[{host}]" if ":" in host else host
+    return f"http://{shown_host}:{port}{path}"
+
+
+THEME_CHOICES = (("system", "Like the system (light or dark)"), ("light", "Light"),
+                 ("dark", "Dark"))  # fmt: skip
+
+
+class SettingsDialog(QDialog):
+    saved = Signal(object)
+
+    def __init__(
+        self, settings: Settings, panels: Mapping[str, str], parent: QWidget | None = None
+    ):
+        """``panels``: each panel's name -> its own webhook path (smmdesk.core.webhook)."""
+        super().__init__(parent)
+        self.paths = dict(panels)
+        self.settings = settings
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.interval = QSpinBox(self)
+        self.interval.setRange(15, 86_400)
+        self.interval.setSuffix(" seconds")
+        self.interval.setValue(settings.refresh_interval)
+        self.notify = QCheckBox("Tell me when orders finish, come back partial or are canceled")
+        self.notify.setChecked(settings.notify_orders)
+        self.threshold = QLineEdit(str(settings.balance_threshold), self)
+        self.threshold.setObjectName("balanceThreshold")
+        self.threshold.setToolTip("Warn when a panel's balance falls under this amount; 0 = never")
+        self.theme = QComboBox(self)
+        self.theme.setObjectName("themeChoice")
+        for value, label in THEME_CHOICES:
+            self.theme.addItem(label, value)
+        self.theme.setCurrentIndex(max(self.theme.findData(settings.theme), 0))
+        general = QFormLayout()
+        general.addRow("Refresh statuses every", self.interval)
+        general.addRow("", self.notify)
+        general.addRow("Warn when a balance falls under", self.threshold)
+        self.rates = QLineEdit(rates_text(settings.exchange_rates), self)
+        self.rates.setObjectName("exchangeRates")
+        self.rates.setPlaceholderText("EUR=1.08, RUB=0.011 (1 unit in the report currency)")
+        self.report_currency = QLineEdit(settings.report_currency, self)
+        self.report_currency.setObjectName("reportCurrency")
+        self.balance_days = QSpinBox(self)
+        self.balance_days.setRange(1, 365)
+        self.balance_days.setSuffix(" days")
+        self.balance_days.setValue(settings.balance_days)
+        general.addRow("Totals in currency", self.report_currency)
+        general.addRow("Exchange rates", self.rates)
+        general.addRow("Needs attention when a balance lasts under", self.balance_days)
+        general.addRow("Look", self.theme)
+        layout = QVBoxLayout(self)
+        layout.addLayout(general)
+        layout.addWidget(self._webhook_box(settings, panels))
+        self.backups = BackupSettingsBox(settings, self)
+        layout.addWidget(self.backups)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._show_url()
+        self.resize(580, self.sizeHint().height())
+
+    def _webhook_box(self, settings: Settings, panels: list[str]) -> QGroupBox:
+        box = QGroupBox("Webhook receiver (status updates pushed by panels)", self)
+        self.webhook = QCheckBox("Receive status updates from panels that can send them")
+        self.webhook.setChecked(settings.webhook_enabled)
+        self.host = QLineEdit(settings.webhook_host, box)
+        self.port = QSpinBox(box)
+        self.port.setRange(1, 65_535)
+        self.port.setValue(settings.webhook_port)
+        self.url_panel = QComboBox(box)
+        self.url_panel.addItems(list(self.paths))
+        self.url = QLineEdit(box)
+        self.url.setObjectName("webhookUrl")
+        self.url.setReadOnly(True)
+        self.copy = QPushButton("Copy", box)
+        self.copy.clicked.connect(lambda: QApplication.clipboard().setText(self.url.text()))
+        url_row = QHBoxLayout()
+        url_row.addWidget(self.url_panel)
+        url_row.addWidget(self.url, 1)
+        url_row.addWidget(self.copy)
+        note = QLabel(
+            "Give the panel this URL (it holds a secret: share it with the panel only). A panel "
+            "on the internet can reach this computer only through a tunnel you run, such as "
+            "cloudflared or ngrok pointing at the address and port above."
+        )
+        note.setWordWrap(True)
+        form = QFormLayout(box)
+        form.addRow(self.webhook)
+        form.addRow("Listen on address", self.host)
+        form.addRow("Port", self.port)
+        form.addRow("URL for panel", url_row)
+        form.addRow(note)
+        for signal in (
+            self.host.textChanged,
+            self.port.valueChanged,
+            self.url_panel.currentIndexChanged,
+        ):
+            signal.connect(lambda *_: self._show_url())
+        return box
+
+    def _show_url(self) -> None:
+        host = self.host.text().strip() or "127.0.0.1"
+        path = self.paths.get(self.url_panel.currentText())
+        if path is None:
+            self.url.setText("")
+            self.url.setPlaceholderText("Add a panel first: each panel gets its own address.")
+            return
+        self.url.setText(webhook_url(host, self.port.value(), path))
+
+    def save(self) -> None:
+        try:
+            new = self.settings.update(
+                refresh_interval=self.interval.value(),
+                notify_orders=self.notify.isChecked(),
+                balance_threshold=self.threshold.text(),
+                webhook_enabled=self.webhook.isChecked(),
+                webhook_host=self.host.text(),
+                webhook_port=self.port.value(),
+                report_currency=self.report_currency.text(),
+                exchange_rates=parse_rates_text(self.rates.text()),
+                balance_days=self.balance_days.value(),
+                theme=self.theme.currentData(),
+                **self.backups.values(),
+            )
+            new.save()
+        except SmmdeskError as error:
+            show_error(self, error, "Saving the settings")
+            return
+        except OSError as error:
+            reason = error.strerror or str(error)
+            show_error(
+                self,
+                ConfigError(
+                    f"smmdesk could not write its settings ({reason}). Check that the data "
+                    "folder is on a disk with free space that you can write to."
+                ),
+                "Saving the settings",
+            )
+            return
+        self.settings = new
+        self.saved.emit(new)
+        self.accept()
