@@ -1,8 +1,9 @@
-"""Every error smmdesk raises on purpose, in one tree.
+"""Every error smmdesk raises on purpose, in one tree, with where each comes from.
 
     SmmdeskError                 root; .user_message is a sentence for the reseller
-    ├── PanelError               the panel answered, and said no (or answered nonsense)
-    │   ├── BadKey               401, or an "invalid key" message
+    ├── PanelError               the panel answered, and said no (or answered nonsense);
+    │   │                        mapped from HTTP and JSON in core.api.parse
+    │   ├── BadKey               401, or an "invalid key" / "API is disabled" message
     │   ├── InsufficientFunds    402, or "not enough funds"
     │   ├── NotFound             404, "incorrect order/service id"
     │   ├── BadRequest           400, a field the panel refused
@@ -12,18 +13,32 @@
     │   ├── Unsupported          the panel has no such action (cancel, refill) by API
     │   └── InvalidResponse      not JSON, truncated, or not the shape the action answers
     ├── TransportError           the panel could not be reached / the connection broke
+    │                            (core.api.transport)
     ├── AddOutcomeUnknown        an add may or may not have reached the panel: never resend
-    ├── StorageError             a disk or the database refused: full, read-only, no
-    │                            permission, locked by another program past the wait, damaged
-    ├── ConfigError              a URL or setting smmdesk refuses to use
+    │                            (core.api.transport; settled by core.sending)
+    ├── StorageError             the database or its disk refused: full, read-only, no
+    │                            permission, locked by another process past the wait,
+    │                            damaged. .kind; mapped in store.sql.transaction (and
+    │                            store.db.open_db, backup.files.disk_error)
+    ├── LocalFileError           a file or folder the user named or smmdesk keeps cannot be
+    │                            read or written: the data folder, the settings file, an
+    │                            export, a file to import (ImportFileError) or a backup
+    │   ├── ImportFileError      (core.importer.rawfile) a file that is not orders; .line
+    │   └── BackupUnusable       a file that is not a readable smmdesk backup
+    ├── ConfigError              something the user asked for cannot be used as given
+    │   ├── PanelAddressRefused  a panel's API URL: empty, not https, a password in it
+    │   ├── SettingRefused       a setting, a markup or a panel's dialect value out of range
+    │   └── RequestRefused       a command that contradicts itself or misses something: a
+    │                            name already taken, no order id, a customer and another
+    │                            reference, an empty API key
     ├── KeyringUnavailable       no usable OS keyring: what to install or unlock
     ├── ValidationError          order fields that fail the order-type table; .problems
     ├── NotFoundLocally          a panel / order / import the local store does not have
-    ├── DamagedDatabase          the database fails its integrity check; .latest backup
-    └── BackupUnusable           a file that is not a readable smmdesk backup
+    └── DamagedDatabase          the database fails its integrity check; .latest backup
 
-Known errors (the environment's or the panel's fault) are all SmmdeskError; anything else
-reaching the top is a bug and gets logged with its traceback.
+Known errors (the environment's or the panel's fault) are all SmmdeskError: the GUI shows
+them with ``ui.errors.show_error``, the CLI prints ``smmdesk: <message>`` and exits 1.
+Anything else reaching the top is a bug and gets logged with its traceback.
 
 No exception here ever holds the API key: constructors take texts, never requests.
 """
@@ -169,7 +184,27 @@ class StorageError(SmmdeskError):
 
 
 class ConfigError(SmmdeskError):
+    """Something the user asked for cannot be used as given (raise a subclass)."""
+
     default_message = "This setting cannot be used."
+
+
+class PanelAddressRefused(ConfigError):
+    default_message = "This is not an API address smmdesk can use for a panel."
+
+
+class SettingRefused(ConfigError):
+    default_message = "This setting cannot be used."
+
+
+class RequestRefused(ConfigError):
+    default_message = "smmdesk cannot do this as asked."
+
+
+class LocalFileError(SmmdeskError):
+    """A file or folder cannot be read or written (not the database: StorageError)."""
+
+    default_message = "smmdesk could not read or write a file."
 
 
 class KeyringUnavailable(SmmdeskError):
@@ -216,5 +251,5 @@ class DamagedDatabase(SmmdeskError):
         self.latest = latest
 
 
-class BackupUnusable(SmmdeskError):
+class BackupUnusable(LocalFileError):
     default_message = "This file is not a smmdesk backup smmdesk can read. Choose another backup."

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import SettingRefused
 from smmdesk.core.settings import Settings
 
 
@@ -46,7 +46,7 @@ def parse_rates_text(text: str) -> dict[str, str]:
             continue
         code, equals, rate = part.partition("=")
         if not equals or not code.strip():
-            raise ConfigError(
+            raise SettingRefused(
                 f'"{part.strip()}" is not an exchange rate. Write CODE=RATE, like EUR=1.08.'
             )
         rates[code.strip()] = rate.strip()

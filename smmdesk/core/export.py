@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from smmdesk.core.errors import ConfigError, SmmdeskError
+from smmdesk.core.errors import LocalFileError, SmmdeskError
 from smmdesk.core.store.history import OrderQuery, order_rows
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -144,7 +144,7 @@ def _write_atomically(path: Path | str, write: Callable[[Any], int]) -> int:
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise ConfigError(
+        raise LocalFileError(
             f"smmdesk could not write {path.name}: {exc.strerror or exc}. Choose a folder "
             "you can write to, and close the file if a spreadsheet has it open."
         ) from None

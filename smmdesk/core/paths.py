@@ -14,7 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from smmdesk import APP_NAME
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import LocalFileError
 
 DATA_DIR_ENV = "SMMDESK_DATA_DIR"
 DATABASE_FILENAME = "smmdesk.sqlite3"
@@ -53,12 +53,12 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except FileExistsError:
-        raise ConfigError(
+        raise LocalFileError(
             f"smmdesk cannot use {folder} as its data folder because a file has that name. "
             "Choose another folder with --data-dir or SMMDESK_DATA_DIR."
         ) from None
     except OSError as exc:
-        raise ConfigError(
+        raise LocalFileError(
             f"smmdesk cannot create its data folder {folder} ({exc.strerror or exc}). "
             "Choose a folder you can write to with --data-dir or SMMDESK_DATA_DIR."
         ) from None

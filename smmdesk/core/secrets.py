@@ -26,7 +26,7 @@ from keyring.errors import (
 )
 
 from smmdesk import APP_NAME
-from smmdesk.core.errors import ConfigError, KeyringUnavailable, NotFoundLocally
+from smmdesk.core.errors import KeyringUnavailable, NotFoundLocally, RequestRefused
 
 SERVICE_NAME = APP_NAME
 _PROBE_USERNAME = "smmdesk-keyring-check"
@@ -106,7 +106,7 @@ class KeyStore:
         """Store ``key`` (surrounding spaces removed) as the API key of ``panel``."""
         key = key.strip()
         if not key:
-            raise ConfigError(
+            raise RequestRefused(
                 "The API key is empty. Copy the key from your account page on the panel "
                 "and paste it again."
             )

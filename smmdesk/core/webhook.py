@@ -42,7 +42,7 @@ import h11
 from smmdesk.core import store
 from smmdesk.core.api import is_loopback, parse
 from smmdesk.core.api.models import OrderStatus
-from smmdesk.core.errors import ConfigError, NotFoundLocally
+from smmdesk.core.errors import NotFoundLocally, SettingRefused
 from smmdesk.core.refresh import Changes
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class WebhookReceiver:
         timeout: float = 10.0,
     ):
         if len(token or "") < MIN_TOKEN_LENGTH or quote(token, safe="") != token:
-            raise ConfigError(
+            raise SettingRefused(
                 "The webhook token must be at least 16 letters, digits, '-' or '_'. "
                 "Clear the webhook token in the settings to get a new one."
             )
@@ -127,7 +127,7 @@ class WebhookReceiver:
         try:
             self._server = await asyncio.start_server(self._connection, self.host, self.port)
         except OSError as error:
-            raise ConfigError(
+            raise SettingRefused(
                 f"The webhook receiver cannot listen on {self.host}:{self.port} "
                 f"({error.strerror or error}). Choose another port in the settings."
             ) from None

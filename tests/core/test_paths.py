@@ -7,7 +7,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import LocalFileError
 from smmdesk.core.paths import DATA_DIR_ENV, data_dir, database_path, logs_dir
 from smmdesk.core.store import open_db
 
@@ -67,6 +67,6 @@ def test_the_folder_holds_the_database_and_logs_only(tmp_path):
 def test_a_file_in_the_way_is_a_sentence_saying_what_to_do(tmp_path):
     blocker = tmp_path / "data"
     blocker.write_text("not a folder")
-    with pytest.raises(ConfigError, match="--data-dir") as caught:
+    with pytest.raises(LocalFileError, match="--data-dir") as caught:
         data_dir(str(blocker))
     assert str(blocker) in str(caught.value)

@@ -66,11 +66,11 @@ from smmdesk.core.api.urls import check_panel_url, origin
 from smmdesk.core.errors import (
     AddOutcomeUnknown,
     BadRequest,
-    ConfigError,
     FieldProblem,
     InvalidResponse,
     NotFound,
     RateLimited,
+    RequestRefused,
     SmmdeskError,
     TransportError,
     UpstreamFailure,
@@ -156,7 +156,7 @@ class PanelClient:
     ):
         self.url = check_panel_url(url)
         if not isinstance(key, str) or not key.strip():
-            raise ConfigError(
+            raise RequestRefused(
                 "The API key is empty. Copy it from the API page of your account on the panel."
             )
         self._key = key.strip()

@@ -32,7 +32,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import SettingRefused
 
 
 class BatchStatus(enum.StrEnum):
@@ -80,7 +80,7 @@ class Dialect:
         """This dialect with ``name`` set by the user from ``text`` ("auto" forgets the
         override). Raises ConfigError with the accepted values."""
         if name not in _SETTABLE:
-            raise ConfigError(
+            raise SettingRefused(
                 f'"{name}" is not something smmdesk can set for a panel. Choose one of: '
                 f"{', '.join(_SETTABLE)}."
             )
@@ -167,7 +167,7 @@ def _yes_no(text: str) -> bool:
         return True
     if low in ("no", "false", "0", "off"):
         return False
-    raise ConfigError(f'Write yes or no (or auto), not "{text}".')
+    raise SettingRefused(f'Write yes or no (or auto), not "{text}".')
 
 
 def _choice(kind: type[enum.StrEnum]) -> Any:
@@ -176,7 +176,7 @@ def _choice(kind: type[enum.StrEnum]) -> Any:
             return kind(text)
         except ValueError:
             allowed = ", ".join(v.value for v in kind)
-            raise ConfigError(f'Choose one of {allowed} (or auto), not "{text}".') from None
+            raise SettingRefused(f'Choose one of {allowed} (or auto), not "{text}".') from None
 
     return read
 
@@ -184,14 +184,14 @@ def _choice(kind: type[enum.StrEnum]) -> Any:
 def _separator(text: str) -> str:
     choices = {"lines": "\n", "newline": "\n", "commas": ",", "comma": ","}
     if text.lower() not in choices:
-        raise ConfigError(f'Write lines or commas (or auto), not "{text}".')
+        raise SettingRefused(f'Write lines or commas (or auto), not "{text}".')
     return choices[text.lower()]
 
 
 def _expiry(text: str) -> str:
     choices = {"yyyy-mm-dd": ISO_DATE, "iso": ISO_DATE, "d/m/y": DMY_DATE, "dmy": DMY_DATE}
     if text.lower() not in choices:
-        raise ConfigError(f'Write YYYY-MM-DD or d/m/Y (or auto), not "{text}".')
+        raise SettingRefused(f'Write YYYY-MM-DD or d/m/Y (or auto), not "{text}".')
     return choices[text.lower()]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit, urlunsplit
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import PanelAddressRefused
 
 Origin = tuple[str, str, int]
 
@@ -36,37 +36,39 @@ def check_panel_url(url: str) -> str:
     Raises ConfigError with a sentence saying what is wrong and what to do.
     """
     if not isinstance(url, str) or not url.strip():
-        raise ConfigError(f"The panel's API URL is empty. {_FIX}")
+        raise PanelAddressRefused(f"The panel's API URL is empty. {_FIX}")
     url = url.strip()
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise ConfigError(f"The panel's API URL is not a valid web address. {_FIX}") from None
+        raise PanelAddressRefused(
+            f"The panel's API URL is not a valid web address. {_FIX}"
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise ConfigError(
+        raise PanelAddressRefused(
             f"The panel's API URL must start with https:// and name the panel's site. {_FIX}"
         )
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise ConfigError(
+        raise PanelAddressRefused(
             "The panel's API URL must not contain a user name or password. Remove the part "
             "before '@'; smmdesk sends the API key separately."
         )
     if parts.query or "?" in url:
-        raise ConfigError(
+        raise PanelAddressRefused(
             "The panel's API URL must not contain a query string (the part after '?'). "
             "Remove it; smmdesk sends the API key and the action itself."
         )
     if parts.fragment or "#" in url:
-        raise ConfigError("The panel's API URL must not contain a '#' part. Remove it.")
+        raise PanelAddressRefused("The panel's API URL must not contain a '#' part. Remove it.")
     if scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigError(
+        raise PanelAddressRefused(
             "The panel's API URL uses plain http://, which would send your API key "
             "unencrypted. Use the https:// address of the panel."
         )
     if port == 0:
-        raise ConfigError(f"The panel's API URL has an invalid port. {_FIX}")
+        raise PanelAddressRefused(f"The panel's API URL has an invalid port. {_FIX}")
     return url
 
 

@@ -34,7 +34,7 @@ import zstandard
 
 from smmdesk import __version__
 from smmdesk.core.backup.files import atomic_file, disk_error, is_disk_error, make_folder
-from smmdesk.core.errors import BackupUnusable, ConfigError
+from smmdesk.core.errors import BackupUnusable, RequestRefused
 
 FORMAT, VERSION = "smmdesk-archive", 1
 MANIFEST, SETTINGS_MEMBER = "manifest.json", "settings.json"
@@ -73,7 +73,7 @@ def snapshot(
     """Copy the database at ``db_path`` into the archive ``target``; its BackupInfo."""
     db_path, target = Path(db_path), Path(target)
     if not db_path.is_file():
-        raise ConfigError(
+        raise RequestRefused(
             f"There is no smmdesk order book at {db_path} yet, so there is nothing to back up."
         )
     make_folder(target.parent)

@@ -23,7 +23,7 @@ from smmdesk.core.backup.archive import BackupInfo, read_info, read_settings
 from smmdesk.core.backup.files import atomic_file
 from smmdesk.core.backup.restore import Restored, restore
 from smmdesk.core.backup.rotation import backup_now
-from smmdesk.core.errors import ConfigError, NotFoundLocally
+from smmdesk.core.errors import NotFoundLocally, RequestRefused
 from smmdesk.core.paths import database_path
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.settings import SETTINGS_NAME, Settings
@@ -49,7 +49,7 @@ def move_in(folder: Path, source: Path, *, replace: bool = False) -> MovedIn:
     info = read_info(Path(source))
     held = _holds(database_path(folder))
     if held and not replace:
-        raise ConfigError(
+        raise RequestRefused(
             f"This data folder already holds {held}. Bring your data into a new, empty data "
             "folder (--data-dir), or replace what is here with --replace (it is backed up "
             "first)."

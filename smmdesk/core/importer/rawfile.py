@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.errors import LocalFileError
 
 
-class ImportFileError(SmmdeskError):
+class ImportFileError(LocalFileError):
     """A file smmdesk cannot read as orders. The message says why, where, and what to do;
     ``line`` and ``column`` (1-based, None when the whole file is at fault) say where."""
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import LocalFileError
 from smmdesk.core.export import cell
 from smmdesk.core.importer.submit import RowResult
 from smmdesk.core.store.sql import now
@@ -51,7 +51,7 @@ def write_results(path: Path, rows: Iterable[RowResult]) -> Path:
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise ConfigError(
+        raise LocalFileError(
             f"smmdesk could not write the import's result file {path.name}: "
             f"{exc.strerror or exc}. Check that the data folder is writable."
         ) from None

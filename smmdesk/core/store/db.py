@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import StorageError
 from smmdesk.core.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 15_000
@@ -25,9 +25,10 @@ def open_db(path: str | Path) -> Database:
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
-        raise ConfigError(
+        raise StorageError(
             f"smmdesk cannot open its database {path} ({exc}). Check that the data folder "
-            "exists and that you may write to it."
+            "exists and that you may write to it.",
+            kind="read_only",
         ) from None
     db = Database(conn)
     try:
@@ -37,9 +38,10 @@ def open_db(path: str | Path) -> Database:
         migrate(db)
     except sqlite3.DatabaseError as exc:
         db.close()
-        raise ConfigError(
+        raise StorageError(
             f"smmdesk cannot use the database {path} ({exc}). If the file is damaged, move "
-            "it away and start again with an empty data folder."
+            "it away and start again with an empty data folder.",
+            kind="damaged",
         ) from None
     except BaseException:
         db.close()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import RequestRefused
 from smmdesk.core.store.sql import now, time_text, transaction
 
 Migration = Callable[[Database], None]
@@ -397,7 +397,7 @@ def _refuse_newer(done: dict[str, str], migrations: tuple[Migration, ...]) -> No
     known = {migration.__name__ for migration in migrations}
     unknown = set(done) - known
     if unknown:
-        raise ConfigError(
+        raise RequestRefused(
             "This data folder was last used by a newer version of smmdesk "
             f"(database changes {', '.join(sorted(unknown))} are unknown to this one). "
             "Update smmdesk, or use another data folder with --data-dir."

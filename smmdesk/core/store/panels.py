@@ -20,7 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from smmdesk.core.api.dialect import Dialect
-from smmdesk.core.errors import ConfigError, NotFoundLocally
+from smmdesk.core.errors import NotFoundLocally, RequestRefused
 from smmdesk.core.store.sql import money_text, now, parse_money, parse_time, time_text, transaction
 from smmdesk.protocol import DEFAULT_RATE_LIMIT
 
@@ -67,7 +67,7 @@ def check_new_panel_name(db: Database, name: str) -> None:
     """Raise ConfigError (what to do) when ``name`` can't be a new panel's name."""
     name = _check_name(name)
     if _find(db, name) is not None:
-        raise ConfigError(
+        raise RequestRefused(
             f'A panel named "{name}" already exists. Choose another name, or remove '
             "the old panel first."
         )
@@ -109,7 +109,7 @@ def remove_panel(db: Database, name: str, *, purge: bool = False) -> Panel:
             "SELECT count(*) FROM orders WHERE panel_id = ?", (panel.id,)
         ).fetchone()[0]
         if orders and not purge:
-            raise ConfigError(
+            raise RequestRefused(
                 f'The panel "{panel.name}" still has {orders} order(s) in smmdesk, and removing '
                 "it would delete their history. Export the orders first if you want to keep "
                 "them, then remove the panel with its orders (purge)."
@@ -230,7 +230,7 @@ def _update(db: Database, panel_id: int, **values: Any) -> None:
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
-        raise ConfigError(
+        raise RequestRefused(
             f"A panel name must be 1 to {NAME_MAX_LENGTH} printable characters, like "
             '"MainPanel". Choose another name.'
         )
@@ -239,7 +239,7 @@ def _check_name(name: str) -> str:
 
 def _check_rate_limit(rate_limit: int) -> None:
     if isinstance(rate_limit, bool) or not isinstance(rate_limit, int) or rate_limit < 1:
-        raise ConfigError(
+        raise RequestRefused(
             "The request budget of a panel must be a whole number of requests per minute, "
             "at least 1."
         )

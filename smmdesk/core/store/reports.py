@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import RequestRefused
 from smmdesk.core.exchange import Exchange
 from smmdesk.core.store.sql import day_start_text, parse_time
 from smmdesk.protocol import CANCELED, FAILED
@@ -68,9 +68,9 @@ def report(
 ) -> list[ReportRow]:
     """The report rows, by key then currency (days, weeks and months in time order)."""
     if by not in REPORT_BY:
-        raise ConfigError(f"A report is by {', '.join(REPORT_BY)}; not by {by!r}.")
+        raise RequestRefused(f"A report is by {', '.join(REPORT_BY)}; not by {by!r}.")
     if since and until and until < since:
-        raise ConfigError("The report's end date is before its start date. Swap them.")
+        raise RequestRefused("The report's end date is before its start date. Swap them.")
     where: list[str] = ["o.state IN ('placed', 'tracked')"]
     params: list[object] = []
     if since:

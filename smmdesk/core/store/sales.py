@@ -19,7 +19,7 @@ from enum import StrEnum
 from sqlite_utils import Database
 
 from smmdesk.core.api.models import Service
-from smmdesk.core.errors import ConfigError, FieldProblem, ValidationError
+from smmdesk.core.errors import FieldProblem, SettingRefused, ValidationError
 from smmdesk.core.money import plain
 from smmdesk.core.store.orders import Order, add_event, get_order
 from smmdesk.core.store.sql import money_text, now, time_text, transaction
@@ -165,18 +165,18 @@ def add_markup(
     try:
         markup = MarkupKind(kind)
     except ValueError:
-        raise ConfigError('A markup is "percent" or "per1000" (a price per 1000).') from None
+        raise SettingRefused('A markup is "percent" or "per1000" (a price per 1000).') from None
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         amount = Decimal("NaN")
     if not amount.is_finite() or amount < 0:
-        raise ConfigError(
+        raise SettingRefused(
             f"A markup must be a number of 0 or more, like 30 (percent) or 1.50 (per 1000), "
             f'not "{value}".'
         )
     if service_id is not None and panel_id is None:
-        raise ConfigError("A markup for one service needs its panel.")
+        raise SettingRefused("A markup for one service needs its panel.")
     with transaction(db):
         db.execute(
             "DELETE FROM markup_rules WHERE panel_id IS ? AND category IS ? AND service_id IS ?",

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from smmdesk.core.api import PanelClient
 from smmdesk.core.api.models import Balance
 from smmdesk.core.desk import Desk
-from smmdesk.core.errors import ConfigError, KeyringUnavailable
+from smmdesk.core.errors import KeyringUnavailable, RequestRefused
 from smmdesk.core.money import amount_text
 from smmdesk.core.store import Panel
 from smmdesk.protocol import DEFAULT_RATE_LIMIT
@@ -131,7 +131,7 @@ class PanelEditor(QDialog):
         if self.panel is not None and not key:
             key = self._desk.keys.get(self.panel.name)
         if not key:
-            raise ConfigError("Paste the panel's API key first (from your account page).")
+            raise RequestRefused("Paste the panel's API key first (from your account page).")
         pacer = self._desk.pacers.get(url, self.pace.value()) if url else None
         async with PanelClient(url, key, pacer=pacer) as client:
             return await client.balance()

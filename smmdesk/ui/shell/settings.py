@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmdesk.core.errors import ConfigError, SmmdeskError
+from smmdesk.core.errors import LocalFileError, SmmdeskError
 from smmdesk.core.exchange import parse_rates_text, rates_text
 from smmdesk.core.settings import Settings
 from smmdesk.ui.backups.dialogs import BackupSettingsBox
@@ -178,7 +178,7 @@ class SettingsDialog(QDialog):
             reason = error.strerror or str(error)
             show_error(
                 self,
-                ConfigError(
+                LocalFileError(
                     f"smmdesk could not write its settings ({reason}). Check that the data "
                     "folder is on a disk with free space that you can write to."
                 ),

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlite_utils import Database
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import ConfigError, StorageError
 from smmdesk.core.store import (
     MIGRATIONS,
     add_panel,
@@ -106,7 +106,7 @@ def test_a_database_from_a_newer_smmdesk_is_refused_with_what_to_do(tmp_path):
 def test_a_file_that_is_not_a_database_is_refused_with_what_to_do(tmp_path):
     path = tmp_path / "smmdesk.sqlite3"
     path.write_bytes(b"this is a spreadsheet, not a database" * 100)
-    with pytest.raises(ConfigError, match="move it away"):
+    with pytest.raises(StorageError, match="move it away"):
         open_db(path)
 
 
