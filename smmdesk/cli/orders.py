@@ -29,7 +29,6 @@ from smmdesk.cli.common import (
     table,
 )
 from smmdesk.core import ordering, store
-from smmdesk.core.errors import AddOutcomeUnknown, SmmdeskError
 from smmdesk.core.export import export_orders
 from smmdesk.core.money import format_money
 from smmdesk.core.store.sales import parse_sale_price, set_sale
@@ -196,7 +195,7 @@ def _field_value(value: str) -> str:
 async def order_add(ctx: Context) -> None:
     values = read_fields(ctx.args.fields)
     sale_price = parse_sale_price(ctx.args.sale_price)
-    prepared = await ordering.prepare(ctx.desk, ctx.args.name, ctx.args.service, values)
+    prepared = await ctx.desk.prepare_order(ctx.args.name, ctx.args.service, values)
     for warning in prepared.warnings:
         ctx.warn(warning)
     panel, service, draft = prepared.panel, prepared.service, prepared.draft
@@ -207,26 +206,26 @@ async def order_add(ctx: Context) -> None:
     )
     if not confirm(summary, assume_yes=ctx.args.yes):
         fail("Nothing was sent.")
-    order = ordering.record(
-        ctx.desk,
+    sent = await ctx.desk.send_order(
         prepared,
         reference=ctx.args.reference,
         source="cli",
         sale_price=sale_price,
         customer=ctx.args.customer,
     )
-    try:
-        order = await ordering.send(ctx.desk, panel, service, order)
-    except AddOutcomeUnknown as exc:
+    order = sent.order
+    if sent.state is store.OrderState.UNKNOWN:
         _show_unsettled(ctx, order.id)
         fail(
-            f"{exc} When you know, run: smmdesk-cli order resolve {order.id} REMOTE_ID "
-            "(or --not-placed)."
+            f"{sent.error} When you know, run: smmdesk-cli order resolve "
+            f"{order.id} REMOTE_ID (or --not-placed)."
         )
-    except SmmdeskError as exc:
-        others = await fallbacks(ctx, panel.id, service.id, exc) if ctx.args.fallback else None
+    if sent.error is not None:
+        others = (
+            await fallbacks(ctx, panel.id, service.id, sent.error) if ctx.args.fallback else None
+        )
         _show_unsettled(ctx, order.id, others)
-        fail(f"Order #{order.id} was not placed: {exc}")
+        fail(f"Order #{order.id} was not placed: {sent.error}")
     ctx.out(
         order_json(order),
         f"Placed order #{order.id} on {panel.name}: panel id {order.remote_id}, expected cost "

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from smmdesk.core import ordering, store
+from smmdesk.core import ordering, sending, store
 from smmdesk.core.api import PacerRegistry, PanelClient, check_panel_url, probe
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Balance, Service
@@ -279,12 +279,37 @@ class Desk:
         except NotFoundLocally:
             return None
 
-    # --- orders (see smmdesk.core.ordering) --------------------------------------------
+    # --- orders (placing: smmdesk.core.sending; the rest: smmdesk.core.ordering) ---------
     async def prepare_order(
         self, panel: str, service_id: str, values: Mapping[str, str]
-    ) -> ordering.Prepared:
-        """Check an order for the panel it goes to (nothing is sent or recorded)."""
-        return await ordering.prepare(self, panel, service_id, values)
+    ) -> sending.Prepared:
+        """Check an order for the panel it goes to (nothing is sent or recorded): what the
+        caller shows for confirmation, and then hands to ``send_order`` as it is."""
+        chosen = self.panel(panel)
+        return sending.prepare(chosen, await self.service(chosen.name, service_id), values)
+
+    async def send_order(
+        self,
+        prepared: sending.Prepared,
+        *,
+        reference: str | None = None,
+        source: str = "form",
+        sale_price: Decimal | None = None,
+        customer: str | None = None,
+    ) -> sending.Sent:
+        """Record the confirmed order and send exactly it, once. The panel's refusal or an
+        unknown outcome is the result's ``error`` (the order is recorded either way)."""
+        client = self.client(prepared.panel)
+        order = sending.record(
+            self.db,
+            prepared,
+            owner=self.mark.token,
+            source=source,
+            reference=reference,
+            sale_price=sale_price,
+            customer=customer,
+        )
+        return await sending.send(self.db, client, prepared, order)
 
     async def place_order(
         self,
@@ -296,17 +321,14 @@ class Desk:
         source: str = "form",
         sale_price: Decimal | None = None,
         customer: str | None = None,
-    ) -> ordering.Placed:
-        return await ordering.place_order(
-            self,
-            panel,
-            service_id,
-            values,
-            reference=reference,
-            source=source,
-            sale_price=sale_price,
-            customer=customer,
+    ) -> sending.Sent:
+        """Prepare and send without a confirmation (the demo, the self-test, scripts).
+        Raises the panel's error, after recording the order, when it was not placed."""
+        prepared = await self.prepare_order(panel, service_id, values)
+        sent = await self.send_order(
+            prepared, reference=reference, source=source, sale_price=sale_price, customer=customer
         )
+        return sent.raise_error()
 
     async def track_orders(
         self, panel: str, remote_ids: Iterable[str], *, reference: str | None = None

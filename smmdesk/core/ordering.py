@@ -1,59 +1,24 @@
-"""Placing, tracking, canceling and refilling orders: the ledger around each panel call.
+"""After an order is placed: tracking orders placed elsewhere, canceling and refilling.
 
-``place_order`` is the exactly-once path every caller (form, CLI, importer) goes through:
-
-    validate (order-type table)  ->  record "sending" (committed)  ->  add
-        -> "placed" with the remote id | "failed" with the panel's reason
-        | "unknown" when the connection broke mid-request (never resent)
-
-Nothing is recorded when validation fails; something is always recorded once a request
-may have left.
+Placing itself is smmdesk.core.sending (the one path to a panel's ``add``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from smmdesk.core import store
-from smmdesk.core.api.models import ItemError, Service
+from smmdesk.core.api.models import ItemError
 from smmdesk.core.errors import (
-    AddOutcomeUnknown,
-    BadRequest,
-    ConfigError,
+    RequestRefused,
     SmmdeskError,
-    SubscriptionsRefused,
 )
-from smmdesk.core.money import format_money
-from smmdesk.core.ordertypes import (
-    OrderDraft,
-    prepare_order,
-    refused_by_api,
-    subscriptions_refusal,
-)
-from smmdesk.core.store import sales
 from smmdesk.protocol import MULTI_STATUS_MAX
 
 if TYPE_CHECKING:
     from smmdesk.core.desk import Desk
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An order checked against the order-type table, not sent yet."""
-
-    panel: store.Panel
-    service: Service
-    draft: OrderDraft
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Placed:
-    order: store.Order
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -71,117 +36,6 @@ class Outcome:
     message: str  # what to tell the user
     order_id: int | None = None  # local id, when smmdesk knows the order
     refill_id: str | None = None
-
-
-async def prepare(
-    desk: Desk, panel_name: str, service_id: str, values: Mapping[str, str]
-) -> Prepared:
-    """Validate an order (raises ValidationError with every problem) and say what to watch."""
-    panel = desk.panel(panel_name)
-    service = await desk.service(panel.name, service_id)
-    draft = prepare_order(service, values, dialect=panel.dialect)
-    warnings = list(draft.warnings)
-    if refused_by_api(service, subscriptions_refused=panel.refuses_subscriptions):
-        warnings.append(SubscriptionsRefused.default_message)
-    if panel.balance is not None and draft.expected_cost > panel.balance:
-        cost, balance = (
-            format_money(m, panel.currency) for m in (draft.expected_cost, panel.balance)
-        )
-        warnings.append(
-            f"The expected cost {cost} is more than the last known balance {balance} of "
-            f"{panel.name}."
-        )
-    return Prepared(panel, service, draft, warnings)
-
-
-async def place_order(
-    desk: Desk,
-    panel_name: str,
-    service_id: str,
-    values: Mapping[str, str],
-    *,
-    reference: str | None = None,
-    source: str = "form",
-    sale_price: Decimal | None = None,
-    customer: str | None = None,
-) -> Placed:
-    """Validate, record, send. Raises the panel's error (after recording it) on failure."""
-    prepared = await prepare(desk, panel_name, service_id, values)
-    order = record(
-        desk,
-        prepared,
-        reference=reference,
-        source=source,
-        sale_price=sale_price,
-        customer=customer,
-    )
-    order = await send(desk, prepared.panel, prepared.service, order)
-    return Placed(order, prepared.warnings)
-
-
-def record(
-    desk: Desk,
-    prepared: Prepared,
-    *,
-    reference: str | None = None,
-    source: str = "form",
-    sale_price: Decimal | None = None,
-    customer: str | None = None,
-) -> store.Order:
-    """Write the order down as "sending" (committed before any request goes out).
-
-    ``customer``: the customer's name, kept as the order's reference and in the customers
-    list (give it or a reference, not two different ones)."""
-    draft = prepared.draft
-    if customer is not None and customer.strip():
-        name = sales.check_customer(customer)
-        if reference and reference.strip() != name:
-            raise ConfigError(
-                "Give a customer or a reference, not both: the customer is kept as the reference."
-            )
-        reference = name
-    with store.transaction(desk.db):
-        if customer is not None and customer.strip():
-            sales.remember_customer(desk.db, reference or "")
-        return store.record_sending(
-            desk.db,
-            prepared.panel.id,
-            prepared.service,
-            draft.params,
-            quantity=draft.quantity,
-            expected_cost=draft.expected_cost,
-            currency=prepared.panel.currency,
-            source=source,
-            reference=reference or None,
-            link=draft.link,
-            sale_price=sale_price,
-            owner=desk.mark.token,
-        )
-
-
-async def send(desk: Desk, panel: store.Panel, service: Service, order: store.Order) -> store.Order:
-    """Send a recorded "sending" order once; settle its state from the answer."""
-    try:
-        client = desk.client(panel)
-        remote_id = await client.add(service.id, dict(order.params), request_id=order.request_id)
-    except AddOutcomeUnknown as exc:
-        store.mark_unknown(desk.db, order.id, exc.user_message)
-        raise
-    except BadRequest as exc:
-        refused = subscriptions_refusal(service, exc)
-        store.mark_failed(desk.db, order.id, str(refused))
-        if isinstance(refused, SubscriptionsRefused):
-            store.set_refuses_subscriptions(desk.db, panel.id, True)
-        if refused is exc:
-            raise
-        raise refused from None
-    except SmmdeskError as exc:
-        store.mark_failed(desk.db, order.id, str(exc))
-        raise
-    except BaseException:  # canceled mid-request (window closed, Ctrl+C) or a bug: maybe sent
-        store.mark_unknown(desk.db, order.id, store.STOPPED_WHILE_SENDING)
-        raise
-    return store.mark_placed(desk.db, order.id, remote_id)
 
 
 async def track_orders(
@@ -268,5 +122,5 @@ async def _in_batches(
 def _clean_ids(remote_ids: Iterable[str]) -> list[str]:
     ids = list(dict.fromkeys(str(i).strip() for i in remote_ids if str(i).strip()))
     if not ids:
-        raise ConfigError("Give at least one order id.")
+        raise RequestRefused("Give at least one order id.")
     return ids

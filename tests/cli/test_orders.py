@@ -123,7 +123,8 @@ def test_add_as_json_warns_about_cost_above_balance(cli: Cli, demo_panel: Any) -
     assert order["created_at"].startswith("20") and "T" in order["created_at"]
     assert ran.err_lines == [
         "smmdesk: warning: The expected cost 25.00 USD is more than the last known "
-        "balance 10.00 USD of demo."
+        "balance 10.00 USD of demo: the panel will likely refuse it. Add funds on the "
+        "panel's site first."
     ]
 
     demo_panel.set_balance(Decimal("1"))

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from smmdesk.core import ordering, store
+from smmdesk.core import sending, store
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import (
     AddOutcomeUnknown,
@@ -125,16 +125,17 @@ def test_warnings_and_the_remembered_subscription_refusal(
     demo_panel.set_balance(Decimal("100"))  # topped up since: the panel decides
     placed = run(desk.place_order("demo", "6", {"link": POST}))
     assert placed.order.state == "placed"
-    assert placed.warnings == [
-        "The expected cost 25.00 USD is more than the last known balance 10.00 USD of demo."
-    ]
+    assert placed.warnings == (
+        "The expected cost 25.00 USD is more than the last known balance 10.00 USD of demo: "
+        "the panel will likely refuse it. Add funds on the panel's site first.",
+    )
 
     assert not desk.panel("demo").refuses_subscriptions
     with pytest.raises(SubscriptionsRefused) as refused:
         run(desk.place_order("demo", "9", SUBSCRIPTION))
     assert refused.value.panel_message  # the panel's own words are kept
     assert desk.panel("demo").refuses_subscriptions
-    prepared = run(ordering.prepare(desk, "demo", "9", SUBSCRIPTION))
+    prepared = run(desk.prepare_order("demo", "9", SUBSCRIPTION))
     assert SubscriptionsRefused.default_message in prepared.warnings
     assert prepared.draft.expected_cost == Decimal("0.10")  # posts 1 x max 20 x 5.00 / 1000
 
@@ -199,13 +200,14 @@ def test_export_csv_bytes_for_excel(desk: Desk, run: Any, tmp_path: Path) -> Non
 def test_orders_left_sending_by_a_dead_process_become_unknown(
     desk: Desk, keystore: Any, run: Any
 ) -> None:
-    prepared = run(ordering.prepare(desk, "demo", "2", {"link": POST, "quantity": "100"}))
+    prepared = run(desk.prepare_order("demo", "2", {"link": POST, "quantity": "100"}))
     service = prepared.service
     params = prepared.draft.params
     old = store.record_sending(
         desk.db, prepared.panel.id, service, params, at=now() - timedelta(hours=1)
     )
-    fresh = ordering.record(desk, prepared)  # another process may be sending it right now
+    # another process may be sending this one right now
+    fresh = sending.record(desk.db, prepared, owner=desk.mark.token)
     again = Desk(desk.folder, keystore)
     try:
         assert [o.id for o in again.stale_sending] == [old.id]

@@ -70,3 +70,10 @@ def click_button(box: QMessageBox, text: str) -> None:
             button.click()
             return
     raise AssertionError(f"no button {text!r} in {[b.text() for b in box.buttons()]}")
+
+
+def confirm_order(form: Any, qtbot: Any) -> None:
+    """Place the form's order as a user does: "Place order…", then the confirmation's
+    "Place order" (what is sent is what the box showed)."""
+    form.ask_to_place()
+    click_button(wait_box(form, "confirmOrder", qtbot), "Place order")

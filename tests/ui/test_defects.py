@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from smmdesk.ui.importing.wizard import ImportWizard
-from tests.helpers.gui import close_window, open_window, wait_box, wait_for
+from tests.helpers.gui import close_window, confirm_order, open_window, wait_box, wait_for
 
 
 @pytest.fixture
@@ -77,13 +77,13 @@ def test_a_passing_message_is_forgotten_when_a_later_job_fails(
     window.form.set_value("link", "https://instagram.com/p/Msg1")
     window.form.set_value("quantity", "100")
     with qtbot.waitSignal(window.events.orders_added, timeout=10_000):
-        window.form.place()
+        confirm_order(window.form, qtbot)
     assert window.status.currentMessage().startswith("Order #")
     qtbot.waitUntil(lambda: not window.jobs.busy, timeout=10_000)
     demo_panel.inject("html_502", times=5)
     window.form.set_value("link", "https://instagram.com/p/Msg2")
     window.form.set_value("quantity", "100")
-    window.form.place()
+    confirm_order(window.form, qtbot)
     box = wait_box(window.form, "errorBox", qtbot)
     assert window.status.currentMessage() == ""  # not "Order #N placed" any more
     box.close()

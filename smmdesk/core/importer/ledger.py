@@ -15,9 +15,10 @@ a kill or a closed laptop, opens the same import, so a row keeps one identity ac
     not_placed  the user checked: not on the panel, and not to be sent
 
 ``claim_row`` records the order "sending" and links it to the row in ONE transaction,
-committed before the request goes out; ``settle_row`` settles the order and the row in one
-transaction after the answer. So a kill at any moment leaves either a ready row (nothing
-went out) or a linked one (something may have): the second is never resent blindly.
+committed before the request goes out; the answer settles the order and the row in one
+transaction (both through smmdesk.core.sending, with ``RowHook``). So a kill at any moment
+leaves either a ready row (nothing went out) or a linked one (something may have): the
+second is never resent blindly.
 
 Rows read back (``load_rows``) carry an *effective* state: a row left sending/unknown whose
 order the user resolved elsewhere (``order resolve``) reads as that order says.
@@ -36,7 +37,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from smmdesk.core import store
+from smmdesk.core import sending, store
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import FieldProblem, NotFoundLocally, ValidationError
 from smmdesk.core.importer.rawfile import OrderFile, RawRow
@@ -219,6 +220,38 @@ def save_rows(db: Database, record: ImportRecord, plans: Sequence[RowPlan]) -> N
         )
 
 
+@dataclass(frozen=True)
+class RowHook:
+    """An import row written with its order, in the same transactions
+    (smmdesk.core.sending.LedgerHook): linked when the order is recorded "sending", settled
+    with it after the answer."""
+
+    import_id: int
+    number: int
+
+    def recorded(self, db: Database, order: store.Order) -> None:
+        """Link the row to its order; RowTaken (recording nothing) when the row is no
+        longer ready or failed (another run took it)."""
+        cursor = db.execute(
+            "UPDATE import_rows SET state = ?, order_id = ?, error = NULL, updated_at = ? "
+            "WHERE import_id = ? AND row_number = ? AND state IN (?, ?)",
+            (
+                RowState.SENDING,
+                order.id,
+                time_text(now()),
+                self.import_id,
+                self.number,
+                RowState.READY,
+                RowState.FAILED,
+            ),
+        )
+        if cursor.rowcount != 1:
+            raise RowTaken(f"row {self.number} was taken")
+
+    def settled(self, db: Database, order: store.Order, error: str | None) -> None:
+        _set_row(db, self.import_id, self.number, RowState(order.state), error)
+
+
 def claim_row(
     db: Database,
     import_id: int,
@@ -231,58 +264,19 @@ def claim_row(
     owner: str | None = None,
     sale_price: Decimal | None = None,
 ) -> store.Order:
-    """Record the row's order as "sending" and link it, in one committed transaction.
-    ``owner``: the sending process's mark (smmdesk.core.store.liveness).
-
-    Raises RowTaken (recording nothing) when the row is no longer ready or failed."""
-    with transaction(db):
-        order = store.record_sending(
-            db,
-            panel.id,
-            service,
-            draft.params,
-            quantity=draft.quantity,
-            expected_cost=draft.expected_cost,
-            currency=panel.currency,
-            source="import",
-            reference=reference or None,
-            link=draft.link,
-            owner=owner,
-            sale_price=sale_price,
-        )
-        cursor = db.execute(
-            "UPDATE import_rows SET state = 'sending', order_id = ?, error = NULL, "
-            "updated_at = ? WHERE import_id = ? AND row_number = ? "
-            "AND state IN ('ready', 'failed')",
-            (order.id, time_text(now()), import_id, number),
-        )
-        if cursor.rowcount != 1:
-            raise RowTaken(f"row {number} was taken")
-    return order
-
-
-def settle_row(
-    db: Database,
-    import_id: int,
-    number: int,
-    order_id: int,
-    state: RowState,
-    *,
-    remote_id: str | None = None,
-    error: str | None = None,
-) -> store.Order:
-    """After the answer: settle the order (placed / failed / unknown) and its row together."""
-    with transaction(db):
-        if state is RowState.PLACED:
-            order = store.mark_placed(db, order_id, str(remote_id))
-        elif state is RowState.FAILED:
-            order = store.mark_failed(db, order_id, error or "The panel refused the order.")
-        elif state is RowState.UNKNOWN:
-            order = store.mark_unknown(db, order_id, error or "The outcome is unknown.")
-        else:
-            raise ValueError(f"a sent row cannot become {state}")
-        _set_row(db, import_id, number, state, None if state is RowState.PLACED else error)
-    return order
+    """Record the row's order as "sending" and link it, in one committed transaction
+    (smmdesk.core.sending.record with the row's hook). ``owner``: the sending process's mark
+    (smmdesk.core.store.liveness). Raises RowTaken (recording nothing) when the row is no
+    longer ready or failed."""
+    return sending.record(
+        db,
+        sending.Prepared(panel, service, draft),
+        owner=owner,
+        source="import",
+        reference=reference,
+        sale_price=sale_price,
+        hook=RowHook(import_id, number),
+    )
 
 
 def note_rows(db: Database, import_id: int, numbers: Iterable[int], note: str) -> None:

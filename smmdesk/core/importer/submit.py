@@ -26,23 +26,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from smmdesk.core import store
+from smmdesk.core import sending, store
 from smmdesk.core.api import PanelClient
 from smmdesk.core.errors import (
-    AddOutcomeUnknown,
     BadKey,
-    BadRequest,
     InsufficientFunds,
     RateLimited,
     SmmdeskError,
-    SubscriptionsRefused,
     TransportError,
-    ValidationError,
 )
 from smmdesk.core.importer import ledger
 from smmdesk.core.importer.ledger import RowState
 from smmdesk.core.importer.validate import Preview, PreviewRow, row_plans
-from smmdesk.core.ordertypes import subscriptions_refusal
 from smmdesk.core.store import STOPPED_WHILE_SENDING
 
 if TYPE_CHECKING:
@@ -241,62 +236,41 @@ class _Run:
             await self._send(panel, client, queue.popleft())
 
     async def _send(self, panel: store.Panel, client: PanelClient, row: PreviewRow) -> None:
+        """The row through the one send (smmdesk.core.sending), its ledger row as the hook."""
         assert row.service is not None and row.draft is not None
         db, import_id = self.desk.db, self.record.id
+        prepared = sending.Prepared(panel, row.service, row.draft)
+        hook = ledger.RowHook(import_id, row.number)
         try:
-            order = ledger.claim_row(
+            order = sending.record(
                 db,
-                import_id,
-                row.number,
-                panel=panel,
-                service=row.service,
-                draft=row.draft,
-                reference=row.reference,
+                prepared,
                 owner=self.desk.mark.token,
+                source="import",
+                reference=row.reference,
                 sale_price=row.sale_price,
+                hook=hook,
             )
         except ledger.RowTaken:
             return self._settled(_result(ledger.load_row(db, import_id, row.number), row))
-        state, remote_id, error = RowState.UNKNOWN, None, None
-        try:
-            params = dict(order.params)
-            remote_id = await client.add(row.service.id, params, request_id=order.request_id)
-            state = RowState.PLACED
-        except AddOutcomeUnknown as exc:
-            error = exc.user_message
-        except SmmdeskError as exc:
-            if isinstance(exc, BadRequest):
-                exc = subscriptions_refusal(row.service, exc)
-            state, error = RowState.FAILED, str(exc)
-            self._after_refusal(panel, exc)
-        except BaseException:  # canceled mid-request (Ctrl+C), or a bug: it may be there
-            ledger.settle_row(
-                db, import_id, row.number, order.id, state, error=STOPPED_WHILE_SENDING
-            )
-            raise
-        try:
-            settled = ledger.settle_row(
-                db, import_id, row.number, order.id, state, remote_id=remote_id, error=error
-            )
-        except ValidationError as exc:  # the panel's id is already another order here
-            state, error = RowState.UNKNOWN, f"The panel answered with order {remote_id}: {exc}"
-            settled = ledger.settle_row(db, import_id, row.number, order.id, state, error=error)
+        sent = await sending.send(db, client, prepared, order, hook=hook)
+        if sent.error is not None and sent.state is store.OrderState.FAILED:
+            self._after_refusal(panel, sent.error)
+        order = sent.order
         self._settled(
             RowResult(
                 row.number,
                 panel.name,
                 row.service_id,
-                settled.link,
-                str(state),
-                settled.remote_id,
-                settled.id,
-                error,
+                order.link,
+                str(sent.state),
+                order.remote_id,
+                order.id,
+                order.error,
             )
         )
 
     def _after_refusal(self, panel: store.Panel, exc: SmmdeskError) -> None:
-        if isinstance(exc, SubscriptionsRefused):
-            store.set_refuses_subscriptions(self.desk.db, panel.id, True)
         if isinstance(exc, PANEL_STOPPERS) and panel.name not in self.stopped:
             self._stop(panel.name, _stop_note(panel.name, exc))
 

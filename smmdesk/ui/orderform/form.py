@@ -6,10 +6,10 @@ while the reseller types, ``prepare_order`` the quantity and the expected cost. 
 here knows any order type: a new type in the table needs no change in this file.
 
 Placing: a confirmation names the service, the link, the quantity, the cost and the balance
-after it; the order then goes through ``desk.place_order`` in a job (the button stays off
-until the answer, so one click is one order). When the panel refuses (subscriptions on a
-panel that creates them on its site only), the form says so from then on and offers to
-track an order placed on the site by its id.
+after it; exactly that prepared order then goes through ``desk.send_order`` in a job (the
+button stays off until the answer, so one click is one order). When the panel refuses
+(subscriptions on a panel that creates them on its site only), the form says so from then on
+and offers to track an order placed on the site by its id.
 
 Signals of ``OrderForm``:
     message(str)        a line for the status bar ("Order #12 placed ...")
@@ -18,20 +18,18 @@ Signals of ``OrderForm``:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from smmdesk.core import store
+from smmdesk.core import sending
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
 from smmdesk.core.money import amount_text, format_money
 from smmdesk.core.offers.fallback import refused_for_good
-from smmdesk.core.ordering import Placed
 from smmdesk.core.ordertypes import (
     BoundField,
     OrderDraft,
@@ -40,6 +38,7 @@ from smmdesk.core.ordertypes import (
     live_problems,
     prepare_order,
 )
+from smmdesk.core.sending import Prepared, Sent
 from smmdesk.core.store import Panel
 from smmdesk.core.store.sales import parse_sale_price, suggest_sale_price
 from smmdesk.ui.errors import show_error
@@ -61,6 +60,7 @@ class OrderForm(FormView):
         self.sending = False
         self.problems: list[FieldProblem] = []
         self.suggested_sale: Decimal | None = None  # from the markup rules
+        self._confirmed: Prepared | None = None  # what the confirmation box shows
         self.place_button.clicked.connect(self.ask_to_place)
         self.track_button.clicked.connect(self.open_track_dialog)
         self.clear_button.clicked.connect(self.clear)
@@ -165,20 +165,29 @@ class OrderForm(FormView):
 
     # --- placing -------------------------------------------------------------------------
     def ask_to_place(self) -> None:
-        """Show every problem, or ask to confirm the order (non-blocking)."""
+        """Show every problem, or ask to confirm the order (non-blocking). What the box shows
+        is what ``place`` sends: the prepared order is kept, never prepared again."""
         self.revalidate()
-        if self.service is None or self.sending:
+        chosen = self._chosen_panel()
+        if self.service is None or self.sending or chosen is None:
             return
         if self.problems:
             self.reveal_problems()
             return
-        draft = prepare_order(self.service, self.values(), dialect=self._dialect())
+        try:
+            prepared = sending.prepare(chosen, self.service, self.values())
+        except ValidationError as exc:
+            self.show_problems(exc.problems)
+            self.reveal_problems()
+            return
+        self._confirmed = prepared
         box = QMessageBox(self)
         box.setObjectName("confirmOrder")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Place this order?")
-        box.setText(f"Place this order on {self.panel}?")
+        box.setText(f"Place this order on {chosen.name}?")
+        draft = prepared.draft
         cost, after, short = self._amounts(draft)
         lines = [
             f"Service: {self.service.id} · {self.service.name}",
@@ -190,15 +199,10 @@ class OrderForm(FormView):
             lines.append(f"Balance after: {after}")
         sale = self.sale_price()
         if sale is not None:
-            chosen = self._chosen_panel()
-            lines.append(f"Sale price: {format_money(sale, chosen.currency if chosen else None)}")
+            lines.append(f"Sale price: {format_money(sale, chosen.currency)}")
         if short:
             box.setIcon(QMessageBox.Icon.Warning)
-            lines.append(
-                "\nThis costs more than the balance: the panel will likely refuse it. "
-                "Add funds on the panel's site first."
-            )
-        lines += [f"Note: {w}" for w in draft.warnings]
+        lines += [f"\nNote: {w}" for w in prepared.warnings]
         box.setInformativeText("\n".join(lines))
         place = box.addButton("Place order", QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
@@ -207,42 +211,41 @@ class OrderForm(FormView):
         box.open()
 
     def place(self) -> None:
-        """Send the order now (the confirmation's "Place order")."""
-        if self.service is None or self.sending or self.problems:
+        """Send the confirmed order now (the confirmation's "Place order"), exactly as shown."""
+        prepared, self._confirmed = self._confirmed, None
+        if prepared is None or self.sending:
             return
         self.sending = True
         self.place_button.setEnabled(False)
-        started = datetime.now(UTC) - timedelta(seconds=1)
-        panel, service = self.panel, self.service
+        panel = prepared.panel.name
         self._jobs.run(
-            self._desk.place_order(
-                panel,
-                service.id,
-                self.values(),
-                reference=self.reference() or None,
-                sale_price=self.sale_price(),
+            self._desk.send_order(
+                prepared, reference=self.reference() or None, sale_price=self.sale_price()
             ),
             f"Placing an order on {panel}",
-            on_done=lambda placed: self._placed(panel, placed),
-            on_error=lambda error: self._failed(panel, started, error),
+            on_done=lambda sent: self._sent(panel, sent),
+            on_error=lambda error: self._failed(panel, error),
         )
 
-    def _placed(self, panel: str, placed: Placed) -> None:
+    def _sent(self, panel: str, sent: Sent) -> None:
+        """The answer: placed, or the order is recorded failed / unknown with its reason."""
         self.sending = False
-        order = placed.order
+        order = sent.order
         self._events.orders_added.emit([order.id])
+        if sent.error is not None:
+            self.message.emit("")  # an earlier "Order #N placed" would now mislead
+            self._failed(panel, sent.error)
+            return
         self.order_placed.emit(panel, order.service_id or "")
+        notes = "".join(f" Note: {w}" for w in sent.warnings)
         self.message.emit(
-            f"Order #{order.id} placed on {panel} (panel order id {order.remote_id})."
+            f"Order #{order.id} placed on {panel} (panel order id {order.remote_id}).{notes}"
         )
         self.clear()
         self._refresh_balance(panel)
 
-    def _failed(self, panel: str, started: datetime, error: BaseException) -> None:
+    def _failed(self, panel: str, error: BaseException) -> None:
         self.sending = False
-        recorded = self._recorded_since(panel, started)
-        if recorded:
-            self._events.orders_added.emit(recorded)
         show_error(self, error, "Placing the order")
         self._offer_elsewhere(panel, error)
         self.set_service(self.panel, self.service)  # the panel may refuse this type now
@@ -264,13 +267,6 @@ class OrderForm(FormView):
                 f"{panel} refused the order; the same service is sold by {names}: "
                 "Business → Compare panels… → Order this on…"
             )
-
-    def _recorded_since(self, panel: str, started: datetime) -> list[int]:
-        try:
-            query = store.OrderQuery(panel=panel, since=started, limit=20)
-            return [o.id for o in store.query_orders(self._desk.db, query)]
-        except SmmdeskError:
-            return []
 
     def _refresh_balance(self, panel: str) -> None:
         self._jobs.run(

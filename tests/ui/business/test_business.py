@@ -20,7 +20,7 @@ from smmdesk.demo.server import DemoPanel
 from smmdesk.ui.business.menu import open_attention, open_compare, open_reports
 from smmdesk.ui.orders.detail import DetailPane
 from smmdesk.ui.shell.settings import SettingsDialog
-from tests.helpers.gui import close_window, open_window, wait_box, wait_for
+from tests.helpers.gui import close_window, confirm_order, open_window, wait_box, wait_for
 
 POST = "https://instagram.com/p/Cx1"
 
@@ -49,7 +49,7 @@ def _place(window: Any, qtbot: Any, service: str, link: str, sale: str = "") -> 
     window.form.set_value("quantity", "1000")
     window.form.set_sale_price_text(sale)
     with qtbot.waitSignal(window.events.orders_added, timeout=10_000) as added:
-        window.form.place()
+        confirm_order(window.form, qtbot)
     return added.args[0][0]
 
 
@@ -190,6 +190,6 @@ def test_a_refusal_for_good_in_the_form_names_the_other_panels(
     window.form.set_value("link", POST)
     window.form.set_value("quantity", "1000")
     with qtbot.waitSignal(window.form.message, timeout=10_000) as said:
-        window.form.place()
+        confirm_order(window.form, qtbot)
     wait_box(window, "errorBox", qtbot).close()
     assert "the same service is sold by rival (0.29 USD)" in said.args[0]

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from smmdesk.ui.catalog.model import NAME
-from tests.helpers.gui import close_window, open_window
+from tests.helpers.gui import close_window, confirm_order, open_window
 
 
 def shown(window: Any) -> list[str]:
@@ -57,7 +57,7 @@ def test_favourites_and_recent_services(gui_desk: Any, qtbot: Any) -> None:
         window.form.set_value("link", "https://instagram.com/p/Fav1")
         window.form.set_value("quantity", "100")
         with qtbot.waitSignal(window.events.orders_added, timeout=10_000):
-            window.form.place()
+            confirm_order(window.form, qtbot)
         assert catalog.recent() == ["2"]
         catalog.show_box.setCurrentIndex(2)  # Recently used
         assert shown(window) == ["2"]

@@ -15,7 +15,14 @@ from smmdesk.core import store
 from smmdesk.protocol import COMPLETED
 from smmdesk.ui.importing.wizard import ImportWizard
 from smmdesk.ui.panels.listing import PanelsModel
-from tests.helpers.gui import click_button, close_window, open_window, wait_box, wait_for
+from tests.helpers.gui import (
+    click_button,
+    close_window,
+    confirm_order,
+    open_window,
+    wait_box,
+    wait_for,
+)
 
 
 @pytest.fixture
@@ -54,7 +61,7 @@ def test_an_order_placed_in_the_form_shows_in_the_orders_view_and_moves(
     window.form.set_value("link", "https://instagram.com/p/Cx1#complete")
     window.form.set_value("quantity", "100")
     with qtbot.waitSignal(window.events.orders_added, timeout=10_000) as added:
-        window.form.place()
+        confirm_order(window.form, qtbot)
     order_id = added.args[0][0]
     model = window.orders.model
     qtbot.waitUntil(lambda: model.row_of(order_id) is not None, timeout=5000)
