@@ -1,7 +1,8 @@
 """Periodic refreshes, and "refresh now" requests that never overlap a run in progress.
 
-    scheduler = Scheduler(desk, settings.refresh_interval, on_changes=show)
+    scheduler = Scheduler(desk, settings.refresh_interval, on_changes=show, on_run=watch)
     scheduler.start()                       # a task on the running loop (the GUI's qasync one)
+    scheduler.start(first_now=False)        # the first periodic run after one interval
     await scheduler.refresh_now()           # all panels now (joins a full run in progress)
     await scheduler.refresh_now(panels=["main"]) / (order_ids=[12, 40])
     await scheduler.aclose()                # or stop() from synchronous code
@@ -13,8 +14,11 @@ sees periodic and manual runs alike. The periodic loop waits ``interval_s`` afte
 each full run (a manual full refresh postpones the next periodic one); setting
 ``interval_s`` applies at once. A run that raises (a bug, or an unknown
 panel) goes to ``on_error`` (logged when there is none) and the schedule goes on.
+``on_run(task)`` is told of every run as it is queued (periodic or asked for): the window
+shows it as a job (progress, what it waits for) without owning the schedule.
 
-Plain asyncio: no Qt here.
+This is the one schedule of refreshes: the window's Refresher drives it, never a timer of
+its own. Plain asyncio: no Qt here.
 """
 
 from __future__ import annotations
@@ -49,10 +53,12 @@ class Scheduler:
         on_changes: Callable[[Changes], None],
         *,
         on_error: Callable[[BaseException], None] | None = None,
+        on_run: Callable[[asyncio.Task[Changes]], None] | None = None,
     ):
         self.desk = desk
         self.on_changes = on_changes
         self.on_error = on_error
+        self.on_run = on_run
         self._interval = _checked(interval_s)
         self._loop_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -62,7 +68,8 @@ class Scheduler:
         self._tasks: set[asyncio.Task[Changes]] = set()
         self.runs = 0  # finished runs (any kind)
         self.waiting_for: tuple[str, ...] = ()  # panels the running refresh still asks
-        self.last_run_at: float | None = None  # time.monotonic() when the last full run ended
+        # time.monotonic() when the last full run ended (or the schedule started without one)
+        self.last_run_at: float | None = None
 
     @classmethod
     def from_settings(
@@ -95,10 +102,15 @@ class Scheduler:
         """A run is in progress or waiting."""
         return self._running is not None or bool(self._waiting)
 
-    def start(self) -> None:
-        """Start the periodic refreshes (the first one at once) on the running loop."""
+    def start(self, *, first_now: bool = True) -> None:
+        """Start the periodic refreshes on the running loop: the first one at once, or
+        (``first_now=False``) one interval from now."""
         if not self.started:
-            self._loop_task = asyncio.get_running_loop().create_task(self._periodic())
+            if not first_now and self.last_run_at is None:
+                self.last_run_at = time.monotonic()
+            self._loop_task = asyncio.get_running_loop().create_task(
+                self._periodic(first_now=first_now)
+            )
 
     def stop(self) -> None:
         """Stop the periodic refreshes and cancel any run in progress or waiting."""
@@ -114,7 +126,9 @@ class Scheduler:
         await asyncio.gather(*pending, return_exceptions=True)
         self._loop_task = None
 
-    async def _periodic(self) -> None:
+    async def _periodic(self, *, first_now: bool) -> None:
+        if not first_now:
+            await self._sleep_until_due()
         while True:
             with contextlib.suppress(Exception):  # reported by _run already
                 await self._submit(_ALL, None, None)
@@ -155,6 +169,11 @@ class Scheduler:
             self._waiting[key] = self._tail = waiting
             self._tasks.add(waiting)
             waiting.add_done_callback(self._forget)
+            if self.on_run is not None:
+                try:
+                    self.on_run(waiting)
+                except Exception:
+                    log.exception("Watching a refresh failed")
         return asyncio.shield(waiting)
 
     async def _run(

@@ -1,6 +1,7 @@
 """Background work on the one event loop (qasync): the window never waits on the network.
 
-``Jobs.run(coro, what)`` schedules a coroutine as a task and reports:
+``Jobs.run(coro, what)`` schedules a coroutine as a task (``Jobs.watch(task, what)`` takes one
+started elsewhere, such as a scheduled refresh) and reports:
     busy_changed(bool, str)     something runs (and what) / nothing runs any more
     failed(object, str)         a job raised (the exception, what it was doing)
     went_wrong(str)             any job raised, whoever handles it (what it was doing)
@@ -44,7 +45,17 @@ class Jobs(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> asyncio.Task[Any]:
         """Start ``coro``; ``what`` says what it does ("Refreshing statuses")."""
-        task = asyncio.ensure_future(coro)
+        return self.watch(asyncio.ensure_future(coro), what, on_done=on_done, on_error=on_error)
+
+    def watch(
+        self,
+        task: asyncio.Task[Any],
+        what: str,
+        *,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> asyncio.Task[Any]:
+        """Show a task started elsewhere (a scheduled refresh) as a job, like ``run``."""
         self._running[task] = what
         self.busy_changed.emit(True, what)
         task.add_done_callback(lambda t: self._finished(t, on_done, on_error))

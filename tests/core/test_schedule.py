@@ -189,3 +189,25 @@ def test_stop_cancels_waiting_runs_and_later_requests_still_work(
         return await scheduler.refresh_now(panels=["demo"])  # not the cancelled one
 
     assert run(scenario()).checked == 10
+
+
+def test_every_run_is_told_to_its_watcher_and_the_first_can_wait(desk: Any, run: Any) -> None:
+    """The window shows each run as a job (``on_run``); started with ``first_now=False``
+    the schedule's first run comes one interval later, not at once."""
+    watched: list[asyncio.Task[Changes]] = []
+    seen = Seen()
+    scheduler = Scheduler(desk, 0.3, seen, on_run=watched.append)
+
+    async def scenario() -> float:
+        started = time.monotonic()
+        scheduler.start(first_now=False)
+        await asyncio.sleep(0)
+        assert watched == [] and seen.changes == []  # nothing at once
+        await seen.wait(1)
+        waited = time.monotonic() - started
+        await scheduler.refresh_now(panels=["demo"])  # asked for: watched too
+        await scheduler.aclose()
+        return waited
+
+    assert run(scenario()) >= 0.3
+    assert len(watched) == 2 and all(task.done() for task in watched)
