@@ -31,6 +31,7 @@ from smmdesk.core.api.models import Service
 from smmdesk.core.errors import (
     AddOutcomeUnknown,
     BadRequest,
+    FieldProblem,
     RequestRefused,
     SmmdeskError,
     SubscriptionsRefused,
@@ -94,15 +95,28 @@ def prepare(
     panel: store.Panel, service: Service, values: Mapping[str, str], *, today: date | None = None
 ) -> Prepared:
     """Check an order for ``panel`` (raises ValidationError with every problem) and say what
-    to watch: the type's warnings, subscriptions the panel refuses, a cost over the balance."""
-    draft = prepare_order(service, values, today=today, dialect=panel.dialect)
-    return Prepared(panel, service, draft, _warnings(panel, service, draft))
+    to watch: the type's warnings, a cost over the balance.
 
-
-def _warnings(panel: store.Panel, service: Service, draft: OrderDraft) -> tuple[str, ...]:
-    warnings = list(draft.warnings)
+    The one subscriptions rule: a subscription to a panel that creates them on its site only
+    (it said so, or the user set it) is refused here, before anything is recorded or sent,
+    for the form, the CLI and the importer alike (``refused_by_api``, the type table's rule)."""
     if refused_by_api(service, subscriptions_refused=panel.refuses_subscriptions):
-        warnings.append(SubscriptionsRefused.default_message)
+        raise ValidationError([FieldProblem("", subscriptions_refused(panel.name))])
+    draft = prepare_order(service, values, today=today, dialect=panel.dialect)
+    return Prepared(panel, service, draft, _warnings(panel, draft))
+
+
+def subscriptions_refused(panel_name: str) -> str:
+    """Why a subscription is not sent to this panel, and how to try again."""
+    return (
+        f"{SubscriptionsRefused.default_message} If {panel_name} takes subscriptions by API "
+        f"now, run: smmdesk-cli panel set {panel_name} subscriptions auto (or set it under "
+        '"What it speaks…" in Manage panels).'
+    )
+
+
+def _warnings(panel: store.Panel, draft: OrderDraft) -> tuple[str, ...]:
+    warnings = list(draft.warnings)
     if panel.balance is not None and draft.expected_cost > panel.balance:
         cost, balance = (
             format_money(m, panel.currency) for m in (draft.expected_cost, panel.balance)

@@ -145,10 +145,14 @@ def test_subscriptions_refused_then_tracked_and_canceled(cli: Cli, demo_panel: A
         "its order id. (panel said: Subscription orders must be created from the customer "
         "site; API creation is not yet supported.)"
     ]
+    asked = demo_panel.requests["add"]
     again = cli("order", "add", "demo", "9", *fields, "--yes", code=1)
-    assert again.err_lines[0].startswith(  # remembered: said up front this time
-        "smmdesk: warning: This panel does not create subscriptions through its API."
+    assert again.err_lines[0].startswith(  # remembered: refused up front, nothing sent
+        "smmdesk: This panel does not create subscriptions through its API."
     )
+    assert "smmdesk-cli panel set demo subscriptions auto" in again.err_lines[0]
+    assert demo_panel.requests["add"] == asked
+    assert [o["id"] for o in cli.json("orders")] == [1]
 
     on_site = demo_panel.place_on_site("9", dict(f.split("=") for f in fields))
     tracked = cli.json("order", "track", "demo", on_site, "--reference", "shop #1042")

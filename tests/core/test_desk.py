@@ -135,9 +135,11 @@ def test_warnings_and_the_remembered_subscription_refusal(
         run(desk.place_order("demo", "9", SUBSCRIPTION))
     assert refused.value.panel_message  # the panel's own words are kept
     assert desk.panel("demo").refuses_subscriptions
-    prepared = run(desk.prepare_order("demo", "9", SUBSCRIPTION))
-    assert SubscriptionsRefused.default_message in prepared.warnings
-    assert prepared.draft.expected_cost == Decimal("0.10")  # posts 1 x max 20 x 5.00 / 1000
+    with pytest.raises(ValidationError) as up_front:  # remembered: refused before sending
+        run(desk.prepare_order("demo", "9", SUBSCRIPTION))
+    assert SubscriptionsRefused.default_message in str(up_front.value)
+    assert "smmdesk-cli panel set demo subscriptions auto" in str(up_front.value)
+    assert store.count_orders(desk.db) == 2  # the placed one and the refused one: no third
 
 
 def test_track_cancel_and_refill(desk: Desk, demo_panel: Any, run: Any) -> None:
