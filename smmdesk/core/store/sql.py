@@ -25,6 +25,9 @@ from sqlite_utils import Database
 from smmdesk.core.errors import StorageError
 
 
+BEGIN_TRIES = 3  # busy waits (each the connection's busy timeout) before "locked"
+
+
 @contextmanager
 def transaction(db: Database) -> Iterator[Database]:
     """One write transaction: ``BEGIN IMMEDIATE`` ... COMMIT, rolled back on any error.
@@ -36,10 +39,7 @@ def transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    try:
-        db.conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as exc:
-        raise storage_error(exc) from exc
+    _begin(db)
     try:
         yield db
     except BaseException as exc:
@@ -56,6 +56,21 @@ def transaction(db: Database) -> Iterator[Database]:
     except sqlite3.Error as exc:
         _quietly_roll_back(db)
         raise storage_error(exc) from exc
+
+
+def _begin(db: Database) -> None:
+    """``BEGIN IMMEDIATE``, waited out: each try waits the connection's busy timeout for a
+    write lock another process holds, and a lock still held then is tried again
+    ``BEGIN_TRIES`` times in all (write transactions are short: milliseconds), so two
+    processes on one data folder never fail each other."""
+    for attempt in range(1, BEGIN_TRIES + 1):
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.Error as exc:
+            known = storage_error(exc)
+            if known.kind != "locked" or attempt == BEGIN_TRIES:
+                raise known from exc
 
 
 def _quietly_roll_back(db: Database) -> None:

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,24 @@ def test_a_lock_held_past_the_wait_is_a_storage_error(tmp_path: Path) -> None:
         holder.close()
         impatient.close()
     assert store.add_panel(open_db(path), "Main", "https://p.example/api/v2").name == "Main"
+
+
+def test_a_lock_released_within_the_tries_is_waited_out(tmp_path: Path) -> None:
+    """A write lock another process holds past one busy wait, but not past all the tries,
+    costs only time: the write goes through (two processes never fail each other)."""
+    path = tmp_path / "smmdesk.sqlite3"
+    open_db(path).close()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    patient = Database(sqlite3.connect(path, timeout=0.3))  # three tries: about 0.9 s
+    release = threading.Timer(0.45, lambda: holder.execute("ROLLBACK"))  # after one wait
+    release.start()
+    try:
+        assert store.add_panel(patient, "Main", "https://p.example/api/v2").name == "Main"
+    finally:
+        release.join()
+        holder.close()
+        patient.close()
 
 
 def test_a_read_only_database_is_a_storage_error(tmp_path: Path) -> None:
