@@ -24,7 +24,6 @@ from sqlite_utils import Database
 
 from smmdesk.core.errors import StorageError
 
-
 BEGIN_TRIES = 3  # busy waits (each the connection's busy timeout) before "locked"
 
 
