@@ -18,7 +18,7 @@ change. The words are for people only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
@@ -37,6 +37,7 @@ from smmdesk.protocol import (
 )
 
 if TYPE_CHECKING:
+    from smmdesk.core.importer.validate import PreviewRow
     from smmdesk.core.store.orders import Order
 
 
@@ -108,6 +109,21 @@ IMPORT_COUNTS: tuple[tuple[str, tuple[RowState, ...]], ...] = (
     ("Not sent", (RowState.READY, RowState.NOT_PLACED)),
 )
 
+
+def import_counts(counts: Mapping[str, int]) -> list[int]:
+    """An import's rows per state (``ImportRecord.counts``) summed as IMPORT_COUNTS says."""
+    return [sum(counts.get(state, 0) for state in states) for _, states in IMPORT_COUNTS]
+
+
+def import_summary(counts: Mapping[str, int]) -> str:
+    """A run's outcome (``Report.counts()``) in one sentence."""
+    return (
+        f"{counts[RowState.PLACED]} of {counts['rows']} rows placed ({counts['placed_now']} "
+        f"now), {counts[RowState.FAILED]} failed or invalid, {counts[RowState.UNKNOWN]} "
+        f"unknown, {counts[RowState.SKIPPED]} not sent."
+    )
+
+
 _ROW_RESULTS = {
     RowState.PLACED: "Placed as order {remote_id}",
     RowState.FAILED: "Failed: {error}",
@@ -115,7 +131,7 @@ _ROW_RESULTS = {
     RowState.UNKNOWN: "Outcome unknown, not sent again: {error}",
     RowState.SENDING: "Outcome unknown, not sent again: {error}",
     RowState.SKIPPED: "{error}",
-    RowState.READY: "Not sent yet",
+    RowState.READY: "Ready: sent on the next run",
     RowState.NOT_PLACED: "Not placed (checked by you)",
 }
 
@@ -126,24 +142,18 @@ def row_result(state: RowState, remote_id: str | None = None, error: str | None 
     return text.rstrip(": ") or _ROW_RESULTS[RowState.SKIPPED].format(error="Not sent")
 
 
-def row_preview(
-    state: RowState,
-    *,
-    remote_id: str | None = None,
-    unresolved: bool = False,
-    error: str | None = None,
-    notes: tuple[str, ...] | list[str] = (),
-) -> str:
+def row_preview(row: PreviewRow) -> str:
     """What will happen to an import row before it is sent (or why it is not sent)."""
-    if state is RowState.PLACED:
-        return f"Placed before as order {remote_id}"
-    if unresolved:
+    if row.state is RowState.PLACED:
+        return f"Placed before as order {row.remote_id}"
+    if row.unresolved:
         return "Sent before, outcome unknown: check the panel (it is not sent again)"
-    if state is RowState.NOT_PLACED:
+    if row.state is RowState.NOT_PLACED:
         return _ROW_RESULTS[RowState.NOT_PLACED]
-    if error:
-        return error
-    first = "Failed before: will be sent again" if state is RowState.FAILED else "Ready"
+    if row.error:
+        return row.error
+    notes = [*row.warnings, *([row.duplicate] if row.duplicate else [])]
+    first = "Failed before: will be sent again" if row.state is RowState.FAILED else "Ready"
     return " ".join([first + ("." if notes else ""), *notes])
 
 
