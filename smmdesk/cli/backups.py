@@ -19,7 +19,7 @@ from smmdesk.core.backup import BackupInfo, Restored
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.secrets import KeyStore
-from smmdesk.core.settings import Settings
+from smmdesk.core.settings import Settings, limits
 
 SETTING_OPTIONS = (
     ("--folder", "backup_folder", "DIR", 'keep automatic backups in DIR ("": the data folder)'),
@@ -45,6 +45,9 @@ def register(subparsers: Any) -> None:
         help="list the backups (and change where and how many are kept)",
     )
     for flag, name, metavar, text in SETTING_OPTIONS:
+        declared = limits(name)
+        if declared.low is not None:
+            text = f"{text} ({declared.low} to {declared.high})"
         listed.add_argument(flag, dest=name, metavar=metavar, help=text)
     back = add_command(
         subparsers,

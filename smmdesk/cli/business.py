@@ -186,7 +186,13 @@ def show_attention(ctx: Context) -> None:
     days = Settings.load(ctx.folder).balance_days
     found = needs_attention(ctx.desk.db, balance_days=days)
     rows = [
-        ("" if a.order_id is None else f"#{a.order_id}", a.panel, a.kind, a.action.value, a.reason)
+        (
+            "" if a.order_id is None else f"#{a.order_id}",
+            a.panel,
+            a.kind.words,
+            a.action.words,
+            a.reason,
+        )
         for a in found
     ]
     headers = ("ORDER", "PANEL", "WHAT", "DO", "WHY")

@@ -37,11 +37,11 @@ from typing import Any, NoReturn
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError, ValidationError
 from smmdesk.core.logs import setup_logging
-from smmdesk.core.money import format_money
 from smmdesk.core.paths import data_dir
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.store import Order
 from smmdesk.core.store.sales import order_profit
+from smmdesk.core.vocabulary import order_cost, order_status
 
 PROG = "smmdesk"  # prefix of every line on stderr
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -351,24 +351,15 @@ ORDER_HEADERS = ("ID", "PANEL", "REMOTE", "SERVICE", "QTY", "COST", "STATUS", "S
 
 def order_row(order: Order) -> list[Any]:
     """One order as a row under ORDER_HEADERS (plus LINK when ``orders_table`` adds it)."""
-    if order.charge is not None:
-        cost = format_money(order.charge, order.currency)
-    elif order.expected_cost is not None:
-        cost = f"~{format_money(order.expected_cost, order.currency)}"
-    else:
-        cost = ""
-    status = order.status or order.raw_status or ""
-    if order.lost:
-        status = f"{status} (lost)".strip()
     return [
         f"#{order.id}",
         order.panel_name,
         order.remote_id or "",
         order.service_id or "",
         order.quantity,
-        cost,
-        status,
-        order.state,
+        order_cost(order),
+        order_status(order),
+        order.state.words,
         order.created_at,
     ]
 

@@ -43,6 +43,14 @@ from smmdesk.core.importer.submit import (
 from smmdesk.core.importer.validate import Preview, PreviewRow, validate
 from smmdesk.core.money import format_money
 from smmdesk.core.ordertypes.fields import shown
+from smmdesk.core.vocabulary import (
+    IMPORT_COUNTS,
+    RowState,
+    import_counts,
+    import_summary,
+    row_preview,
+    row_result,
+)
 
 SHOWN_NAME = 34  # service names are cut to this many characters in the preview
 
@@ -169,7 +177,7 @@ def _resolve(ctx: Context, file_hash: str) -> None:
         fail(f"Only rows whose outcome is unknown can be resolved; not row(s) {listed}.")
     for number, how in sorted(wanted.items()):
         row = ledger.resolve_row(ctx.desk.db, record.id, number, **how)
-        ctx.note(f"row {number}: {_state_text(row.state, row.remote_id)}.")
+        ctx.note(f"row {number}: {row_result(row.state, row.remote_id)}.")
 
 
 def _confirmed(ctx: Context, preview: Preview, sending: list[PreviewRow]) -> bool:
@@ -207,9 +215,8 @@ def _progress(ctx: Context, total: int) -> Iterator[tuple[Any, Control]]:
         if tty:
             print(f"\rPlacing orders: {counts}", end="", file=sys.stderr, flush=True)
         elif row is not None:
-            what = _state_text(row.state, row.remote_id)
-            reason = f": {one_line(row.error)}" if row.error and row.state != "placed" else ""
-            print(f"smmdesk: [{counts}] row {row.number} {what}{reason}", file=sys.stderr)
+            what = one_line(row_result(row.state, row.remote_id, row.error))
+            print(f"smmdesk: [{counts}] row {row.number}: {what}", file=sys.stderr)
 
     loop = asyncio.get_running_loop()
 
@@ -243,45 +250,24 @@ def _warn_unresolved(preview: Preview) -> None:
 
 def _exit_code(report: Report) -> int:
     counts = report.counts()
-    missing = counts["rows"] - counts["placed"]
+    missing = counts["rows"] - counts[RowState.PLACED]
     if not missing:
         return 0
     fail(
-        f"{missing} of {counts['rows']} rows are not placed ({counts['failed']} failed or "
-        f"invalid, {counts['unknown']} unknown, {counts['skipped']} not sent); see the result "
-        "file."
+        f"{missing} of {counts['rows']} rows are not placed ({counts[RowState.FAILED]} failed "
+        f"or invalid, {counts[RowState.UNKNOWN]} unknown, {counts[RowState.SKIPPED]} not sent); "
+        "see the result file."
     )
 
 
 # --- output ------------------------------------------------------------------------------
 
 
-def _state_text(state: str, remote_id: str | None) -> str:
-    return {
-        "placed": f"placed as order {remote_id}",
-        "failed": "failed",
-        "invalid": "invalid",
-        "unknown": "outcome unknown",
-        "sending": "outcome unknown",
-        "skipped": "not sent",
-        "ready": "will be sent again",
-        "not_placed": "settled as not placed",
-    }.get(str(state), str(state))
-
-
 def row_status(row: PreviewRow) -> str:
-    """One preview row's last column: what will happen, or why not."""
-    if row.state == ledger.RowState.PLACED:
-        return f"placed before as order {row.remote_id}"
-    if row.unresolved:
-        return "sent before, outcome unknown: not sent again"
-    if row.state == ledger.RowState.NOT_PLACED:
-        return "settled as not placed"
-    if row.error:
-        return f"ERROR: {row.error}"
-    notes = [*row.warnings, *([row.duplicate] if row.duplicate else [])]
-    again = "failed before, sent again" if row.state == ledger.RowState.FAILED else "ok"
-    return "; ".join([again, *notes])
+    """One preview row's last column: what will happen, or why not (as the window says;
+    an error is marked, the terminal has no red)."""
+    text = row_preview(row)
+    return f"ERROR: {text}" if row.error and text == row.error else text
 
 
 def preview_text(preview: Preview) -> str:
@@ -328,10 +314,10 @@ def preview_json(preview: Preview) -> dict[str, Any]:
     return jsonable(
         {
             "rows": len(rows),
-            "placed": len(preview.placed),
-            "failed": len(preview.invalid),
-            "skipped": len(preview.to_send),
-            "unknown": len(preview.unresolved),
+            RowState.PLACED: len(preview.placed),
+            RowState.FAILED: len(preview.invalid),
+            RowState.SKIPPED: len(preview.to_send),
+            RowState.UNKNOWN: len(preview.unresolved),
             "dry_run": True,
             "file": preview.file.name,
             "format": preview.file.format,
@@ -395,9 +381,7 @@ def result_json(row: RowResult) -> dict[str, Any]:
 def report_text(report: Report, path: Path) -> str:
     c = report.counts()
     lines = [
-        f"Import #{report.import_id} ({report.file_name}): {c['placed']} of {c['rows']} rows "
-        f"placed ({c['placed_now']} now), {c['failed']} failed or invalid, {c['unknown']} "
-        f"unknown, {c['skipped']} not sent.",
+        f"Import #{report.import_id} ({report.file_name}): {import_summary(c)}",
         *(f"Stopped {panel}: {why}" for panel, why in report.stopped.items()),
     ]
     if report.canceled:
@@ -426,25 +410,9 @@ def import_json(record: ledger.ImportRecord) -> dict[str, Any]:
 def imports_text(records: list[ledger.ImportRecord]) -> str:
     if not records:
         return "No imports yet."
-    headers = ("ID", "UPDATED", "FILE", "ROWS", "PLACED", "FAILED", "UNKNOWN", "NOT SENT")
-
-    def count(record: ledger.ImportRecord, *states: str) -> int:
-        return sum(record.counts.get(s, 0) for s in states)
-
+    headers = ("ID", "UPDATED", "FILE", "ROWS", *(title.upper() for title, _ in IMPORT_COUNTS))
     return table(
         headers,
-        (
-            [
-                r.id,
-                r.updated_at,
-                r.file_name,
-                r.row_count,
-                count(r, "placed"),
-                count(r, "failed", "invalid"),
-                count(r, "sending", "unknown"),
-                count(r, "ready", "not_placed"),
-            ]
-            for r in records
-        ),
+        ([r.id, r.updated_at, r.file_name, r.row_count, *import_counts(r.counts)] for r in records),
         right="ROWS PLACED FAILED UNKNOWN",
     )

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlite_utils import Database
 
@@ -26,24 +25,19 @@ from smmdesk.core.store.catalog import service_from_row
 from smmdesk.core.store.orders import LOST_AFTER
 from smmdesk.core.store.service_stats import average_time_s, service_stats
 from smmdesk.core.store.sql import now, parse_time, time_text
+from smmdesk.core.vocabulary import Action, AttentionKind, OrderState
 from smmdesk.protocol import PARTIAL
+
+__all__ = ["Action", "Attention", "AttentionKind", "needs_attention"]
 
 SLOW_FACTOR = 2.0
 MIN_SAMPLES = 3
 SPEND_WINDOW = timedelta(days=7)
 
 
-class Action(StrEnum):
-    REFILL = "refill"
-    CANCEL = "cancel"
-    ORDER_ELSEWHERE = "order elsewhere"
-    CHECK_PANEL = "check the panel"
-    ADD_FUNDS = "add funds"
-
-
 @dataclass(frozen=True)
 class Attention:
-    kind: str  # "slow", "refillable", "unknown", "balance"
+    kind: AttentionKind
     panel: str
     action: Action
     reason: str  # a sentence for the reseller
@@ -62,7 +56,7 @@ def needs_attention(
     found += _slow(db, catalog, moment)
     found += _refillable(db, catalog, moment)
     found += _unknown(db)
-    kinds = {"balance": 0}
+    kinds = {AttentionKind.BALANCE: 0}
     return sorted(found, key=lambda a: (kinds.get(a.kind, 1), a.order_id or 0, a.kind))
 
 
@@ -80,8 +74,8 @@ def _slow(
     rows = db.execute(
         "SELECT o.id, o.panel_id, p.name, o.remote_id, o.service_id, o.created_at "
         "FROM orders o JOIN panels p ON p.id = o.panel_id WHERE o.final = 0 "
-        "AND o.state = 'placed' AND o.not_found_count < ? ORDER BY o.id",
-        (LOST_AFTER,),
+        "AND o.state = ? AND o.not_found_count < ? ORDER BY o.id",
+        (OrderState.PLACED, LOST_AFTER),
     ).fetchall()
     refs = {(r[1], r[4]) for r in rows if r[4] is not None}
     stats = service_stats(db, refs)
@@ -109,7 +103,9 @@ def _slow(
             f"Order #{order_id} has been open for {_span(age)}; {expected[1]} "
             f"{_span(expected[0])}. {advice}, or ask the panel."
         )
-        found.append(Attention("slow", panel, action, reason, order_id, remote_id, service_id))
+        found.append(
+            Attention(AttentionKind.SLOW, panel, action, reason, order_id, remote_id, service_id)
+        )
     return found
 
 
@@ -134,7 +130,15 @@ def _refillable(
         missing = f" ({remains:,} missing)" if remains else ""
         reason = f"Order #{order_id} came back partial{missing}; the service offers refill."
         found.append(
-            Attention("refillable", panel, Action.REFILL, reason, order_id, remote_id, service_id)
+            Attention(
+                AttentionKind.REFILLABLE,
+                panel,
+                Action.REFILL,
+                reason,
+                order_id,
+                remote_id,
+                service_id,
+            )
         )
     return found
 
@@ -142,11 +146,12 @@ def _refillable(
 def _unknown(db: Database) -> list[Attention]:
     rows = db.execute(
         "SELECT o.id, p.name, o.service_id FROM orders o JOIN panels p ON p.id = o.panel_id "
-        "WHERE o.state = 'unknown' ORDER BY o.id"
+        "WHERE o.state = ? ORDER BY o.id",
+        (OrderState.UNKNOWN,),
     )
     return [
         Attention(
-            "unknown",
+            AttentionKind.UNKNOWN,
             panel,
             Action.CHECK_PANEL,
             f"Order #{order_id} may or may not have reached {panel}: check the panel's order "
@@ -168,8 +173,8 @@ def _balances(db: Database, balance_days: int, moment: datetime) -> list[Attenti
                 Decimal(cost)
                 for (cost,) in db.execute(
                     "SELECT coalesce(charge, expected_cost, '0') FROM orders WHERE panel_id = ? "
-                    "AND state IN ('placed', 'tracked') AND created_at >= ?",
-                    (panel_id, since),
+                    "AND state IN (?, ?) AND created_at >= ?",
+                    (panel_id, OrderState.PLACED, OrderState.TRACKED, since),
                 )
             ),
             Decimal(0),
@@ -186,7 +191,7 @@ def _balances(db: Database, balance_days: int, moment: datetime) -> list[Attenti
             f"{max(days_left, Decimal(0)):.1f} days at your recent spending "
             f"({format_money(per_day.quantize(Decimal('0.01')), currency)} a day). Add funds."
         )
-        found.append(Attention("balance", name, Action.ADD_FUNDS, reason))
+        found.append(Attention(AttentionKind.BALANCE, name, Action.ADD_FUNDS, reason))
     return found
 
 

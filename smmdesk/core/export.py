@@ -8,8 +8,10 @@ come from customers.
 
 ``export_orders`` reads the rows straight from SQLite in chunks, each cell already as the
 file shows it (SQL does the apostrophe and the time format), and never holds more than one
-chunk: a million orders take a few seconds and little memory. ``progress`` hears how many
-rows are written so far; setting ``cancel`` stops the export and leaves no file behind.
+chunk: a million orders take a few seconds and little memory. Two last columns say the
+status and the cost in the words the window and the CLI use (smmdesk.core.vocabulary).
+``progress`` hears how many rows are written so far; setting ``cancel`` stops the export and
+leaves no file behind.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,9 @@ from sqlite_utils import Database
 
 from smmdesk.core.errors import LocalFileError, SmmdeskError
 from smmdesk.core.store.history import OrderQuery, order_rows
+from smmdesk.core.store.orders import LOST_AFTER
+from smmdesk.core.store.sql import parse_money
+from smmdesk.core.vocabulary import cost_text, status_text
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 5_000  # rows read, written and reported at a time
@@ -53,6 +59,14 @@ COLUMNS = (
     ("created_at", "o.created_at", "time"),
     ("updated_at", "o.updated_at", "time"),
 )
+
+
+# The words columns, made in Python from these stored columns (after COLUMNS in the SELECT).
+WORDS_COLUMNS = ("status_text", "cost_text")
+_WORDS_SOURCES = (
+    "o.state", "o.status", "o.raw_status", "o.not_found_count", "o.charge", "o.expected_cost",
+    "o.currency",
+)  # fmt: skip
 
 
 class ExportCancelled(SmmdeskError):
@@ -85,7 +99,8 @@ def _quote(text: str) -> str:
 
 
 BY_ID = OrderQuery(order_by="id")
-EXPORT_SELECT = ", ".join(_sql(column, kind) for _, column, kind in COLUMNS)
+EXPORT_SELECT = ", ".join([*(_sql(column, kind) for _, column, kind in COLUMNS), *_WORDS_SOURCES])
+_DATA = len(COLUMNS)
 
 
 def export_orders(
@@ -104,12 +119,12 @@ def export_orders(
     cannot be written."""
 
     def write(writer: Any) -> int:
-        writer.writerow([name for name, _, _ in COLUMNS])
+        writer.writerow([*(name for name, _, _ in COLUMNS), *WORDS_COLUMNS])
         count, rows = 0, order_rows(db, EXPORT_SELECT, query, ids)
         while chunk := _take(rows, CHUNK):
             if cancel is not None and cancel.is_set():
                 raise ExportCancelled("The export was stopped; no file was written.")
-            writer.writerows(chunk)
+            writer.writerows([(*row[:_DATA], *_words(row[_DATA:])) for row in chunk])
             count += len(chunk)
             if progress is not None:
                 progress(count)
@@ -152,6 +167,22 @@ def _write_atomically(path: Path | str, write: Callable[[Any], int]) -> int:
         partial.unlink(missing_ok=True)
         raise
     return count
+
+
+def _words(stored: Sequence[Any]) -> tuple[str, str]:
+    """The status and cost of one order in words, from its stored state, status, raw status,
+    not-found count, charge, expected cost and currency."""
+    state, status, raw_status, not_found, charge, expected, currency = stored
+    lost = (not_found or 0) >= LOST_AFTER
+    return (
+        cell(status_text(state, status, raw_status, lost)),
+        _cost(state, charge, expected, currency),
+    )
+
+
+@lru_cache(maxsize=4096)  # few distinct amounts repeat over many orders
+def _cost(state: str, charge: str | None, expected: str | None, currency: str | None) -> str:
+    return cell(cost_text(state, parse_money(charge), parse_money(expected), currency))
 
 
 def _take(rows: Iterator[tuple[object, ...]], size: int) -> list[tuple[object, ...]]:

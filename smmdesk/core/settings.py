@@ -7,6 +7,11 @@ state are not settings: the GUI keeps them apart (QSettings).
     settings = Settings.load(folder)
     settings.refresh_interval          # typed attribute access
     settings.update(refresh_interval=120).save()
+    limits("refresh_interval")         # Limits(low=15, high=86400): what the dialog allows
+
+Each setting's limits (lowest and highest whole number, or the choices of a word) are
+declared with it, with ``setting(default, ...)``; ``update`` checks against them and the
+settings dialog and the CLI read them from ``limits`` instead of repeating them.
 """
 
 from __future__ import annotations
@@ -26,6 +31,22 @@ SETTINGS_NAME = "settings.json"
 THEMES = ("system", "light", "dark")
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a setting may be: a whole number in low..high, or one of ``choices``."""
+
+    low: int | None = None
+    high: int | None = None
+    choices: tuple[str, ...] = ()
+
+
+def setting(
+    default: Any, *, low: int | None = None, high: int | None = None, choices: tuple[str, ...] = ()
+) -> Any:
+    """A settings field with its default and its limits, declared in one place."""
+    return field(default=default, metadata={"limits": Limits(low, high, choices)})
+
+
 def _token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -35,7 +56,7 @@ class Settings:
     """Every user setting. Change with ``update`` (validated), persist with ``save``."""
 
     # seconds between background status refreshes (open orders only)
-    refresh_interval: int = 60
+    refresh_interval: int = setting(60, low=15, high=86_400)
     # desktop notifications when orders finish, come back partial or get canceled
     notify_orders: bool = True
     # warn when a panel's balance falls under this amount (its own currency); 0 = never
@@ -43,7 +64,7 @@ class Settings:
     # the webhook receiver (off by default), where it listens, and the secret in its path
     webhook_enabled: bool = False
     webhook_host: str = "127.0.0.1"
-    webhook_port: int = 8765
+    webhook_port: int = setting(8765, low=1, high=65_535)
     webhook_token: str = ""
     # totals across currencies: what 1 unit of each currency is worth in report_currency
     # ({"EUR": Decimal("1.08")}); a currency without a rate is reported on its own
@@ -51,17 +72,17 @@ class Settings:
     report_currency: str = "USD"
     # "needs attention" when a balance will run out within this many days at the recent
     # spend rate
-    balance_days: int = 3
+    balance_days: int = setting(3, low=1, high=365)
     # the window's look: "system" follows the OS (light or dark), or "light", "dark"
-    theme: str = "system"
+    theme: str = setting("system", choices=THEMES)
     # automatic backups (smmdesk.core.backup): where ("" = backups/ in the data folder), how
     # often while the program runs (minutes), and the rotation: the last N, one a day for
     # N days, one a week for N weeks
     backup_folder: str = ""
-    backup_every: int = 30
-    backup_keep_last: int = 10
-    backup_keep_days: int = 7
-    backup_keep_weeks: int = 4
+    backup_every: int = setting(30, low=5, high=24 * 60)
+    backup_keep_last: int = setting(10, low=1, high=1000)
+    backup_keep_days: int = setting(7, low=0, high=366)
+    backup_keep_weeks: int = setting(4, low=0, high=520)
     folder: Path | None = None  # where it was loaded from (not saved)
 
     @classmethod
@@ -106,14 +127,22 @@ class Settings:
 
 
 _NAMES = {f.name for f in fields(Settings)} - {"folder"}
+_LIMITS = {f.name: f.metadata.get("limits", Limits()) for f in fields(Settings)}
 
 
-_BACKUP_COUNTS = {
-    "backup_every": (5, 24 * 60),
-    "backup_keep_last": (1, 1000),
-    "backup_keep_days": (0, 366),
-    "backup_keep_weeks": (0, 520),
-}
+def limits(name: str) -> Limits:
+    """The limits declared with setting ``name`` (none: ``Limits()``)."""
+    if name not in _NAMES:
+        raise ConfigError(f'There is no setting called "{name}".')
+    return _LIMITS[name]
+
+
+def int_range(name: str) -> tuple[int, int]:
+    """(lowest, highest) of a whole-number setting: what a spin box allows."""
+    declared = limits(name)
+    if declared.low is None or declared.high is None:
+        raise ValueError(f"{name} declares no range")
+    return declared.low, declared.high
 
 
 def _known(raw: dict[str, Any]) -> dict[str, Any]:
@@ -133,19 +162,11 @@ def _check(name: str, value: Any) -> Any:
         return _exchange_rates(value)
     if name == "report_currency":
         return _currency(value)
-    if name in ("refresh_interval", "webhook_port", "balance_days"):
+    declared = _LIMITS[name]
+    if declared.low is not None and declared.high is not None:
         number = _int(name, value)
-        low, high = {"refresh_interval": (15, 86400), "balance_days": (1, 365)}.get(
-            name, (1, 65535)
-        )
-        if not low <= number <= high:
-            raise ConfigError(f"{name} must be between {low} and {high}.")
-        return number
-    if name in _BACKUP_COUNTS:
-        number = _int(name, value)
-        low, high = _BACKUP_COUNTS[name]
-        if not low <= number <= high:
-            raise ConfigError(f"{name} must be between {low} and {high}.")
+        if not declared.low <= number <= declared.high:
+            raise ConfigError(f"{name} must be between {declared.low} and {declared.high}.")
         return number
     if name in ("notify_orders", "webhook_enabled"):
         if isinstance(value, bool):
@@ -165,8 +186,8 @@ def _check(name: str, value: Any) -> Any:
             raise ConfigError("The balance threshold must be 0 or more.")
         return amount
     text = str(value).strip()
-    if name == "theme" and text not in THEMES:
-        raise ConfigError(f"The theme must be one of {', '.join(THEMES)}.")
+    if declared.choices and text not in declared.choices:
+        raise ConfigError(f"The {name} must be one of {', '.join(declared.choices)}.")
     if name == "webhook_host" and not text:
         raise ConfigError("The webhook address must not be empty (127.0.0.1 keeps it private).")
     return text

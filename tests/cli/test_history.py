@@ -68,7 +68,8 @@ def test_orders_filters_search_and_limit(two_panels: tuple[Cli, str]) -> None:
         "ID", "PANEL", "REMOTE", "SERVICE", "QTY", "COST", "STATUS", "STATE", "CREATED", "LINK",
     ]  # fmt: skip
     assert rows[1].split()[:2] == ["#5", "main"] and "Completed" in rows[1]
-    assert "~0.035 EUR" in rows[2] and "failed" in rows[2]
+    assert rows[2].split()[:2] == ["#4", "second"]
+    assert "Not placed" in rows[2] and "EUR" not in rows[2]  # refused: it cost nothing
     assert len(rows) == 3
 
     wrong = cli("orders", "--status", "shipped", code=1)

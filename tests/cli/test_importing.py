@@ -106,7 +106,7 @@ def test_import_places_writes_the_result_file_and_a_rerun_places_nothing(
     ]
     human = cli("import", file, "--yes")
     assert "5 of 5 rows placed (0 now)" in human.out and str(result.parent) in human.out
-    assert "placed before as order" in human.out
+    assert "Placed before as order" in human.out
     assert demo_panel.requests["add"] == 5
     (listed,) = cli.json("imports")
     assert (listed["file"], listed["rows"], listed["counts"]) == (

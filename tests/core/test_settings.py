@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from smmdesk.core.errors import ConfigError
-from smmdesk.core.settings import SETTINGS_NAME, Settings
+from smmdesk.core.settings import SETTINGS_NAME, Settings, int_range, limits
 
 
 def test_defaults_then_saved_changes_come_back_typed(tmp_path):
@@ -70,3 +70,20 @@ def test_a_save_that_cannot_be_written_is_a_sentence_and_keeps_the_old_file(tmp_
         settings.update(refresh_interval=120).save()
     assert "data folder" in caught.value.user_message
     assert Settings.load(tmp_path).refresh_interval == 60
+
+
+def test_each_setting_is_checked_against_the_limits_it_declares(tmp_path):
+    settings = Settings.load(tmp_path)
+    for name in ("refresh_interval", "balance_days", "webhook_port", "backup_every",
+                 "backup_keep_last", "backup_keep_days", "backup_keep_weeks"):  # fmt: skip
+        low, high = int_range(name)
+        assert low <= getattr(Settings(), name) <= high  # the default lies within
+        assert getattr(settings.update(**{name: low}), name) == low
+        assert getattr(settings.update(**{name: high}), name) == high
+        for outside in (low - 1, high + 1):
+            with pytest.raises(ConfigError, match=f"{name} must be between {low} and {high}"):
+                settings.update(**{name: outside})
+    assert limits("theme").choices == ("system", "light", "dark")
+    assert limits("report_currency") == limits("webhook_host")  # no limits declared: none
+    with pytest.raises(ConfigError, match="no setting called"):
+        limits("colour")

@@ -32,7 +32,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -42,21 +41,15 @@ from smmdesk.core.api.models import Service
 from smmdesk.core.errors import FieldProblem, NotFoundLocally, ValidationError
 from smmdesk.core.importer.rawfile import OrderFile, RawRow
 from smmdesk.core.ordertypes import OrderDraft
-from smmdesk.core.store.sql import now, parse_time, time_text, transaction
-
-
-class RowState(StrEnum):
-    READY = "ready"
-    INVALID = "invalid"
-    SENDING = "sending"
-    PLACED = "placed"
-    FAILED = "failed"
-    UNKNOWN = "unknown"
-    NOT_PLACED = "not_placed"
-
+from smmdesk.core.store.sql import now, parse_time, sql_in, time_text, transaction
+from smmdesk.core.vocabulary import OrderState, RowState
 
 SENDABLE = (RowState.READY, RowState.FAILED)  # a run sends these (when valid)
 UNSETTLED = (RowState.SENDING, RowState.UNKNOWN)  # may be on the panel: the user decides
+READY, INVALID, FAILED = RowState.READY, RowState.INVALID, RowState.FAILED
+_SENDABLE_SQL = sql_in(*SENDABLE)
+# orders that went out (placed, or maybe placed): a row of them is a possible duplicate
+_SENT_SQL = sql_in(OrderState.SENDING, OrderState.PLACED, OrderState.UNKNOWN, OrderState.TRACKED)
 _CHUNK = 500  # ids per "IN (...)" query
 PAGE = 1000  # rows per read of read_rows
 
@@ -210,12 +203,12 @@ def save_rows(db: Database, record: ImportRecord, plans: Sequence[RowPlan]) -> N
             'line = excluded.line, "values" = excluded."values", problem = excluded.problem, '
             "panel = excluded.panel, service = excluded.service, "
             "fingerprint = excluded.fingerprint, "
-            "state = CASE WHEN excluded.state = 'invalid' THEN 'invalid' "
-            "WHEN import_rows.state = 'failed' THEN 'failed' ELSE 'ready' END, "
-            "error = CASE WHEN excluded.state = 'invalid' THEN excluded.error "
-            "WHEN import_rows.state = 'failed' THEN import_rows.error END, "
+            f"state = CASE WHEN excluded.state = '{INVALID}' THEN '{INVALID}' "
+            f"WHEN import_rows.state = '{FAILED}' THEN '{FAILED}' ELSE '{READY}' END, "
+            f"error = CASE WHEN excluded.state = '{INVALID}' THEN excluded.error "
+            f"WHEN import_rows.state = '{FAILED}' THEN import_rows.error END, "
             "updated_at = excluded.updated_at "
-            "WHERE import_rows.state IN ('ready', 'invalid', 'failed')",
+            f"WHERE import_rows.state IN {sql_in(READY, INVALID, FAILED)}",
             [_plan_values(record, plan, stamp) for plan in plans],
         )
 
@@ -234,16 +227,8 @@ class RowHook:
         longer ready or failed (another run took it)."""
         cursor = db.execute(
             "UPDATE import_rows SET state = ?, order_id = ?, error = NULL, updated_at = ? "
-            "WHERE import_id = ? AND row_number = ? AND state IN (?, ?)",
-            (
-                RowState.SENDING,
-                order.id,
-                time_text(now()),
-                self.import_id,
-                self.number,
-                RowState.READY,
-                RowState.FAILED,
-            ),
+            f"WHERE import_id = ? AND row_number = ? AND state IN {_SENDABLE_SQL}",
+            (RowState.SENDING, order.id, time_text(now()), self.import_id, self.number),
         )
         if cursor.rowcount != 1:
             raise RowTaken(f"row {self.number} was taken")
@@ -285,7 +270,7 @@ def note_rows(db: Database, import_id: int, numbers: Iterable[int], note: str) -
     with transaction(db):
         db.conn.executemany(
             "UPDATE import_rows SET error = ?, updated_at = ? WHERE import_id = ? "
-            "AND row_number = ? AND state IN ('ready', 'failed')",
+            f"AND row_number = ? AND state IN {_SENDABLE_SQL}",
             [(note, stamp, import_id, number) for number in numbers],
         )
 
@@ -305,7 +290,7 @@ def resolve_row(
     row = load_row(db, import_id, number)
     if row.state not in UNSETTLED or row.order_id is None:
         raise ValidationError(
-            [FieldProblem("", f"Row {number} is {_state_words(row.state)}: nothing to resolve.")]
+            [FieldProblem("", f"Row {number} is {row.state.words}: nothing to resolve.")]
         )
     with transaction(db):
         order = store.get_order(db, row.order_id)
@@ -356,7 +341,7 @@ def load_row(db: Database, import_id: int, number: int) -> RowRecord:
 def sendable_numbers(db: Database, import_id: int) -> set[int]:
     """Numbers of the rows a run may send (ready, or failed: nothing was placed)."""
     rows = db.execute(
-        "SELECT row_number FROM import_rows WHERE import_id = ? AND state IN ('ready', 'failed')",
+        f"SELECT row_number FROM import_rows WHERE import_id = ? AND state IN {_SENDABLE_SQL}",
         (import_id,),
     )
     return {number for (number,) in rows}
@@ -377,7 +362,7 @@ def sent_duplicates(
             "FROM import_rows r CROSS JOIN imports i ON i.id = r.import_id "
             "CROSS JOIN orders o ON o.id = r.order_id "
             f"WHERE r.fingerprint IN ({marks}) AND i.file_hash != ? "
-            "AND o.state IN ('sending', 'placed', 'unknown', 'tracked') "
+            f"AND o.state IN {_SENT_SQL} "
             "ORDER BY o.created_at DESC",
             (*chunk, other_than),
         )
@@ -481,13 +466,3 @@ def _plan_values(record: ImportRecord, plan: RowPlan, stamp: str) -> tuple[Any, 
         plan.error,
         stamp,
     )
-
-
-def _state_words(state: RowState) -> str:
-    return {
-        RowState.READY: "not sent yet",
-        RowState.INVALID: "invalid (never sent)",
-        RowState.PLACED: "placed",
-        RowState.FAILED: "refused by the panel (nothing was placed)",
-        RowState.NOT_PLACED: "settled as not placed",
-    }.get(state, str(state))

@@ -87,7 +87,7 @@ class RowResult:
     panel: str | None
     service: str | None
     link: str | None
-    state: str
+    state: RowState
     remote_id: str | None = None
     order_id: int | None = None
     error: str | None = None
@@ -112,23 +112,23 @@ class Report:
     stopped: dict[str, str] = field(default_factory=dict)  # panel -> why it stopped
     canceled: bool = False
 
-    def count(self, *states: str) -> int:
+    def count(self, *states: RowState) -> int:
         return sum(1 for row in self.rows if row.state in states)
 
     @property
     def unresolved(self) -> list[RowResult]:
-        return [row for row in self.rows if row.state == "unknown"]
+        return [row for row in self.rows if row.state is RowState.UNKNOWN]
 
     def counts(self) -> dict[str, int]:
         """{rows, placed, failed, skipped, unknown} (failed includes invalid rows; skipped
         includes rows the user settled as not placed), plus invalid and placed_now."""
         return {
             "rows": len(self.rows),
-            "placed": self.count("placed"),
-            "failed": self.count("failed", "invalid"),
-            "skipped": self.count("skipped", "not_placed"),
-            "unknown": self.count("unknown"),
-            "invalid": self.count("invalid"),
+            RowState.PLACED: self.count(RowState.PLACED),
+            RowState.FAILED: self.count(RowState.FAILED, RowState.INVALID),
+            RowState.SKIPPED: self.count(RowState.SKIPPED, RowState.NOT_PLACED),
+            RowState.UNKNOWN: self.count(RowState.UNKNOWN),
+            RowState.INVALID: self.count(RowState.INVALID),
             "placed_now": self.placed_now,
         }
 
@@ -263,7 +263,7 @@ class _Run:
                 panel.name,
                 row.service_id,
                 order.link,
-                str(sent.state),
+                RowState(sent.state),
                 order.remote_id,
                 order.id,
                 order.error,
@@ -279,11 +279,11 @@ class _Run:
 
     def _settled(self, result: RowResult) -> None:
         self.done += 1
-        if result.state == "placed":
+        if result.state is RowState.PLACED:
             self.placed += 1
-        elif result.state == "failed":
+        elif result.state is RowState.FAILED:
             self.failed += 1
-        elif result.state == "unknown":
+        elif result.state is RowState.UNKNOWN:
             self.unknown += 1
         if self.on_progress is not None:
             self.on_progress(
@@ -318,9 +318,9 @@ def _stop_note(panel_name: str, exc: SmmdeskError) -> str:
 
 def _result(row: ledger.RowRecord, shown: PreviewRow | None) -> RowResult:
     state = {
-        RowState.READY: "skipped",
-        RowState.SENDING: "unknown",
-    }.get(row.state, str(row.state))
+        RowState.READY: RowState.SKIPPED,
+        RowState.SENDING: RowState.UNKNOWN,
+    }.get(row.state, row.state)
     error = row.error
     if row.state is RowState.SENDING and not error:
         error = STOPPED_WHILE_SENDING

@@ -22,7 +22,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlite_utils import Database
@@ -38,18 +37,8 @@ from smmdesk.core.store.sql import (
     time_text,
     transaction,
 )
+from smmdesk.core.vocabulary import OrderState
 from smmdesk.protocol import PENDING
-
-
-class OrderState(StrEnum):
-    """How far an order's submission got (see the module docstring)."""
-
-    SENDING = "sending"
-    PLACED = "placed"
-    FAILED = "failed"
-    UNKNOWN = "unknown"  # the add may or may not have reached the panel
-    TRACKED = "tracked"
-
 
 # States whose outcome smmdesk does not know yet: the answer (or the user) may settle them.
 _UNSETTLED = (OrderState.SENDING, OrderState.UNKNOWN)

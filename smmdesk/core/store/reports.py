@@ -22,7 +22,8 @@ from sqlite_utils import Database
 
 from smmdesk.core.errors import RequestRefused
 from smmdesk.core.exchange import Exchange
-from smmdesk.core.store.sql import day_start_text, parse_time
+from smmdesk.core.store.sql import day_start_text, parse_time, sql_in
+from smmdesk.core.vocabulary import OrderState
 from smmdesk.protocol import CANCELED, FAILED
 
 REPORT_BY = ("panel", "day", "week", "month", "customer", "service")
@@ -71,7 +72,7 @@ def report(
         raise RequestRefused(f"A report is by {', '.join(REPORT_BY)}; not by {by!r}.")
     if since and until and until < since:
         raise RequestRefused("The report's end date is before its start date. Swap them.")
-    where: list[str] = ["o.state IN ('placed', 'tracked')"]
+    where: list[str] = [f"o.state IN {sql_in(OrderState.PLACED, OrderState.TRACKED)}"]
     params: list[object] = []
     if since:
         where.append("o.created_at >= ?")

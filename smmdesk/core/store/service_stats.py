@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from smmdesk.core.api.models import Service
 from smmdesk.core.store.groups import ServiceRef
 from smmdesk.core.store.sql import parse_time
+from smmdesk.core.vocabulary import OrderState
 from smmdesk.protocol import CANCELED, COMPLETED, PARTIAL
 
 MAX_SAMPLES = 200  # completion times read per service: the latest ones
@@ -47,8 +48,8 @@ def service_stats(db: Database, refs: Iterable[ServiceRef]) -> dict[ServiceRef, 
         counts = dict(
             db.execute(
                 "SELECT status, count(*) FROM orders WHERE panel_id = ? AND service_id = ? "
-                "AND final = 1 AND state = 'placed' GROUP BY status",
-                (panel_id, service_id),
+                "AND final = 1 AND state = ? GROUP BY status",
+                (panel_id, service_id, OrderState.PLACED),
             ).fetchall()
         )
         if not counts:
@@ -67,8 +68,8 @@ def _median_seconds(db: Database, panel_id: int, service_id: str) -> float | Non
     rows = db.execute(
         "SELECT o.created_at, (SELECT min(e.at) FROM order_events e WHERE e.order_id = o.id "
         "AND e.status = ?) FROM orders o WHERE o.panel_id = ? AND o.service_id = ? "
-        "AND o.final = 1 AND o.state = 'placed' AND o.status = ? ORDER BY o.id DESC LIMIT ?",
-        (COMPLETED, panel_id, service_id, COMPLETED, MAX_SAMPLES),
+        "AND o.final = 1 AND o.state = ? AND o.status = ? ORDER BY o.id DESC LIMIT ?",
+        (COMPLETED, panel_id, service_id, OrderState.PLACED, COMPLETED, MAX_SAMPLES),
     )
     seconds = [
         (parse_time(done) - parse_time(created)).total_seconds()

@@ -154,3 +154,12 @@ def money_text(amount: Decimal | None) -> str | None:
 
 def parse_money(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
+
+
+def sql_in(*values: str) -> str:
+    """Constant words (enum values, never user text) as an SQL list: ``('ready', 'failed')``.
+
+    For statements that name states (OrderState, RowState) where a parameter won't do."""
+    if any("'" in value for value in values):
+        raise ValueError("sql_in takes constants without quotes")
+    return "(" + ", ".join(f"'{value}'" for value in values) + ")"

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core import backup
 from smmdesk.core.backup import BackupInfo
-from smmdesk.core.settings import Settings
+from smmdesk.core.settings import Settings, int_range
 
 KINDS = {"backup": "automatic", "before-restore": "before a restore", "move": "move file"}
 HEADERS = ("When", "Kind", "Orders", "Size")
@@ -136,10 +136,10 @@ class BackupSettingsBox(QGroupBox):
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(choose)
-        self.every = self._spin(settings.backup_every, 5, 24 * 60, " minutes")
-        self.keep_last = self._spin(settings.backup_keep_last, 1, 1000, " backups")
-        self.keep_days = self._spin(settings.backup_keep_days, 0, 366, " days")
-        self.keep_weeks = self._spin(settings.backup_keep_weeks, 0, 520, " weeks")
+        self.every = self._spin(settings, "backup_every", " minutes")
+        self.keep_last = self._spin(settings, "backup_keep_last", " backups")
+        self.keep_days = self._spin(settings, "backup_keep_days", " days")
+        self.keep_weeks = self._spin(settings, "backup_keep_weeks", " weeks")
         form = QFormLayout(self)
         form.addRow("Folder", row)
         form.addRow("Back up every", self.every)
@@ -147,11 +147,12 @@ class BackupSettingsBox(QGroupBox):
         form.addRow("and one a day for", self.keep_days)
         form.addRow("and one a week for", self.keep_weeks)
 
-    def _spin(self, value: int, low: int, high: int, suffix: str) -> QSpinBox:
+    def _spin(self, settings: Settings, name: str, suffix: str) -> QSpinBox:
+        """A spin box for setting ``name``, within the limits it declares."""
         spin = QSpinBox(self)
-        spin.setRange(low, high)
+        spin.setRange(*int_range(name))
         spin.setSuffix(suffix)
-        spin.setValue(value)
+        spin.setValue(getattr(settings, name))
         return spin
 
     def choose_folder(self) -> QFileDialog:

@@ -31,13 +31,6 @@ from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
-ACTION_TEXT = {
-    Action.REFILL: "Refill",
-    Action.CANCEL: "Cancel",
-    Action.ORDER_ELSEWHERE: "Order elsewhere",
-    Action.CHECK_PANEL: "Check the panel",
-    Action.ADD_FUNDS: "Add funds",
-}
 
 
 class AttentionWindow(QDialog):
@@ -88,7 +81,7 @@ class AttentionWindow(QDialog):
         for item in self.items:
             order = "" if item.order_id is None else f"#{item.order_id}"
             row = QTreeWidgetItem(
-                [order, item.panel, item.kind, ACTION_TEXT[item.action], item.reason]
+                [order, item.panel, item.kind.words, item.action.words, item.reason]
             )
             row.setData(0, ITEM_ROLE, item)
             row.setToolTip(4, item.reason)
@@ -105,7 +98,7 @@ class AttentionWindow(QDialog):
     def _selection_changed(self) -> None:
         item = self.selected()
         self.act_button.setEnabled(item is not None)
-        self.act_button.setText(ACTION_TEXT[item.action] if item else "Do it")
+        self.act_button.setText(item.action.words if item else "Do it")
         self.elsewhere_button.setEnabled(item is not None and item.service_id is not None)
 
     def act(self) -> None:

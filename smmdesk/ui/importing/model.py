@@ -18,38 +18,31 @@ from smmdesk.core.importer.ledger import SENDABLE, RowState
 from smmdesk.core.importer.submit import Report, RowResult
 from smmdesk.core.importer.validate import Preview, PreviewRow
 from smmdesk.core.money import amount_text, format_money
+from smmdesk.core.vocabulary import row_preview, row_result
 from smmdesk.ui.theme import colour, mode
 
 Index = QModelIndex | QPersistentModelIndex
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # the row number in the file
 ERROR_ROLE = Qt.ItemDataRole.UserRole + 2  # the row's error text, or None
-KIND_ROLE = Qt.ItemDataRole.UserRole + 3  # "error", "check", "placed" or "ok"
+KIND_ROLE = Qt.ItemDataRole.UserRole + 3  # a tint: "error", "check", RowState.PLACED, "ok"
 
 TINTS = {
     "error": QBrush(QColor("#fde7e9")),
     "check": QBrush(QColor("#fff4ce")),
-    "placed": QBrush(QColor("#e6f4ea")),
+    RowState.PLACED: QBrush(QColor("#e6f4ea")),
 }
 DARK_TINTS = {
     "error": QBrush(QColor("#4a2326")),
     "check": QBrush(QColor("#433a1c")),
-    "placed": QBrush(QColor("#1f3a28")),
+    RowState.PLACED: QBrush(QColor("#1f3a28")),
 }
 
 _RESULT_KINDS = {
-    "placed": "placed",
-    "failed": "error",
-    "invalid": "error",
-    "unknown": "check",
-    "skipped": "check",
-}
-_RESULT_WORDS = {
-    "placed": "Placed as order {remote_id}",
-    "failed": "Failed: {error}",
-    "invalid": "Not sent: {error}",
-    "unknown": "Outcome unknown, not sent again: {error}",
-    "skipped": "{error}",
-    "not_placed": "Not placed (checked by you)",
+    RowState.PLACED: RowState.PLACED,
+    RowState.FAILED: "error",
+    RowState.INVALID: "error",
+    RowState.UNKNOWN: "check",
+    RowState.SKIPPED: "check",
 }
 
 
@@ -137,7 +130,7 @@ class ImportRowsModel(QAbstractTableModel):
         if result is not None:
             return _RESULT_KINDS.get(result.state, "ok")
         if row.state is RowState.PLACED:
-            return "placed"
+            return RowState.PLACED
         if row.unresolved or row.duplicate:
             return "check"
         return "error" if row.error and row.state in SENDABLE else "ok"
@@ -145,24 +138,13 @@ class ImportRowsModel(QAbstractTableModel):
     def status_text(self, row: PreviewRow) -> str:
         result = self._results.get(row.number)
         if result is not None:
-            words = _RESULT_WORDS.get(result.state, "{error}")
-            return words.format(remote_id=result.remote_id, error=result.error or "").rstrip(": ")
-        if row.state is RowState.PLACED:
-            return f"Placed before as order {row.remote_id}"
-        if row.unresolved:
-            return "Sent before, outcome unknown: check the panel (it is not sent again)"
-        if row.state is RowState.NOT_PLACED:
-            return "Not placed (checked by you)"
-        if row.error:
-            return row.error
-        notes = [*row.warnings, *([row.duplicate] if row.duplicate else [])]
-        first = "Failed before: will be sent again" if row.state is RowState.FAILED else "Ready"
-        return " ".join([first + ("." if notes else ""), *notes])
+            return row_result(result.state, result.remote_id, result.error)
+        return row_preview(row)
 
     def _error(self, row: PreviewRow) -> str | None:
         result = self._results.get(row.number)
         if result is not None:
-            return result.error if result.state != "placed" else None
+            return result.error if result.state is not RowState.PLACED else None
         return row.error
 
     def _display(self, row: PreviewRow, column: int) -> Any:

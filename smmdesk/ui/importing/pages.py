@@ -34,10 +34,11 @@ from smmdesk.core.importer import ledger
 from smmdesk.core.importer.submit import Progress, Report
 from smmdesk.core.importer.validate import Preview, PreviewRow
 from smmdesk.core.money import amount_text
+from smmdesk.core.vocabulary import IMPORT_COUNTS, import_counts, import_summary
 from smmdesk.ui.importing.model import ImportRowsModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-HISTORY_HEADERS = ("Updated", "File", "Rows", "Placed", "Failed", "Unknown", "Not sent")
+HISTORY_HEADERS = ("Updated", "File", "Rows", *(title for title, _ in IMPORT_COUNTS))
 COLUMN_WIDTHS = (50, 90, 230, 120, 70, 90, 220, 420)
 PHASES = ("preview", "placing", "done")
 
@@ -81,10 +82,7 @@ class SourcePage(QWidget):
                 record.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                 record.file_name,
                 record.row_count,
-                counts.get("placed", 0),
-                counts.get("failed", 0) + counts.get("invalid", 0),
-                counts.get("sending", 0) + counts.get("unknown", 0),
-                counts.get("ready", 0) + counts.get("not_placed", 0),
+                *import_counts(counts),
             ]
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(str(value))
@@ -231,10 +229,7 @@ def cost_text(preview: Preview, rows: list[PreviewRow]) -> str:
 
 def report_text(report: Report, path: Path | None) -> str:
     c = report.counts()
-    lines = [
-        f"{c['placed']} of {c['rows']} rows placed ({c['placed_now']} now), {c['failed']} "
-        f"failed or invalid, {c['unknown']} unknown, {c['skipped']} not sent."
-    ]
+    lines = [import_summary(c)]
     lines += [f"{panel}: {why}" for panel, why in report.stopped.items()]
     if report.canceled:
         lines.append("Canceled: check again to place the rest.")

@@ -32,6 +32,7 @@ from smmdesk.core.importer import OrderFile, ledger, read_order_file
 from smmdesk.core.importer.results import result_path, write_results
 from smmdesk.core.importer.submit import Control, Progress, Report, submit
 from smmdesk.core.importer.validate import Preview, PreviewRow, validate
+from smmdesk.core.vocabulary import RowState
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.importing.model import ImportRowsModel
@@ -284,7 +285,7 @@ class ImportWizard(QDialog):
         if index.isValid() and self.preview is not None and self.phase != "placing":
             row = self.model.preview_row(index.row())
             result = self.model.result(row.number)
-            unknown = result.state == "unknown" if result else row.unresolved
+            unknown = result.state is RowState.UNKNOWN if result else row.unresolved
         for widget in self.rows.resolve_widgets():
             widget.setEnabled(unknown)
 

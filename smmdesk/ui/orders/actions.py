@@ -79,7 +79,8 @@ class OrderActions(QObject):
         self.export_all = self._action("Export all matching…", lambda: self.ask_export(True))
         for action, name in ((self.cancel, "cancel"), (self.refill, "refill"),
                              (self.copy_id, "copy"), (self.copy_link, "link"),
-                             (self.mark_placed, "placed"), (self.mark_not_placed, "not_placed"),
+                             (self.mark_placed, "mark_placed"),
+                             (self.mark_not_placed, "mark_not_placed"),
                              (self.export_selected, "export"),
                              (self.export_all, "export")):  # fmt: skip
             themed(action, name)

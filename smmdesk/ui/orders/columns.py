@@ -18,8 +18,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from smmdesk.core.money import amount_text, format_money
+from smmdesk.core.money import amount_text
 from smmdesk.core.store import Order, OrderState
+from smmdesk.core.vocabulary import cost_tip, order_cost, order_status
 from smmdesk.protocol import CANCELED, COMPLETED, FAILED, IN_PROGRESS, PARTIAL, PENDING
 
 
@@ -36,27 +37,10 @@ def local_time(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-NEVER_PLACED = (OrderState.FAILED, OrderState.UNKNOWN, OrderState.SENDING)
-
-
 def charge_text(order: Order) -> str:
-    """What the order cost: the panel's charge ("0.60 USD"); before the panel says, the
-    expected cost marked "≈"; nothing for an order never placed (or not known to be)."""
-    if order.charge is not None:
-        return amount_text(order.charge, order.currency)
-    if order.state in NEVER_PLACED or order.expected_cost is None:
-        return ""
-    return "≈ " + amount_text(order.expected_cost, order.currency)
-
-
-def charge_tip(order: Order) -> str:
-    """The exact amounts behind ``charge_text``."""
-    if order.charge is not None:
-        return "Charged " + format_money(order.charge, order.currency, grouping=True)
-    expected = format_money(order.expected_cost, order.currency, grouping=True, missing="—")
-    if order.state in NEVER_PLACED:
-        return f"Not charged: the order was not placed (it would have cost {expected})."
-    return f"The panel has not said the charge yet; expected {expected}."
+    """What the order cost, as smmdesk.core.vocabulary says it, in the window's even
+    two-decimal amounts (the exact amount is in the tooltip: ``cost_tip``)."""
+    return order_cost(order, amount_text)
 
 
 def service_text(order: Order) -> str:
@@ -71,21 +55,7 @@ def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def status_label(order: Order) -> str:
-    """The order's status in words: the panel's status, or how far sending it got."""
-    if order.state == OrderState.SENDING:
-        text = "Sending…"
-    elif order.state == OrderState.UNKNOWN:
-        text = "Outcome unknown"
-    elif order.state == OrderState.FAILED:
-        text = "Not placed"
-    elif order.status is None:
-        text = "Not checked yet"
-    elif order.status == "Unknown":
-        text = f"{order.raw_status or 'Unknown'} (unknown status)"
-    else:
-        text = order.status
-    return f"{text} · lost" if order.lost else text
+status_label = order_status  # the Status column: the same words as the CLI and the export
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -95,7 +65,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Service", service_text, "service"),
     Column("Link", lambda o: o.link or ("—" if o.state == OrderState.TRACKED else "")),
     Column("Quantity", lambda o: _number(o.quantity), "quantity", numeric=True),
-    Column("Charge", charge_text, "charge", numeric=True, tip=charge_tip),
+    Column("Charge", charge_text, "charge", numeric=True, tip=cost_tip),
     Column("Status", status_label, "status"),
     Column("Start count", lambda o: _number(o.start_count), numeric=True),
     Column("Remains", lambda o: _number(o.remains), numeric=True),
@@ -124,14 +94,14 @@ _COLOURS = {
     FAILED: "#d64545",
     "unknown-status": "#9b51e0",
     "attention": "#e2b100",  # outcome unknown, lost: the reseller should look
-    "sending": "#b0b7c3",
+    OrderState.SENDING: "#b0b7c3",
 }
 _ICONS: dict[str, QIcon] = {}
 
 
 def status_colour_name(order: Order) -> str:
     if order.state == OrderState.SENDING:
-        return "sending"
+        return OrderState.SENDING
     if order.state == OrderState.UNKNOWN or order.lost:
         return "attention"
     if order.state == OrderState.FAILED:

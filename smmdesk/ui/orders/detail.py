@@ -18,23 +18,16 @@ from smmdesk.core.money import format_money
 from smmdesk.core.store import (
     Order,
     OrderEvent,
-    OrderState,
     Refill,
     get_order,
     order_events,
     refills_for,
 )
 from smmdesk.core.store.sales import order_profit
-from smmdesk.ui.orders.columns import local_time, status_colour, status_label
+from smmdesk.core.vocabulary import order_status
+from smmdesk.ui.orders.columns import local_time, status_colour
 from smmdesk.ui.orders.sale_editor import SaleEditor
 
-SUBMISSION = {
-    OrderState.SENDING: "being sent",
-    OrderState.PLACED: "placed by smmdesk",
-    OrderState.FAILED: "not placed",
-    OrderState.UNKNOWN: "outcome unknown: check the panel's order list",
-    OrderState.TRACKED: "placed elsewhere, tracked by its id",
-}
 EMPTY = "Select an order to see its details, its status history and its refills."
 
 
@@ -59,11 +52,11 @@ def _fields(order: Order) -> list[tuple[object, ...]]:
         ("Quantity", order.quantity),
         ("Expected cost", format_money(order.expected_cost, order.currency, grouping=True)),
         ("Charge", format_money(order.charge, order.currency, grouping=True)),
-        ("Status", status_label(order)),
+        ("Status", order_status(order)),
         ("Panel's status text", order.raw_status),
         ("Start count", order.start_count),
         ("Remains", order.remains),
-        ("Submission", SUBMISSION.get(order.state, order.state)),
+        ("Submission", order.state.explained),
         ("Problem", order.error),
         ("Lost", lost),
         ("Placed from", order.source),
@@ -95,7 +88,7 @@ def order_html(order: Order, events: list[OrderEvent], refills: list[Refill]) ->
         (r.refill_id or "refused", r.status, r.error, local_time(r.created_at)) for r in refills
     ]
     return (
-        f"<h3>Order #{order.id} <span style='color:{colour}'>● {escape(status_label(order))}"
+        f"<h3>Order #{order.id} <span style='color:{colour}'>● {escape(order_status(order))}"
         f"</span></h3><table cellspacing='0' cellpadding='2'>{fields}</table>"
         "<h4>Sent with</h4>"
         + (_table(("Field", "Value"), params) if params else "<p>No fields recorded.</p>")

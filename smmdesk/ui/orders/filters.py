@@ -16,6 +16,7 @@ from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from smmdesk.core.store import OrderQuery, OrderState
+from smmdesk.core.vocabulary import status_word
 from smmdesk.protocol import CANONICAL_STATUSES, UNKNOWN
 
 DEBOUNCE_MS = 300
@@ -25,10 +26,10 @@ W = TypeVar("W", bound=QWidget)
 STATUS_CHOICES: tuple[tuple[str, dict[str, Any]], ...] = (
     ("Any status", {}),
     ("Open (still checked)", {"open_only": True}),
-    *((status, {"status": status}) for status in CANONICAL_STATUSES),
-    ("Unknown status", {"status": UNKNOWN}),
-    ("Outcome unknown (check the panel)", {"state": OrderState.UNKNOWN}),
-    ("Not placed", {"state": OrderState.FAILED}),
+    *((status_word(status), {"status": status}) for status in CANONICAL_STATUSES),
+    (status_word(UNKNOWN), {"status": UNKNOWN}),
+    (f"{OrderState.UNKNOWN.words.capitalize()} (check the panel)", {"state": OrderState.UNKNOWN}),
+    (OrderState.FAILED.words.capitalize(), {"state": OrderState.FAILED}),
 )
 ANY_TIME, TODAY, LAST_7, LAST_30, CUSTOM = range(5)
 DATE_CHOICES = ("Any time", "Today", "Last 7 days", "Last 30 days", "Between dates…")

@@ -28,11 +28,8 @@ from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.money import amount_text
 from smmdesk.core.settings import Settings
-from smmdesk.protocol import CANCELED, COMPLETED, FAILED, PARTIAL
+from smmdesk.core.vocabulary import finished_word
 from smmdesk.ui.events import DeskEvents
-
-_WORDS = {COMPLETED: "completed", PARTIAL: "came back partial", CANCELED: "canceled",
-          FAILED: "failed"}  # fmt: skip
 
 
 def orders_message(finished: Mapping[int, str], describe: Any = None) -> str:
@@ -40,9 +37,9 @@ def orders_message(finished: Mapping[int, str], describe: Any = None) -> str:
     if len(finished) == 1:
         order_id, status = next(iter(finished.items()))
         what = describe(order_id) if describe else ""
-        return f"Order #{order_id}{what} {_WORDS.get(status, status.lower())}."
+        return f"Order #{order_id}{what} {finished_word(status)}."
     counts = Counter(finished.values())
-    parts = [f"{n} {_WORDS.get(status, status.lower())}" for status, n in counts.most_common()]
+    parts = [f"{n} {finished_word(status)}" for status, n in counts.most_common()]
     return f"{len(finished)} orders finished: " + ", ".join(parts) + "."
 
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core.errors import LocalFileError, SmmdeskError
 from smmdesk.core.exchange import parse_rates_text, rates_text
-from smmdesk.core.settings import Settings
+from smmdesk.core.settings import Settings, int_range, limits
 from smmdesk.ui.backups.dialogs import BackupSettingsBox
 from smmdesk.ui.errors import show_error
 
@@ -46,8 +46,7 @@ def webhook_url(host: str, port: int, path: str) -> str:
     return f"http://{shown_host}:{port}{path}"
 
 
-THEME_CHOICES = (("system", "Like the system (light or dark)"), ("light", "Light"),
-                 ("dark", "Dark"))  # fmt: skip
+THEME_LABELS = {"system": "Like the system (light or dark)", "light": "Light", "dark": "Dark"}
 
 
 class SettingsDialog(QDialog):
@@ -63,7 +62,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.interval = QSpinBox(self)
-        self.interval.setRange(15, 86_400)
+        self.interval.setRange(*int_range("refresh_interval"))
         self.interval.setSuffix(" seconds")
         self.interval.setValue(settings.refresh_interval)
         self.notify = QCheckBox("Tell me when orders finish, come back partial or are canceled")
@@ -73,8 +72,8 @@ class SettingsDialog(QDialog):
         self.threshold.setToolTip("Warn when a panel's balance falls under this amount; 0 = never")
         self.theme = QComboBox(self)
         self.theme.setObjectName("themeChoice")
-        for value, label in THEME_CHOICES:
-            self.theme.addItem(label, value)
+        for value in limits("theme").choices:
+            self.theme.addItem(THEME_LABELS.get(value, value), value)
         self.theme.setCurrentIndex(max(self.theme.findData(settings.theme), 0))
         general = QFormLayout()
         general.addRow("Refresh statuses every", self.interval)
@@ -86,7 +85,7 @@ class SettingsDialog(QDialog):
         self.report_currency = QLineEdit(settings.report_currency, self)
         self.report_currency.setObjectName("reportCurrency")
         self.balance_days = QSpinBox(self)
-        self.balance_days.setRange(1, 365)
+        self.balance_days.setRange(*int_range("balance_days"))
         self.balance_days.setSuffix(" days")
         self.balance_days.setValue(settings.balance_days)
         general.addRow("Totals in currency", self.report_currency)
@@ -113,7 +112,7 @@ class SettingsDialog(QDialog):
         self.webhook.setChecked(settings.webhook_enabled)
         self.host = QLineEdit(settings.webhook_host, box)
         self.port = QSpinBox(box)
-        self.port.setRange(1, 65_535)
+        self.port.setRange(*int_range("webhook_port"))
         self.port.setValue(settings.webhook_port)
         self.url_panel = QComboBox(box)
         self.url_panel.addItems(list(self.paths))

@@ -52,7 +52,7 @@ def test_status_is_shown_in_words_and_colour(pane, history_desk):
     assert texts[ids["a"]] == "Completed"
     assert texts[ids["b"]] == "In progress"
     assert texts[ids["g"]] == "Outcome unknown"
-    assert texts[ids["d"]] == "Sending…"
+    assert texts[ids["d"]] == "Sending"
     icon = model.index(0, STATUS_COLUMN).data(Qt.ItemDataRole.DecorationRole)
     assert not icon.isNull()
 
@@ -81,7 +81,7 @@ def test_charges_are_shown_by_the_money_rule(pane, history_desk):
 
 def test_orders_never_placed_show_no_charge(pane, history_desk, make_service, qtbot):
     """Not placed, outcome unknown, refused: no money in the Charge column, though smmdesk
-    knew what they would have cost; a placed order not yet charged shows "≈" the cost."""
+    knew what they would have cost; a placed order not yet charged shows "~" the cost."""
     db = history_desk.db
     panel = store.get_panel(db, "Main")
     service = make_service("2", rate="0.35")
@@ -98,7 +98,7 @@ def test_orders_never_placed_show_no_charge(pane, history_desk, make_service, qt
     model = pane.model
     charge = next(i for i, c in enumerate(COLUMNS) if c.title == "Charge")
     shown = {key: model.index(model.row_of(i), charge).data() for key, i in made.items()}
-    assert shown == {"refused": "", "unknown": "", "waiting": "≈ 0.35 USD"}
+    assert shown == {"refused": "", "unknown": "", "waiting": "~0.35 USD"}
     tip = model.index(model.row_of(made["refused"]), charge).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Not charged: the order was not placed")
 

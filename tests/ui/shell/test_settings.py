@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from smmdesk.core.settings import Settings
+from smmdesk.core.settings import Settings, int_range, limits
 from smmdesk.ui.shell.settings import SettingsDialog
 from tests.helpers.gui import close_window, open_window, wait_box
 
@@ -39,6 +39,24 @@ def test_round_trip(tmp_path: Any, qtbot: Any) -> None:
     qtbot.addWidget(reopened)
     assert reopened.interval.value() == 120 and reopened.threshold.text() == "25.50"
     assert not reopened.notify.isChecked() and reopened.webhook.isChecked()
+
+
+def test_the_dialog_allows_what_each_setting_declares(tmp_path: Any, qtbot: Any) -> None:
+    dialog = SettingsDialog(Settings.load(tmp_path), {})
+    qtbot.addWidget(dialog)
+    spins = {
+        "refresh_interval": dialog.interval,
+        "balance_days": dialog.balance_days,
+        "webhook_port": dialog.port,
+        "backup_every": dialog.backups.every,
+        "backup_keep_last": dialog.backups.keep_last,
+        "backup_keep_days": dialog.backups.keep_days,
+        "backup_keep_weeks": dialog.backups.keep_weeks,
+    }
+    for name, spin in spins.items():
+        assert (spin.minimum(), spin.maximum()) == int_range(name), name
+    themes = [dialog.theme.itemData(i) for i in range(dialog.theme.count())]
+    assert tuple(themes) == limits("theme").choices
 
 
 def test_a_bad_value_is_refused_and_nothing_is_written(tmp_path: Any, qtbot: Any) -> None:
