@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import ConfigError, LocalFileError, RequestRefused, SettingRefused
 
 SETTINGS_NAME = "settings.json"
 THEMES = ("system", "light", "dark")
@@ -112,7 +112,7 @@ class Settings:
 
     def save(self) -> None:
         if self.folder is None:
-            raise ConfigError("These settings belong to no data folder.")
+            raise RequestRefused("These settings belong to no data folder.")
         data = {f.name: _dump(getattr(self, f.name)) for f in fields(self) if f.name != "folder"}
         path = self.folder / SETTINGS_NAME
         partial = path.with_name(SETTINGS_NAME + ".part")
@@ -120,7 +120,7 @@ class Settings:
             partial.write_text(json.dumps(data, indent=2), encoding="utf-8")
             os.replace(partial, path)
         except OSError as exc:
-            raise ConfigError(
+            raise LocalFileError(
                 f"smmdesk could not save its settings in {self.folder} "
                 f"({exc.strerror or exc}). Check that you may write to the data folder."
             ) from None
@@ -133,7 +133,7 @@ _LIMITS = {f.name: f.metadata.get("limits", Limits()) for f in fields(Settings)}
 def limits(name: str) -> Limits:
     """The limits declared with setting ``name`` (none: ``Limits()``)."""
     if name not in _NAMES:
-        raise ConfigError(f'There is no setting called "{name}".')
+        raise SettingRefused(f'There is no setting called "{name}".')
     return _LIMITS[name]
 
 
@@ -157,7 +157,7 @@ def _dump(value: Any) -> Any:
 
 def _check(name: str, value: Any) -> Any:
     if name not in _NAMES:
-        raise ConfigError(f'There is no setting called "{name}".')
+        raise SettingRefused(f'There is no setting called "{name}".')
     if name == "exchange_rates":
         return _exchange_rates(value)
     if name == "report_currency":
@@ -166,7 +166,7 @@ def _check(name: str, value: Any) -> Any:
     if declared.low is not None and declared.high is not None:
         number = _int(name, value)
         if not declared.low <= number <= declared.high:
-            raise ConfigError(f"{name} must be between {declared.low} and {declared.high}.")
+            raise SettingRefused(f"{name} must be between {declared.low} and {declared.high}.")
         return number
     if name in ("notify_orders", "webhook_enabled"):
         if isinstance(value, bool):
@@ -176,33 +176,33 @@ def _check(name: str, value: Any) -> Any:
             return True
         if text in ("0", "false", "no", "off"):
             return False
-        raise ConfigError(f"{name} must be on or off.")
+        raise SettingRefused(f"{name} must be on or off.")
     if name == "balance_threshold":
         try:
             amount = Decimal(str(value).strip())
         except InvalidOperation:
-            raise ConfigError("The balance threshold must be an amount, like 25.50.") from None
+            raise SettingRefused("The balance threshold must be an amount, like 25.50.") from None
         if not amount.is_finite() or amount < 0:
-            raise ConfigError("The balance threshold must be 0 or more.")
+            raise SettingRefused("The balance threshold must be 0 or more.")
         return amount
     text = str(value).strip()
     if declared.choices and text not in declared.choices:
-        raise ConfigError(f"The {name} must be one of {', '.join(declared.choices)}.")
+        raise SettingRefused(f"The {name} must be one of {', '.join(declared.choices)}.")
     if name == "webhook_host" and not text:
-        raise ConfigError("The webhook address must not be empty (127.0.0.1 keeps it private).")
+        raise SettingRefused("The webhook address must not be empty (127.0.0.1 keeps it private).")
     return text
 
 
 def _currency(value: Any) -> str:
     text = str(value).strip().upper()
     if not (2 <= len(text) <= 8 and text.isalnum()):
-        raise ConfigError(f'"{value}" is not a currency code. Use a code like USD or EUR.')
+        raise SettingRefused(f'"{value}" is not a currency code. Use a code like USD or EUR.')
     return text
 
 
 def _exchange_rates(value: Any) -> dict[str, Decimal]:
     if not isinstance(value, Mapping):
-        raise ConfigError('Exchange rates must be given per currency, like {"EUR": "1.08"}.')
+        raise SettingRefused('Exchange rates must be given per currency, like {"EUR": "1.08"}.')
     rates = {}
     for code, rate in value.items():
         currency = _currency(code)
@@ -211,7 +211,7 @@ def _exchange_rates(value: Any) -> dict[str, Decimal]:
         except InvalidOperation:
             amount = Decimal("NaN")
         if not amount.is_finite() or amount <= 0:
-            raise ConfigError(
+            raise SettingRefused(
                 f"The exchange rate of {currency} must be a number more than 0, like 1.08 "
                 f'(not "{rate}").'
             )
@@ -223,4 +223,4 @@ def _int(name: str, value: Any) -> int:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number.") from None
+        raise SettingRefused(f"{name} must be a whole number.") from None
