@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from smmdesk.core.errors import ConfigError
+from smmdesk.core.errors import ConfigError, LocalFileError
 from smmdesk.core.settings import SETTINGS_NAME, Settings, int_range, limits
 
 
@@ -66,7 +66,7 @@ def test_unknown_keys_in_the_file_are_ignored(tmp_path):
 def test_a_save_that_cannot_be_written_is_a_sentence_and_keeps_the_old_file(tmp_path):
     settings = Settings.load(tmp_path)
     (tmp_path / (SETTINGS_NAME + ".part")).mkdir()  # something in the way of the new file
-    with pytest.raises(ConfigError, match="could not save its settings") as caught:
+    with pytest.raises(LocalFileError, match="could not save its settings") as caught:
         settings.update(refresh_interval=120).save()
     assert "data folder" in caught.value.user_message
     assert Settings.load(tmp_path).refresh_interval == 60
