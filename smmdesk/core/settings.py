@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from smmdesk.core.errors import ConfigError
+from smmdesk.core.i18n import AUTO, LANGUAGES
 
 SETTINGS_NAME = "settings.json"
 THEMES = ("system", "light", "dark")
@@ -54,6 +55,9 @@ class Settings:
     balance_days: int = 3
     # the window's look: "system" follows the OS (light or dark), or "light", "dark"
     theme: str = "system"
+    # the language of the window and the CLI: "auto" follows the OS, else a code of
+    # smmdesk.core.i18n.LANGUAGES ("ru", "pt_BR"); $SMMDESK_LANG overrides it for one run
+    language: str = AUTO
     # automatic backups (smmdesk.core.backup): where ("" = backups/ in the data folder), how
     # often while the program runs (minutes), and the rotation: the last N, one a day for
     # N days, one a week for N weeks
@@ -165,11 +169,23 @@ def _check(name: str, value: Any) -> Any:
             raise ConfigError("The balance threshold must be 0 or more.")
         return amount
     text = str(value).strip()
+    if name == "language" and text != AUTO and text not in LANGUAGES:
+        raise ConfigError(f"The language must be auto or one of {', '.join(LANGUAGES)}.")
     if name == "theme" and text not in THEMES:
         raise ConfigError(f"The theme must be one of {', '.join(THEMES)}.")
     if name == "webhook_host" and not text:
         raise ConfigError("The webhook address must not be empty (127.0.0.1 keeps it private).")
     return text
+
+
+def saved_language(folder: Path) -> str:
+    """The ``language`` setting of a data folder, read without writing anything (the CLI
+    picks its language before it opens the folder); "auto" when unset or unreadable."""
+    try:
+        raw = json.loads((Path(folder) / SETTINGS_NAME).read_text(encoding="utf-8"))
+        return str(_check("language", raw["language"]))
+    except (OSError, ValueError, TypeError, KeyError, ConfigError):
+        return AUTO
 
 
 def _currency(value: Any) -> str:
