@@ -7,7 +7,9 @@ Kept apart from the spec so the rules read (and test) as plain Python:
   classes from strings), the keyring backends of each platform;
 - exclusions: other Qt bindings (two bindings abort the build), Qt for the CLI;
 - trimming: Qt plugins smmdesk never loads (the GTK3 theme plugin alone drags ~38 MB of GTK
-  libraries in) and Qt's translations (the program is in English).
+  libraries in), Qt's translations but the standard buttons' (``qtbase_<lang>.qm``) of the
+  languages smmdesk ships, and Babel's CLDR data but those languages' (~32 MB -> ~2 MB);
+- smmdesk's own translation catalogs (``smmdesk/locale``), for the GUI and the CLI alike.
 
 Plugins are filtered where PyInstaller's Qt hooks collect them (``install_plugin_filter``),
 so the libraries only they need never enter the dependency analysis; ``trim_binaries`` is
@@ -19,6 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+
+# The languages smmdesk ships (smmdesk.core.i18n.LANGUAGES, kept in step by
+# tests/test_packaging.py): the translations and locale data the build keeps.
+SHIPPED_LANGUAGES = ("en", "ru", "tr", "pt_BR", "es", "id", "hi", "ar")
+LOCALE_DEST = "smmdesk/locale"
 
 APP_NAME = "smmdesk"
 CLI_NAME = "smmdesk-cli"
@@ -156,9 +163,46 @@ def is_qt_translation(dest: str) -> bool:
     return "PySide6" in parts and "translations" in parts
 
 
+def kept_qt_translation(dest: str) -> bool:
+    """Qt's translation of its standard dialogs and buttons for a shipped language."""
+    name = PurePosixPath(dest.replace("\\", "/")).name
+    return name in {f"qtbase_{language}.qm" for language in SHIPPED_LANGUAGES}
+
+
+def babel_locale_names() -> set[str]:
+    """The CLDR files (``babel/locale-data/<name>.dat``) the shipped languages read: each
+    language, its parent ("pt" of "pt_BR") and the root every locale inherits from."""
+    names = {"root"}
+    for language in SHIPPED_LANGUAGES:
+        names |= {language, language.split("_")[0]}
+    return names
+
+
+def is_unused_locale_data(dest: str) -> bool:
+    """Whether ``dest`` is CLDR data of Babel for a language smmdesk does not ship."""
+    path = PurePosixPath(dest.replace("\\", "/"))
+    if "babel" not in path.parts or "locale-data" not in path.parts:
+        return False
+    return path.suffix == ".dat" and path.stem not in babel_locale_names()
+
+
 def trim_datas(toc: Iterable[tuple]) -> list[tuple]:
-    """The data files of an Analysis without Qt's translations."""
-    return [entry for entry in toc if not is_qt_translation(entry[0])]
+    """The data files of an Analysis without Qt's translations (but the shipped languages'
+    standard buttons) and without Babel's data for other languages."""
+    return [
+        entry
+        for entry in toc
+        if not (is_qt_translation(entry[0]) and not kept_qt_translation(entry[0]))
+        and not is_unused_locale_data(entry[0])
+    ]
+
+
+def locale_datas(locale_dir: Path) -> list[tuple[str, str]]:
+    """(source, destination folder) pairs for smmdesk's compiled catalogs (``.mo``)."""
+    return [
+        (str(path), f"{LOCALE_DEST}/{path.parent.relative_to(locale_dir).as_posix()}")
+        for path in sorted(locale_dir.glob("*/LC_MESSAGES/*.mo"))
+    ]
 
 
 def install_plugin_filter() -> None:

@@ -69,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("QT_API", "pyside6")
     import qasync
 
+    from smmdesk.ui.i18n import apply_language
     from smmdesk.ui.resources import app_icon
     from smmdesk.ui.theme import apply_theme
 
@@ -77,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(app_icon())
+    apply_language(app)  # $SMMDESK_LANG or the OS's; the session applies the setting too
     apply_theme(app)  # the OS's light or dark; the window applies the chosen one (Settings)
     app.setQuitOnLastWindowClosed(False)  # the loop ends when run() returns, not before
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:

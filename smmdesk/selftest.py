@@ -5,6 +5,8 @@ Each check prints one line; the run exits 0 when every check passed, 1 otherwise
     window   the main window opens (offscreen: no screen needed) and paints; later it
              lists the order below
     icon     the app icon is found (required in a built program)
+    language the Russian catalog, its plural forms, CLDR's number format and Qt's own
+             translation load (a build must carry them)
     panel    a demo panel started in this process answers and is added to a Desk over a
              throw-away data folder (its key in an in-memory keyring, never the user's)
     order    an order placed through the panel API reaches the panel
@@ -129,6 +131,8 @@ def _run_checks(report: Report, args: argparse.Namespace) -> None:
     app.setQuitOnLastWindowClosed(False)  # as the program: the loop ends when the checks do
     import qasync  # after PySide6: qasync uses the first Qt binding it finds
 
+    _check_language(report)
+
     folder = tempfile.TemporaryDirectory(prefix="smmdesk-selftest-", ignore_cleanup_errors=True)
     with folder as tmp, asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
         runner.run(_async_checks(report, args, Path(tmp) / "data"))
@@ -197,6 +201,35 @@ async def _check_window(report: Report, desk: Any, timing: bool) -> Any:
         report.info("timing", f"window-ready-epoch: {ready:.3f}")
     _check_icon(report)
     return window
+
+
+LANGUAGE_PROBE = "ru"
+
+
+def _check_language(report: Report) -> None:
+    """One shipped language works end to end: its catalog (a known text and a plural form),
+    its number format (Babel's CLDR data), and Qt's translation of the standard buttons."""
+    from smmdesk.core.formats import format_integer
+    from smmdesk.core.i18n import _, ngettext, using_language
+    from smmdesk.ui.i18n import qt_translator
+
+    package = "This package takes {size} {field} (its name says so); you gave {count}. "
+    package += "Write one per line."
+    with using_language(LANGUAGE_PROBE):
+        word = _("Quantity")
+        form = ngettext(package, package, 5).format(size=5, field="x", count=1)
+        number = format_integer(1234567)
+    found = {
+        "text": word == "Количество",
+        "plural": "5 строк " in form,
+        "number": number == "1\u00a0234\u00a0567",
+        "qt": qt_translator(LANGUAGE_PROBE) is not None,
+    }
+    missing = [name for name, ok in found.items() if not ok]
+    if missing:
+        report.fail("language", f"{LANGUAGE_PROBE}: {', '.join(missing)} not working")
+    else:
+        report.ok("language", f"{LANGUAGE_PROBE}: {word}, {number}, Qt's buttons translated")
 
 
 def _check_icon(report: Report) -> None:

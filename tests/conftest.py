@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests read English texts, whatever the machine's language; the CLI subprocesses inherit it.
+# The translation tests set their own language (and environment for subprocesses).
+os.environ["SMMDESK_LANG"] = "en"
 
 
 @pytest.fixture

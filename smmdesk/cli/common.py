@@ -36,9 +36,11 @@ from typing import Any, NoReturn
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError, ValidationError
+from smmdesk.core.i18n import choose_language, set_language
 from smmdesk.core.logs import setup_logging
 from smmdesk.core.paths import data_dir
 from smmdesk.core.secrets import KeyStore
+from smmdesk.core.settings import saved_language
 from smmdesk.core.store import Order
 from smmdesk.core.store.sales import order_profit
 from smmdesk.core.vocabulary import order_cost, order_status
@@ -162,6 +164,7 @@ def run_command(args: argparse.Namespace) -> int:
     log_path: Path | None = None
     try:
         folder = data_dir(getattr(args, "data_dir", None))
+        set_language(choose_language(saved_language(folder)))  # human output only, never --json
         log_path = setup_logging(folder)
         if getattr(args, "without_desk", False):  # backups: must work on a damaged order book
             ctx = Context(args, None, log_path, home=folder)  # type: ignore[arg-type]
@@ -218,7 +221,7 @@ def problems_text(exc: ValidationError) -> str:
     parts = []
     for problem in exc.problems:
         message = problem.message.strip()
-        if not message.endswith((".", "!", "?")):
+        if not message.endswith((".", "!", "?", "।", "؟")):  # Hindi and Arabic end marks too
             message += "."
         parts.append(f"{problem.field}: {message}" if problem.field else message)
     return " ".join(parts)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from smmdesk.core.errors import ConfigError, LocalFileError, RequestRefused, SettingRefused
+from smmdesk.core.i18n import AUTO, LANGUAGES
 
 SETTINGS_NAME = "settings.json"
 THEMES = ("system", "light", "dark")
@@ -75,6 +76,9 @@ class Settings:
     balance_days: int = setting(3, low=1, high=365)
     # the window's look: "system" follows the OS (light or dark), or "light", "dark"
     theme: str = setting("system", choices=THEMES)
+    # the language of the window and the CLI: "auto" follows the OS, else a code of
+    # smmdesk.core.i18n.LANGUAGES ("ru", "pt_BR"); $SMMDESK_LANG overrides it for one run
+    language: str = setting(AUTO, choices=(AUTO, *LANGUAGES))
     # automatic backups (smmdesk.core.backup): where ("" = backups/ in the data folder), how
     # often while the program runs (minutes), and the rotation: the last N, one a day for
     # N days, one a week for N weeks
@@ -191,6 +195,16 @@ def _check(name: str, value: Any) -> Any:
     if name == "webhook_host" and not text:
         raise SettingRefused("The webhook address must not be empty (127.0.0.1 keeps it private).")
     return text
+
+
+def saved_language(folder: Path) -> str:
+    """The ``language`` setting of a data folder, read without writing anything (the CLI
+    picks its language before it opens the folder); "auto" when unset or unreadable."""
+    try:
+        raw = json.loads((Path(folder) / SETTINGS_NAME).read_text(encoding="utf-8"))
+        return str(_check("language", raw["language"]))
+    except (OSError, ValueError, TypeError, KeyError, ConfigError):
+        return AUTO
 
 
 def _currency(value: Any) -> str:

@@ -248,6 +248,50 @@ def test_trimming_an_analysis_drops_plugins_and_translations_only(rules: ModuleT
     ]
 
 
+def test_the_build_keeps_translations_and_locale_data_of_shipped_languages_only(
+    rules: ModuleType,
+) -> None:
+    from smmdesk.core.i18n import LANGUAGES
+
+    assert set(rules.SHIPPED_LANGUAGES) == set(LANGUAGES)
+    datas = [
+        ("PySide6/Qt/translations/qtbase_ru.qm", "/src/qtbase_ru.qm", "DATA"),
+        ("PySide6/Qt/translations/qtbase_pt_BR.qm", "/src/qtbase_pt_BR.qm", "DATA"),
+        ("PySide6/Qt/translations/qt_ru.qm", "/src/qt_ru.qm", "DATA"),
+        ("PySide6/Qt/translations/designer_ru.qm", "/src/designer_ru.qm", "DATA"),
+        ("PySide6\\translations\\qtbase_ar.qm", "C:\\src\\qtbase_ar.qm", "DATA"),
+        ("babel/locale-data/ru.dat", "/src/ru.dat", "DATA"),
+        ("babel/locale-data/pt.dat", "/src/pt.dat", "DATA"),
+        ("babel/locale-data/pt_BR.dat", "/src/pt_BR.dat", "DATA"),
+        ("babel/locale-data/pt_PT.dat", "/src/pt_PT.dat", "DATA"),
+        ("babel/locale-data/root.dat", "/src/root.dat", "DATA"),
+        ("babel/locale-data/de.dat", "/src/de.dat", "DATA"),
+        ("babel/locale-data/ru_UA.dat", "/src/ru_UA.dat", "DATA"),
+        ("babel/global.dat", "/src/global.dat", "DATA"),
+    ]
+    assert [entry[0] for entry in rules.trim_datas(datas)] == [
+        "PySide6/Qt/translations/qtbase_ru.qm",
+        "PySide6/Qt/translations/qtbase_pt_BR.qm",
+        "PySide6\\translations\\qtbase_ar.qm",
+        "babel/locale-data/ru.dat",
+        "babel/locale-data/pt.dat",
+        "babel/locale-data/pt_BR.dat",
+        "babel/locale-data/root.dat",
+        "babel/global.dat",
+    ]
+
+
+def test_the_catalogs_go_where_the_package_keeps_them(rules: ModuleType) -> None:
+    from smmdesk.core.i18n import LANGUAGES, LOCALE_DIR
+
+    datas = rules.locale_datas(LOCALE_DIR)
+    assert {dest for _source, dest in datas} == {
+        f"smmdesk/locale/{language}/LC_MESSAGES" for language in LANGUAGES if language != "en"
+    }
+    assert all(source.endswith("smmdesk.mo") for source, _dest in datas)
+    assert "locale_datas" in spec_names()
+
+
 def test_resources_go_where_an_installed_package_keeps_them(
     rules: ModuleType, tmp_path: Path
 ) -> None:

@@ -21,6 +21,8 @@ from smmdesk import protocol as p
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import FieldProblem, ValidationError
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import N_, _, ngettext
 from smmdesk.core.ordertypes.fields import (
     BadValue,
     FieldSpec,
@@ -36,7 +38,7 @@ from smmdesk.core.ordertypes.table import (
     QuantityRule,
     TypeSpec,
     in_range,
-    range_text,
+    service_range,
     spec_for,
     unknown_type_warning,
 )
@@ -96,7 +98,7 @@ class _Check:
         return self
 
     def _read(self, spec: FieldSpec) -> None:
-        _, raw = self.given.pop(spec.name, (spec.name, ""))
+        raw = self.given.pop(spec.name, (spec.name, ""))[1]
         raw = raw if not is_blank(raw) else spec.default
         value: FieldValue | None = None
         if not is_blank(raw):
@@ -112,8 +114,13 @@ class _Check:
         if self._total_bounds(spec):
             pass  # checked on runs x quantity in _quantity, as this panel does
         elif spec.service_bounds and isinstance(value, int) and not in_range(value, self.service):
-            text = range_text(self.service)
-            self.problem(spec.name, f"{spec.label} must be {text} for this service.")
+            low, high = service_range(self.service)
+            if high is None:
+                # Translators: {label} is a field's name as the form shows it ("Quantity").
+                message = _("{label} must be at least {low} for this service.")
+            else:
+                message = _("{label} must be between {low} and {high} for this service.")
+            self.problem(spec.name, message.format(label=spec.title, **_bounds(low, high)))
             return
         self.parsed[spec.name] = value
 
@@ -127,18 +134,23 @@ class _Check:
         other = self.spec.field(spec.together_with or spec.not_above or "")
         alone = other is not None and not ({other.name} & (self.parsed.keys() | self.failed))
         if spec.together_with and other and value is not None and alone:
+            # Translators: {other} and {field} are fields' names ("runs", "interval").
+            message = _("Enter the {other} too, or leave the {field} empty: the two go together.")
             self.problem(
-                other.name,
-                f"Enter the {other.in_sentence} too, or leave "
-                f"the {spec.in_sentence} empty: the two go together.",
+                other.name, message.format(other=other.in_sentence, field=spec.in_sentence)
             )
         if spec.not_above and other and isinstance(value, int):
             top = self.parsed.get(other.name)
             if isinstance(top, int) and value > top:
+                message = _("{label} ({value}) can't be more than the {other} ({top}).")
                 self.problem(
                     spec.name,
-                    f"{spec.label} ({value:,}) can't be more than the "
-                    f"{other.in_sentence} ({top:,}).",
+                    message.format(
+                        label=spec.title,
+                        value=format_integer(value),
+                        other=other.in_sentence,
+                        top=format_integer(top),
+                    ),
                 )
         if spec.needed_when:
             self._check_needed(spec, value)
@@ -149,30 +161,44 @@ class _Check:
         if chooser is None or not isinstance(chosen, str) or spec.needed_when is None:
             return
         code = spec.needed_when[1]
-        case = f"{chooser.in_sentence} {code} ({chooser.choice_label(code)})"
+        case = {
+            "field": spec.in_sentence,
+            "chooser": chooser.in_sentence,
+            "code": code,
+            "choice": chooser.choice_label(code),
+        }
         if chosen == code and value is None and spec.name not in self.failed:
-            self.problem(spec.name, f"Enter the {spec.in_sentence}: {case} needs it.")
+            # Translators: "Enter the Google keyword: type of traffic 1 (Google keyword)
+            # needs it." {chooser} is a field's name, {code} and {choice} one of its choices.
+            message = _("Enter the {field}: {chooser} {code} ({choice}) needs it.")
+            self.problem(spec.name, message.format(**case))
         elif chosen != code and value is not None:
-            self.problem(spec.name, f"Leave the {spec.in_sentence} empty: only {case} uses it.")
+            message = _("Leave the {field} empty: only {chooser} {code} ({choice}) uses it.")
+            self.problem(spec.name, message.format(**case))
 
     def _leftovers(self) -> dict[str, str]:
         """Given fields the type has no place for: extras of an unknown type, else problems."""
         extras: dict[str, str] = {}
         for key, (name, text) in self.given.items():
             if key in RESERVED:
-                self.problem(name, f"'{name}' is not an order field: smmdesk sends it itself.")
+                # Translators: {name} is an API field name, kept in English ("key").
+                message = _("'{name}' is not an order field: smmdesk sends it itself.")
+                self.problem(name, message.format(name=name))
             elif key == "quantity" and self.spec.quantity is QuantityRule.COUNT:
                 continue  # checked against the count in _quantity
             elif any(f.name == key for f in self.spec.fields):
-                self.problem(
-                    key,
-                    f"This service doesn't offer drip-feed: leave the {key} empty "
-                    "(or choose a service that allows drip-feed).",
+                # Translators: {name} is an API field name, kept in English ("runs").
+                message = _(
+                    "This service doesn't offer drip-feed: leave the {name} empty "
+                    "(or choose a service that allows drip-feed)."
                 )
+                self.problem(key, message.format(name=key))
             elif self.spec.takes_extras:
                 extras[name] = text
             else:
-                self.problem(name, f"Services of type {self.spec.name} don't take '{name}'.")
+                # Translators: {type} is a catalog type ("Poll"), {name} an API field name.
+                message = _("Services of type {type} don't take '{name}'.")
+                self.problem(name, message.format(type=self.spec.name, name=name))
         return extras
 
     def _quantity(self) -> int | None:
@@ -189,11 +215,19 @@ class _Check:
             return None
         total = quantity * runs
         if self.dialect.dripfeed_total and runs > 1 and not in_range(total, self.service):
-            self.problem(
-                "quantity",
-                f"Quantity × runs ({total:,}) must be {range_text(self.service)} for this "
-                "service: this panel checks the whole drip-feed, not one run.",
-            )
+            low, high = service_range(self.service)
+            if high is None:
+                message = _(
+                    "Quantity × runs ({total}) must be at least {low} for this service: "
+                    "this panel checks the whole drip-feed, not one run."
+                )
+            else:
+                message = _(
+                    "Quantity × runs ({total}) must be between {low} and {high} for this "
+                    "service: this panel checks the whole drip-feed, not one run."
+                )
+            bounds = _bounds(low, high)
+            self.problem("quantity", message.format(total=format_integer(total), **bounds))
         return total
 
     def _counted(self) -> int | None:
@@ -203,25 +237,39 @@ class _Check:
             return None
         count, noun = len(items), spec.in_sentence
         size = package_size(self.service) if self.spec.cost is CostRule.FLAT else None
+        given = {"field": noun, "count": format_integer(count)}
         if size is not None and count != size:
-            self.problem(
-                spec.name,
-                f"This package takes {size:,} {noun} (its name says so); you gave {count:,}. "
+            # Translators: {field} is a field's name ("comments"), counted by {size}: the
+            # English forms are the same, yours may differ ("1 строку", "5 строк").
+            message = ngettext(
+                "This package takes {size} {field} (its name says so); you gave {count}. "
                 "Write one per line.",
+                "This package takes {size} {field} (its name says so); you gave {count}. "
+                "Write one per line.",
+                size,
             )
+            self.problem(spec.name, message.format(size=format_integer(size), **given))
         if self.spec.cost is CostRule.PER_THOUSAND and not in_range(count, self.service):
-            self.problem(
-                spec.name,
-                f"Give {range_text(self.service)} {noun} for this service, one per line "
-                f"(you gave {count:,}).",
-            )
+            low, high = service_range(self.service)
+            if high is None:
+                # Translators: {field} is a field's name ("comments"); {count} the lines given.
+                message = _(
+                    "Give at least {low} {field} for this service, one per line (you gave {count})."
+                )
+            else:
+                message = _(
+                    "Give between {low} and {high} {field} for this service, one per line "
+                    "(you gave {count})."
+                )
+            self.problem(spec.name, message.format(**given, **_bounds(low, high)))
         name, stated = self.given.get("quantity", ("quantity", ""))
         if not is_blank(stated) and parse_integer(stated) != count:
-            self.problem(
-                name,
-                f"The quantity is the number of {noun} ({count:,}), not '{shown(stated)}': "
-                "leave the quantity empty.",
+            # Translators: {field} is a field's name ("comments"); {text} what was typed.
+            message = _(
+                "The quantity is the number of {field} ({count}), not '{text}': "
+                "leave the quantity empty."
             )
+            self.problem(name, message.format(text=shown(stated), **given))
         return count
 
     def params(self) -> dict[str, str]:
@@ -262,18 +310,27 @@ class _Check:
 
 
 _MANGLES = {
-    "+": "'+' becomes a space",
-    "%": "'%' followed by two characters changes into another character",
-    "<": "everything after '<' may be cut off",
+    "+": N_("'+' becomes a space"),
+    "%": N_("'%' followed by two characters changes into another character"),
+    "<": N_("everything after '<' may be cut off"),
 }
 
 
+def _bounds(low: int, high: int | None) -> dict[str, str]:
+    """A service's bounds as placeholders ``{low}``/``{high}``, in the language's digits."""
+    return {"low": format_integer(low)} | ({"high": format_integer(high)} if high else {})
+
+
 def mangle_warning(chars: list[str]) -> str:
-    what = "; ".join(_MANGLES.get(c, f"'{c}' changes") for c in chars)
-    return (
-        f"This panel is known to change some characters in what it receives ({what}). "
+    # Translators: {char} is one character, like "&".
+    changes = _("'{char}' changes")
+    what = "; ".join(_(_MANGLES[c]) if c in _MANGLES else changes.format(char=c) for c in chars)
+    # Translators: {changes} lists what happens to which character, separated by ";".
+    message = _(
+        "This panel is known to change some characters in what it receives ({changes}). "
         "Remove them, or check the order on the panel after placing it."
     )
+    return message.format(changes=what)
 
 
 _PACKAGE_SIZE = re.compile(

@@ -6,6 +6,10 @@ typed into a form, passed as ``FIELD=VALUE`` on the command line or left in a CS
 a value (``int``, ``str``, ``list[str]``, ``datetime.date``), raising ``BadValue`` with a
 sentence the reseller understands. ``FieldSpec.to_param`` turns the value back into the
 text ``add`` sends. Checks that need the service or other fields live in ``draft.py``.
+
+Labels, nouns and choice labels are English source texts marked with ``N_`` (table.py);
+they are translated where shown (``title``, ``in_sentence``, the messages of ``BadValue``),
+so the table itself stays language-free and importable before a language is chosen.
 """
 
 from __future__ import annotations
@@ -16,6 +20,14 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from smmdesk.core.formats import (
+    NumberTextError,
+    day_first,
+    format_integer,
+    read_integer,
+)
+from smmdesk.core.formats import parse_integer as parse_local_integer
+from smmdesk.core.i18n import SOURCE_LANGUAGE, _, current_language
 from smmdesk.protocol import squash
 
 
@@ -23,10 +35,10 @@ class FieldKind(Enum):
     TEXT = "text"  # one line of free text, trimmed
     LINK = "link"  # a URL, or at least a non-empty text without spaces
     USERNAME = "username"  # "@name" or "name": a text without spaces, kept as given
-    INTEGER = "integer"  # a whole number; "1 000" and "1,000" are read as 1000
+    INTEGER = "integer"  # a whole number; "1 000", "1,000" (and "1.000" in Turkish) = 1000
     LINES = "lines"  # one item per line; blank lines dropped
     LIST = "list"  # items separated by commas or new lines
-    DATE = "date"  # YYYY-MM-DD (also DD.MM.YYYY, YYYY/MM/DD)
+    DATE = "date"  # YYYY-MM-DD (also DD.MM.YYYY, YYYY/MM/DD; DD/MM/YYYY where day-first)
     CHOICE = "choice"  # one of FieldSpec.choices, by code or by label
 
 
@@ -55,6 +67,8 @@ class FieldSpec:
     (field, code): required when that CHOICE field has that code, refused otherwise.
     ``not_past`` refuses past dates;
     ``noun`` names the field inside a sentence when the lower-cased label won't do.
+    ``label``, ``help``, ``noun`` and choice labels are English (marked with ``N_``):
+    ``title`` and ``in_sentence`` give them in the current language.
     """
 
     name: str
@@ -75,11 +89,20 @@ class FieldSpec:
     noun: str = ""
 
     @property
+    def title(self) -> str:
+        """The label in the current language ("Quantity", "Количество")."""
+        return _(self.label)
+
+    @property
     def in_sentence(self) -> str:
-        """The field's name inside a sentence ("the {in_sentence}")."""
+        """The field's name inside a sentence ("the {in_sentence}"). English lower-cases
+        the label's first word; other languages keep their label as it is (translations
+        quote it: «Количество»), as a lower-cased label may not be a word there."""
+        if current_language() != SOURCE_LANGUAGE:
+            return _(self.noun) if self.noun else self.title
         if self.noun:
             return self.noun
-        first, _, rest = self.label.partition(" ")
+        first, rest = ([*self.label.split(" ", 1), ""])[:2]
         first = first if first.isupper() else first.lower()
         return f"{first} {rest}" if rest else first
 
@@ -91,19 +114,25 @@ class FieldSpec:
     @property
     def missing_message(self) -> str:
         """What a reseller reads when this required field is empty."""
+        field = self.in_sentence
         if self.kind is FieldKind.LINES:
-            return f"Enter the {self.in_sentence}, one per line."
+            # Translators: {field} is a field's name as the form shows it ("Comments").
+            return _("Enter the {field}, one per line.").format(field=field)
         if self.kind is FieldKind.LIST:
-            return f"Enter the {self.in_sentence}, separated by commas or new lines."
+            return _("Enter the {field}, separated by commas or new lines.").format(field=field)
         if self.kind is FieldKind.CHOICE:
-            return f"Choose the {self.in_sentence}: {self.choices_text()}."
-        return f"Enter the {self.in_sentence}."
+            # Translators: {choices} lists codes and names: "1 Desktop, 2 Mobile Android".
+            return _("Choose the {field}: {choices}.").format(
+                field=field, choices=self.choices_text()
+            )
+        return _("Enter the {field}.").format(field=field)
 
     def choices_text(self) -> str:
-        return ", ".join(f"{code} {label}" for code, label in self.choices)
+        return ", ".join(f"{code} {_(label)}" for code, label in self.choices)
 
     def choice_label(self, code: str) -> str:
-        return dict(self.choices).get(code, code)
+        label = dict(self.choices).get(code)
+        return _(label) if label else code
 
     def parse(self, raw: str, *, today: date | None = None) -> FieldValue:
         """The value of a non-empty ``raw`` text; raises BadValue with a sentence."""
@@ -145,7 +174,8 @@ def shown(raw: str, limit: int = 40) -> str:
 def _parse_text(spec: FieldSpec, raw: str, today: date) -> str:
     text = raw.strip()
     if re.search(r"[\r\n]", text):
-        raise BadValue(f"{spec.label} must fit on one line.")
+        # Translators: {label} is a field's name as the form shows it ("Country").
+        raise BadValue(_("{label} must fit on one line.").format(label=spec.title))
     return text
 
 
@@ -156,46 +186,70 @@ def _parse_link(spec: FieldSpec, raw: str, today: date) -> str:
     text = raw.strip()
     if re.search(r"\s", text):
         raise BadValue(
-            f"{spec.label} can't contain spaces: paste the address exactly as the browser shows it."
+            _(
+                "{label} can't contain spaces: paste the address exactly as the browser shows it."
+            ).format(label=spec.title)
         )
     match = _SCHEME.match(text)
     if match and not match.group(2).strip("/"):
-        raise BadValue(f"{spec.label} '{shown(text)}' has no address after '{match.group(1)}://'.")
+        # Translators: {scheme} is the start of a web address, like "https".
+        raise BadValue(
+            _("{label} '{text}' has no address after '{scheme}://'.").format(
+                label=spec.title, text=shown(text), scheme=match.group(1)
+            )
+        )
     return text
 
 
 def _parse_username(spec: FieldSpec, raw: str, today: date) -> str:
     text = raw.strip()
     if re.search(r"\s", text):
-        raise BadValue(f"{spec.label} can't contain spaces: give one name like @name.")
+        raise BadValue(
+            _("{label} can't contain spaces: give one name like @name.").format(label=spec.title)
+        )
     if text.strip("@") == "":
-        raise BadValue(f"{spec.label} needs a name after the '@'.")
+        raise BadValue(_("{label} needs a name after the '@'.").format(label=spec.title))
     return text
 
 
-_MAX_DIGITS = 15  # beyond any real quantity; also keeps int() far from its digit limit
-_GROUPED = re.compile(r"^[0-9]{1,3}([, \u00a0\u202f])[0-9]{3}(?:\1[0-9]{3})*$")
-
-
 def parse_integer(text: str) -> int | None:
-    """A whole number from ``text``, or None. Reads "1000", "1 000", "1,000" (thousands
-    groups of three digits, also with no-break spaces); refuses "1.5", "1,5" and "-3"."""
-    text = text.strip()
-    if not (re.fullmatch(r"[0-9]+", text) or _GROUPED.match(text)):
-        return None
-    digits = re.sub(r"[^0-9]", "", text)
-    return int(digits) if len(digits) <= _MAX_DIGITS else None
+    """A whole number from ``text`` as the current language writes it, or None. Reads
+    "1000", "1 000", "1,000" (and "1.000" in Turkish: smmdesk.core.formats has the rules);
+    refuses "1.5", "1,5" and "-3"."""
+    return parse_local_integer(text)
 
 
 def _parse_integer(spec: FieldSpec, raw: str, today: date) -> int:
-    number = parse_integer(raw)
-    if number is None:
+    try:
+        number = read_integer(raw)
+    except NumberTextError as error:
+        if error.ambiguous:
+            # Translators: "1.500" in Russian could mean 1500 or 1.5; {example} is 1000.
+            message = _(
+                "{label} '{text}' could be read two ways: write the number without dots "
+                "or commas, like {example}."
+            )
+            raise BadValue(
+                message.format(label=spec.title, text=shown(raw), example=format_integer(1000))
+            ) from None
         example = spec.minimum if spec.minimum is not None and spec.minimum > 1 else 100
-        raise BadValue(f"{spec.label} must be a whole number like {example:,}, not '{shown(raw)}'.")
+        raise BadValue(
+            _("{label} must be a whole number like {example}, not '{text}'.").format(
+                label=spec.title, example=format_integer(example), text=shown(raw)
+            )
+        ) from None
     if spec.minimum is not None and number < spec.minimum:
-        raise BadValue(f"{spec.label} must be at least {spec.minimum:,}.")
+        raise BadValue(
+            _("{label} must be at least {minimum}.").format(
+                label=spec.title, minimum=format_integer(spec.minimum)
+            )
+        )
     if spec.maximum is not None and number > spec.maximum:
-        raise BadValue(f"{spec.label} must be at most {spec.maximum:,}.")
+        raise BadValue(
+            _("{label} must be at most {maximum}.").format(
+                label=spec.title, maximum=format_integer(spec.maximum)
+            )
+        )
     return number
 
 
@@ -212,11 +266,16 @@ _DATE_FORMATS = (
     (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"), ("y", "m", "d")),
     (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), ("d", "m", "y")),
 )
+# DD/MM/YYYY, read only in languages that write the day first: in English (as CLDR's "en",
+# month first) 01/02/2026 could be either day, so it stays refused there.
+_DAY_FIRST_SLASHES = (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), ("d", "m", "y"))
 
 
 def parse_date(text: str) -> date | None:
-    """A date from YYYY-MM-DD, YYYY/MM/DD or DD.MM.YYYY, or None (also for 2025-02-30)."""
-    for pattern, order in _DATE_FORMATS:
+    """A date from YYYY-MM-DD, YYYY/MM/DD or DD.MM.YYYY (and DD/MM/YYYY in a language that
+    writes the day first), or None (also for 2025-02-30)."""
+    formats = _DATE_FORMATS + ((_DAY_FIRST_SLASHES,) if day_first() else ())
+    for pattern, order in formats:
         match = pattern.match(text.strip())
         if match:
             parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
@@ -230,21 +289,33 @@ def parse_date(text: str) -> date | None:
 def _parse_date(spec: FieldSpec, raw: str, today: date) -> date:
     day = parse_date(raw)
     if day is None:
-        raise BadValue(
-            f"{spec.label} must be a real date written YYYY-MM-DD (like "
-            f"{today.year}-12-31), not '{shown(raw)}'."
+        # Translators: keep YYYY-MM-DD as it is: that way of writing a date always works.
+        message = _(
+            "{label} must be a real date written YYYY-MM-DD (like {example}), not '{text}'."
         )
+        example = f"{today.year}-12-31"
+        raise BadValue(message.format(label=spec.title, example=example, text=shown(raw)))
     if spec.not_past and day < today:
-        raise BadValue(f"{spec.label} {day.isoformat()} is in the past: pick today or later.")
+        raise BadValue(
+            _("{label} {day} is in the past: pick today or later.").format(
+                label=spec.title,
+                day=day.isoformat(),  # as the date is typed: YYYY-MM-DD
+            )
+        )
     return day
 
 
 def _parse_choice(spec: FieldSpec, raw: str, today: date) -> str:
     wanted = squash(raw)
     for code, label in spec.choices:
-        if wanted in (squash(code), squash(label), squash(code + label)):
+        names = {squash(code), squash(label), squash(code + label), squash(code + _(label))}
+        if wanted in names or wanted == squash(_(label)):
             return code
-    raise BadValue(f"{spec.label} must be one of: {spec.choices_text()}.")
+    raise BadValue(
+        _("{label} must be one of: {choices}.").format(
+            label=spec.title, choices=spec.choices_text()
+        )
+    )
 
 
 _PARSERS: dict[FieldKind, Callable[[FieldSpec, str, date], FieldValue]] = {

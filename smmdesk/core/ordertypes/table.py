@@ -4,6 +4,9 @@ and cost are found.
 One ``TypeSpec`` per canonical type of ``smmdesk.protocol.ORDER_TYPES`` plus ``FALLBACK``
 for types smmdesk does not know. The form builder, the CLI and the CSV importer all read
 this table (through ``spec_for`` and ``draft.py``); nothing type-specific lives elsewhere.
+
+Labels, nouns and choice labels are marked ``N_`` (translated where shown, see fields.py).
+Help texts and notices are still English only: they get marked with the rest of the GUI.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from enum import Enum
 from smmdesk import protocol as p
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import BadRequest, SubscriptionsRefused
+from smmdesk.core.i18n import N_, _
 from smmdesk.core.ordertypes.fields import FieldKind, FieldSpec
 
 
@@ -64,16 +68,18 @@ class TypeSpec:
 T, LINK, INT = FieldKind.TEXT, FieldKind.LINK, FieldKind.INTEGER
 LINES, LIST, USER = FieldKind.LINES, FieldKind.LIST, FieldKind.USERNAME
 
-LINK_FIELD = FieldSpec("link", LINK, True, "Link", "Link to the page or post, e.g. https://…")
-QUANTITY = FieldSpec("quantity", INT, True, "Quantity", "How many to deliver", service_bounds=True)
+LINK_FIELD = FieldSpec("link", LINK, True, N_("Link"), "Link to the page or post, e.g. https://…")
+QUANTITY = FieldSpec(
+    "quantity", INT, True, N_("Quantity"), "How many to deliver", service_bounds=True
+)
 RUNS = FieldSpec(
-    "runs", INT, False, "Runs",
+    "runs", INT, False, N_("Runs"),
     "Drip-feed: deliver the quantity this many times; leave empty for one delivery",
     minimum=2, dripfeed=True, together_with="interval",
 )  # fmt: skip
 INTERVAL = FieldSpec(
-    "interval", INT, False, "Interval (minutes)", "Drip-feed: minutes between two runs",
-    minimum=1, dripfeed=True, together_with="runs", noun="interval",
+    "interval", INT, False, N_("Interval (minutes)"), "Drip-feed: minutes between two runs",
+    minimum=1, dripfeed=True, together_with="runs", noun=N_("interval"),
 )  # fmt: skip
 
 
@@ -89,45 +95,49 @@ def _user(name: str, label: str, help: str) -> FieldSpec:
     return FieldSpec(name, USER, True, label, help)
 
 
-COMMENTS = _lines("comments", "Comments", "One comment per line; each line is one comment")
+COMMENTS = _lines("comments", N_("Comments"), "One comment per line; each line is one comment")
 
 DEVICES = (
-    ("1", "Desktop"),
-    ("2", "Mobile Android"),
-    ("3", "Mobile iOS"),
-    ("4", "Mixed mobile"),
-    ("5", "Mixed physical"),
+    ("1", N_("Desktop")),
+    ("2", N_("Mobile Android")),
+    ("3", N_("Mobile iOS")),
+    ("4", N_("Mixed mobile")),
+    ("5", N_("Mixed physical")),
 )
-TRAFFIC_TYPES = (("1", "Google keyword"), ("2", "Custom referrer"), ("3", "Blank referrer"))
+TRAFFIC_TYPES = (
+    ("1", N_("Google keyword")),
+    ("2", N_("Custom referrer")),
+    ("3", N_("Blank referrer")),
+)
 
 SUBSCRIPTION_FIELDS = (
-    _user("username", "Username", "The account to watch for new posts, e.g. mychannel"),
-    FieldSpec("min", INT, True, "Minimum per post", "Fewest to deliver to each new post",
+    _user("username", N_("Username"), "The account to watch for new posts, e.g. mychannel"),
+    FieldSpec("min", INT, True, N_("Minimum per post"), "Fewest to deliver to each new post",
               service_bounds=True, not_above="max"),
-    FieldSpec("max", INT, True, "Maximum per post",
+    FieldSpec("max", INT, True, N_("Maximum per post"),
               "Most to deliver to each new post (you pay for this many)", service_bounds=True),
-    FieldSpec("delay", INT, True, "Delay (minutes)",
+    FieldSpec("delay", INT, True, N_("Delay (minutes)"),
               "Minutes to wait after a new post before delivering; 0 for none", minimum=0,
-              noun="delay in minutes"),
-    FieldSpec("posts", INT, False, "Posts", "How many new posts to deliver to (1 if empty)",
+              noun=N_("delay in minutes")),
+    FieldSpec("posts", INT, False, N_("Posts"), "How many new posts to deliver to (1 if empty)",
               minimum=1, default="1"),
-    FieldSpec("old_posts", INT, False, "Old posts",
+    FieldSpec("old_posts", INT, False, N_("Old posts"),
               "How many already-published posts to deliver to as well", minimum=0),
-    FieldSpec("expiry", FieldKind.DATE, False, "Expiry date",
+    FieldSpec("expiry", FieldKind.DATE, False, N_("Expiry date"),
               "Stop after this day (YYYY-MM-DD); empty for no end", not_past=True),
 )  # fmt: skip
 
 WEB_TRAFFIC_FIELDS = (
     LINK_FIELD, QUANTITY, RUNS, INTERVAL,
-    FieldSpec("country", T, True, "Country", "Country of the visitors, e.g. US"),
-    FieldSpec("device", FieldKind.CHOICE, True, "Device", "Device the visits come from",
+    FieldSpec("country", T, True, N_("Country"), "Country of the visitors, e.g. US"),
+    FieldSpec("device", FieldKind.CHOICE, True, N_("Device"), "Device the visits come from",
               choices=DEVICES),
-    FieldSpec("type_of_traffic", FieldKind.CHOICE, True, "Type of traffic",
+    FieldSpec("type_of_traffic", FieldKind.CHOICE, True, N_("Type of traffic"),
               "Where the visits seem to come from", choices=TRAFFIC_TYPES),
-    FieldSpec("google_keyword", T, False, "Google keyword",
+    FieldSpec("google_keyword", T, False, N_("Google keyword"),
               "The search words the visits come from (for Google keyword traffic)",
-              needed_when=("type_of_traffic", "1"), noun="Google keyword"),
-    FieldSpec("referring_url", LINK, False, "Referring URL",
+              needed_when=("type_of_traffic", "1"), noun=N_("Google keyword")),
+    FieldSpec("referring_url", LINK, False, N_("Referring URL"),
               "The page the visits come from (for custom referrer traffic)",
               needed_when=("type_of_traffic", "2")),
 )  # fmt: skip
@@ -135,7 +145,7 @@ WEB_TRAFFIC_FIELDS = (
 _TYPES = (
     TypeSpec(p.DEFAULT, (LINK_FIELD, QUANTITY, RUNS, INTERVAL)),
     TypeSpec(p.SEO, (LINK_FIELD, QUANTITY, _list(
-        "keywords", "Keywords", "Search keywords, one per line (or separated by commas)"))),
+        "keywords", N_("Keywords"), "Search keywords, one per line (or separated by commas)"))),
     TypeSpec(p.CUSTOM_COMMENTS, (LINK_FIELD, COMMENTS), QuantityRule.COUNT,
              count_field="comments",
              notice="The quantity is the number of comments: write one comment per line."),
@@ -145,30 +155,30 @@ _TYPES = (
     TypeSpec(p.PACKAGE, (LINK_FIELD,), QuantityRule.FIXED, CostRule.FLAT,
              notice="A package: the service sets the quantity, and its rate is the price."),
     TypeSpec(p.POLL, (LINK_FIELD, QUANTITY, FieldSpec(
-        "answer_number", INT, True, "Answer number",
+        "answer_number", INT, True, N_("Answer number"),
         "Which answer to vote for: 1 for the first, 2 for the second…", minimum=1))),
     TypeSpec(p.INVITES_FROM_GROUPS, (LINK_FIELD, QUANTITY, _lines(
-        "groups", "Groups", "Source groups to invite from, one username per line"))),
+        "groups", N_("Groups"), "Source groups to invite from, one username per line"))),
     TypeSpec(p.SUBSCRIPTIONS, SUBSCRIPTION_FIELDS, QuantityRule.POSTS_X_MAX, target="username",
              notice="You pay up front for posts × maximum per post; the panel refunds what "
              "it does not deliver."),
-    TypeSpec(p.MENTIONS, (LINK_FIELD, QUANTITY, _list(
-        "usernames", "Usernames", "Accounts to mention, one per line (or separated by commas)"))),
-    TypeSpec(p.MENTIONS_WITH_HASHTAGS, (LINK_FIELD, QUANTITY, _list(
-        "usernames", "Usernames", "Accounts to mention, one per line (or separated by commas)"),
-        _list("hashtags", "Hashtags", "Hashtags to use, one per line (or separated by commas)"))),
+    TypeSpec(p.MENTIONS, (LINK_FIELD, QUANTITY, _list("usernames", N_("Usernames"),
+        "Accounts to mention, one per line (or separated by commas)"))),
+    TypeSpec(p.MENTIONS_WITH_HASHTAGS, (LINK_FIELD, QUANTITY, _list("usernames", N_("Usernames"),
+        "Accounts to mention, one per line (or separated by commas)"), _list("hashtags",
+        N_("Hashtags"), "Hashtags to use, one per line (or separated by commas)"))),
     TypeSpec(p.MENTIONS_CUSTOM_LIST, (LINK_FIELD, _lines(
-        "usernames", "Usernames", "One username per line; each line is one mention")),
+        "usernames", N_("Usernames"), "One username per line; each line is one mention")),
         QuantityRule.COUNT, count_field="usernames",
         notice="The quantity is the number of usernames: write one username per line."),
     TypeSpec(p.MENTIONS_HASHTAG, (LINK_FIELD, QUANTITY, FieldSpec(
-        "hashtag", T, True, "Hashtag", "Mention people who posted with this hashtag"))),
+        "hashtag", T, True, N_("Hashtag"), "Mention people who posted with this hashtag"))),
     TypeSpec(p.MENTIONS_USER_FOLLOWERS, (LINK_FIELD, QUANTITY, _user(
-        "username", "Username", "Mention followers of this account"))),
+        "username", N_("Username"), "Mention followers of this account"))),
     TypeSpec(p.MENTIONS_MEDIA_LIKERS, (LINK_FIELD, QUANTITY, FieldSpec(
-        "media", LINK, True, "Media link", "Mention people who liked this post"))),
+        "media", LINK, True, N_("Media link"), "Mention people who liked this post"))),
     TypeSpec(p.COMMENT_LIKES, (LINK_FIELD, QUANTITY, _user(
-        "username", "Comment author's username", "Whose comment under the post to like"))),
+        "username", N_("Comment author's username"), "Whose comment under the post to like"))),
     TypeSpec(p.WEB_TRAFFIC, WEB_TRAFFIC_FIELDS),
 )  # fmt: skip
 
@@ -217,11 +227,13 @@ def in_range(number: int, service: Service) -> bool:
 
 
 def unknown_type_warning(service: Service) -> str:
-    return (
-        f"smmdesk doesn't know services of type '{service.type}': it sends the link, the "
-        "quantity and any other field exactly as you give them, without checking them. "
-        "Read the service's description on the panel first."
+    # Translators: {type} is the catalog type as the panel wrote it ("Drip Likes").
+    message = _(
+        "smmdesk doesn't know services of type '{type}': it sends the link, the quantity and "
+        "any other field exactly as you give them, without checking them. Read the "
+        "service's description on the panel first."
     )
+    return message.format(type=service.type)
 
 
 # --- the form: the table applied to one service ----------------------------------------
@@ -250,7 +262,8 @@ class BoundField:
 
     @property
     def label(self) -> str:
-        return self.spec.label
+        """The label in the current language."""
+        return self.spec.title
 
     @property
     def kind(self) -> FieldKind:

@@ -28,6 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.ordertypes import BoundField, FieldKind, split_lines
+from smmdesk.ui.i18n import keep_left_to_right
+
+LEFT_TO_RIGHT_KINDS = (FieldKind.LINK, FieldKind.USERNAME, FieldKind.INTEGER)
 
 BIG = 2_147_483_647
 
@@ -61,7 +64,10 @@ class NumberEdit(QLineEdit):
     def __init__(self, low: int | None, high: int | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.low, self.high = low, high
-        self.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9][0-9 ,]{0,12}")))
+        # digits grouped the user's way too: "1 000", "1,000", "1.000" (core.formats reads them)
+        self.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"[0-9][0-9 ,.\u00a0\u202f]{0,14}"))
+        )
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
         if low is not None and high is not None:
             self.setPlaceholderText(f"{low:,} – {high:,}")
@@ -86,6 +92,8 @@ class LineEditor(FieldEditor):
     def __init__(self, field: BoundField, parent: QWidget | None = None):
         super().__init__(field, parent)
         self.edit = self._make_edit()
+        if field.kind in LEFT_TO_RIGHT_KINDS:  # a link or a number reads left to right always
+            keep_left_to_right(self.edit)
         self.edit.setText(field.default)
         self.edit.textChanged.connect(self.changed)
         self._layout.addWidget(self.edit)

@@ -15,6 +15,8 @@ import logging
 import sqlite3
 from dataclasses import dataclass, replace
 
+from PySide6.QtWidgets import QApplication
+
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import AddOutcomeUnknown, DamagedDatabase, SmmdeskError
 from smmdesk.core.logs import setup_logging
@@ -23,6 +25,7 @@ from smmdesk.core.secrets import KeyStore
 from smmdesk.core.settings import Settings
 from smmdesk.ui.backups.flows import open_desk_or_restore
 from smmdesk.ui.errors import show_error
+from smmdesk.ui.i18n import apply_language
 from smmdesk.ui.shell.demo_mode import EXAMPLE_ORDER, DemoSession, add_demo_panels, make_history
 from smmdesk.ui.shell.mainwindow import MainWindow
 
@@ -63,6 +66,7 @@ class Session:
             if session is not None:
                 await add_demo_panels(desk, session)
             settings = Settings.load(desk.folder)
+            apply_language(QApplication.instance(), settings.language)  # before any window
             if theme:  # this run only (--theme): the saved setting stays
                 settings = replace(settings, theme=theme)
             window = MainWindow(desk, settings, title_note="demo" if session else "")

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core.errors import LocalFileError, SmmdeskError
 from smmdesk.core.exchange import parse_rates_text, rates_text
+from smmdesk.core.i18n import AUTO, LANGUAGES
 from smmdesk.core.settings import Settings, int_range, limits
 from smmdesk.ui.backups.dialogs import BackupSettingsBox
 from smmdesk.ui.errors import show_error
@@ -75,6 +76,13 @@ class SettingsDialog(QDialog):
         for value in limits("theme").choices:
             self.theme.addItem(THEME_LABELS.get(value, value), value)
         self.theme.setCurrentIndex(max(self.theme.findData(settings.theme), 0))
+        self.language = QComboBox(self)
+        self.language.setObjectName("languageChoice")
+        self.language.setToolTip("Used the next time smmdesk starts")
+        self.language.addItem("Like the system", AUTO)
+        for code, name in LANGUAGES.items():  # each in its own language
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(settings.language), 0))
         general = QFormLayout()
         general.addRow("Refresh statuses every", self.interval)
         general.addRow("", self.notify)
@@ -92,6 +100,7 @@ class SettingsDialog(QDialog):
         general.addRow("Exchange rates", self.rates)
         general.addRow("Needs attention when a balance lasts under", self.balance_days)
         general.addRow("Look", self.theme)
+        general.addRow("Language", self.language)
         layout = QVBoxLayout(self)
         layout.addLayout(general)
         layout.addWidget(self._webhook_box(settings, panels))
@@ -167,6 +176,7 @@ class SettingsDialog(QDialog):
                 exchange_rates=parse_rates_text(self.rates.text()),
                 balance_days=self.balance_days.value(),
                 theme=self.theme.currentData(),
+                language=self.language.currentData(),
                 **self.backups.values(),
             )
             new.save()
