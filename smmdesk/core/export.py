@@ -10,6 +10,8 @@ come from customers.
 file shows it (SQL does the apostrophe and the time format), and never holds more than one
 chunk: a million orders take a few seconds and little memory. ``progress`` hears how many
 rows are written so far; setting ``cancel`` stops the export and leaves no file behind.
+``export_snapshot`` does the same from a connection of its own (for a worker thread): the
+one export the GUI (``Desk.export_orders``, with its progress bar) and the CLI both use.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from smmdesk.core.errors import ConfigError, SmmdeskError
-from smmdesk.core.store.history import OrderQuery, order_rows
+from smmdesk.core.store.history import OrderQuery, count_orders, order_rows
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 5_000  # rows read, written and reported at a time
@@ -116,6 +118,33 @@ def export_orders(
         return count
 
     return _write_atomically(path, write)
+
+
+def export_snapshot(
+    file_name: str,
+    path: Path | str,
+    query: OrderQuery = BY_ID,
+    *,
+    ids: Iterable[int] | None = None,
+    total: Callable[[int], object] | None = None,
+    progress: Callable[[int], object] | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
+    """``export_orders`` on a connection of its own to the database file ``file_name``,
+    inside one read transaction (orders added meanwhile don't shift it): safe on a worker
+    thread while the Desk writes (WAL). ``total`` first hears how many orders match."""
+    ids = None if ids is None else list(dict.fromkeys(ids))
+    db = Database(file_name)
+    try:
+        db.execute("BEGIN")  # one snapshot for the count and every row
+        try:
+            if total is not None:
+                total(count_orders(db, query) if ids is None else len(ids))
+            return export_orders(db, path, query, ids=ids, progress=progress, cancel=cancel)
+        finally:
+            db.execute("ROLLBACK")
+    finally:
+        db.close()
 
 
 def write_csv(path: Path | str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
