@@ -41,7 +41,7 @@ from smmdesk.core.ordertypes import (
     prepare_order,
 )
 from smmdesk.core.store import Panel
-from smmdesk.core.store.sales import parse_sale_price, suggest_sale_price
+from smmdesk.core.store.sales import parse_sale_price
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
@@ -143,8 +143,8 @@ class OrderForm(FormView):
         chosen = self._chosen_panel()
         if self.sale_edit is None or self.service is None or chosen is None:
             return
-        price = suggest_sale_price(
-            self._desk.db, chosen.id, self.service, draft.expected_cost, draft.quantity
+        price = self._desk.read.suggest_sale_price(
+            chosen.id, self.service, draft.expected_cost, draft.quantity
         )
         self.suggested_sale = price
         hint = "What your customer pays (optional)"
@@ -229,8 +229,7 @@ class OrderForm(FormView):
 
     def _placed(self, panel: str, placed: Placed) -> None:
         self.sending = False
-        order = placed.order
-        self._events.orders_added.emit([order.id])
+        order = placed.order  # the Desk told the views of it
         self.order_placed.emit(panel, order.service_id or "")
         self.message.emit(
             f"Order #{order.id} placed on {panel} (panel order id {order.remote_id})."
@@ -240,9 +239,7 @@ class OrderForm(FormView):
 
     def _failed(self, panel: str, started: datetime, error: BaseException) -> None:
         self.sending = False
-        recorded = self._recorded_since(panel, started)
-        if recorded:
-            self._events.orders_added.emit(recorded)
+        # an order recorded before it failed: the Desk told the views of it
         show_error(self, error, "Placing the order")
         self._offer_elsewhere(panel, error)
         self.set_service(self.panel, self.service)  # the panel may refuse this type now
@@ -252,9 +249,7 @@ class OrderForm(FormView):
         chosen = self._chosen_panel()
         if self.service is None or chosen is None or not refused_for_good(error):
             return
-        from smmdesk.core.offers.compare import alternatives  # rapidfuzz: loaded when needed
-
-        others = alternatives(self._desk.db, chosen.id, self.service.id)
+        others = self._desk.read.alternatives(chosen.id, self.service.id)
         if others:
             names = ", ".join(
                 f"{c.offer.panel} ({format_money(c.offer.rate, c.offer.currency)})"
@@ -268,7 +263,7 @@ class OrderForm(FormView):
     def _recorded_since(self, panel: str, started: datetime) -> list[int]:
         try:
             query = store.OrderQuery(panel=panel, since=started, limit=20)
-            return [o.id for o in store.query_orders(self._desk.db, query)]
+            return [o.id for o in self._desk.read.query_orders(query)]
         except SmmdeskError:
             return []
 
@@ -276,7 +271,6 @@ class OrderForm(FormView):
         self._jobs.run(
             self._desk.refresh_balance(panel),
             f"Reading the balance of {panel}",
-            on_done=lambda _balance: self._events.balances_changed.emit(),
         )
 
     def open_track_dialog(self) -> TrackDialog:
