@@ -227,7 +227,7 @@ async def ask_keys(ctx: Context, desk: Desk) -> dict[str, list[str]]:
     """Ask for the key of every panel missing one; each is tested with its panel, then
     kept in the keyring (``Desk.update_panel``)."""
     kept, missing = [], []
-    for panel in backup.missing_keys(desk.db, desk.keys):
+    for panel in desk.missing_keys():
         key = read_secret(f'API key of the panel "{panel.name}" (Enter to skip): ')
         if not key:
             missing.append(panel.name)

@@ -14,16 +14,13 @@ from typing import Any
 
 from smmdesk.cli.common import Context, add_command, add_group, jsonable, table
 from smmdesk.cli.compare import compared_json, fresh_catalogs
-from smmdesk.core.attention import Attention, needs_attention
+from smmdesk.core.attention import Attention
 from smmdesk.core.exchange import Exchange
 from smmdesk.core.export import write_csv
 from smmdesk.core.money import format_money, plain
-from smmdesk.core.offers.compare import alternatives
 from smmdesk.core.offers.fallback import refused_for_good
 from smmdesk.core.settings import Settings
-from smmdesk.core.store import get_panel
-from smmdesk.core.store.reports import REPORT_BY, ReportRow, report
-from smmdesk.core.store.sales import add_markup, list_customers, markup_rules, remove_markup
+from smmdesk.core.store.reports import REPORT_BY, ReportRow
 
 
 def register(subparsers: Any) -> None:
@@ -87,7 +84,7 @@ def row_json(by: str, row: ReportRow) -> dict[str, Any]:
 async def report_command(ctx: Context) -> None:
     args = ctx.args
     exchange = None if args.own_currencies else Exchange.from_settings(Settings.load(ctx.folder))
-    rows = report(ctx.desk.db, args.by, since=args.since, until=args.until, exchange=exchange)
+    rows = ctx.desk.read.report(args.by, since=args.since, until=args.until, exchange=exchange)
     shown = [row_json(args.by, row) for row in rows]
     if args.csv:
         header = list(shown[0]) if shown else [args.by, "orders", "spent", "sales", "profit"]
@@ -115,7 +112,7 @@ async def report_command(ctx: Context) -> None:
 
 
 async def customers_command(ctx: Context) -> None:
-    names = list_customers(ctx.desk.db)
+    names = ctx.desk.read.list_customers()
     ctx.out(names, "\n".join(names) or "No customers yet: add one with order add --customer.")
 
 
@@ -124,9 +121,8 @@ async def customers_command(ctx: Context) -> None:
 
 async def markup_add(ctx: Context) -> None:
     args = ctx.args
-    panel_id = get_panel(ctx.desk.db, args.panel).id if args.panel else None
-    rule = add_markup(
-        ctx.desk.db,
+    panel_id = ctx.desk.panel(args.panel).id if args.panel else None
+    rule = ctx.desk.business.add_markup(
         args.kind,
         args.value,
         panel_id=panel_id,
@@ -137,7 +133,7 @@ async def markup_add(ctx: Context) -> None:
 
 
 async def markup_list(ctx: Context) -> None:
-    rules = markup_rules(ctx.desk.db)
+    rules = ctx.desk.read.markup_rules()
     names = {p.id: p.name for p in ctx.desk.panels()}
     rows = [
         (r.id, names.get(r.panel_id or 0, "all"), r.category or "", r.service_id or "",
@@ -149,7 +145,7 @@ async def markup_list(ctx: Context) -> None:
 
 
 async def markup_remove(ctx: Context) -> int:
-    removed = remove_markup(ctx.desk.db, ctx.args.rule)
+    removed = ctx.desk.business.remove_markup(ctx.args.rule)
     ctx.out({"removed": removed}, "Removed." if removed else "There is no such rule.")
     return 0 if removed else 1
 
@@ -184,7 +180,7 @@ def attention_json(item: Attention) -> dict[str, Any]:
 
 def show_attention(ctx: Context) -> None:
     days = Settings.load(ctx.folder).balance_days
-    found = needs_attention(ctx.desk.db, balance_days=days)
+    found = ctx.desk.read.needs_attention(balance_days=days)
     rows = [
         (
             "" if a.order_id is None else f"#{a.order_id}",
@@ -212,7 +208,7 @@ async def fallbacks(
         return []
     await fresh_catalogs(ctx)
     exchange = Exchange.from_settings(Settings.load(ctx.folder))
-    others = alternatives(ctx.desk.db, panel_id, service_id, exchange)
+    others = ctx.desk.read.alternatives(panel_id, service_id, exchange)
     if not others:
         ctx.note("no other panel sells this service (see: smmdesk-cli compare TEXT).")
     for other in others:

@@ -11,7 +11,7 @@ from typing import Any
 from smmdesk.cli.common import Context, add_command, jsonable, table
 from smmdesk.core.api.models import Service
 from smmdesk.core.money import format_money
-from smmdesk.core.store import CatalogChanges, load_catalog
+from smmdesk.core.store import CatalogChanges
 
 
 def register(subparsers: Any) -> None:
@@ -59,7 +59,7 @@ async def services(ctx: Context) -> None:
     if ctx.args.refresh:
         changes = await ctx.desk.refresh_catalog(panel.name)
         report_changes(ctx, panel.name, changes, panel.currency)
-        catalog = load_catalog(ctx.desk.db, panel.id)
+        catalog = ctx.desk.read.load_catalog(panel.id)
     else:
         catalog = await ctx.desk.catalog(panel.name)
     shown = [s for s in catalog if matches(s, ctx.args.search)]

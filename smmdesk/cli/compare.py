@@ -17,10 +17,9 @@ from smmdesk.core.api.models import offered
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.exchange import Exchange
 from smmdesk.core.money import format_money
-from smmdesk.core.offers.compare import Compared, Comparison, compare
+from smmdesk.core.offers.compare import Compared, Comparison
 from smmdesk.core.settings import Settings
-from smmdesk.core.store.groups import forget_choice, keep_together, set_alone
-from smmdesk.core.store.price_changes import PriceMove, price_moves
+from smmdesk.core.store.price_changes import PriceMove
 
 
 def register(subparsers: Any) -> None:
@@ -99,7 +98,7 @@ async def fresh_catalogs(ctx: Context) -> None:
 async def compare_command(ctx: Context) -> None:
     await fresh_catalogs(ctx)
     exchange = Exchange.from_settings(Settings.load(ctx.folder))
-    found = compare(ctx.desk.db, ctx.args.text, exchange)
+    found = ctx.desk.read.compare(ctx.args.text, exchange)
     ctx.out([comparison_json(c) for c in found], lambda: _text(found))
 
 
@@ -156,19 +155,19 @@ async def group_keep(ctx: Context) -> None:
     refs = [await _resolve(ctx, ref) for ref in ctx.args.services]
     if len(refs) < 2:
         fail("Give at least two services to keep together, e.g. demo:1 rival:101.")
-    key = keep_together(ctx.desk.db, refs)
+    key = ctx.desk.business.keep_together(refs)
     ctx.out({"key": key, "services": len(refs)}, f"Kept {len(refs)} services together.")
 
 
 async def group_split(ctx: Context) -> None:
     panel_id, service_id = await _resolve(ctx, ctx.args.service)
-    set_alone(ctx.desk.db, panel_id, service_id)
+    ctx.desk.business.set_alone(panel_id, service_id)
     ctx.out({"split": True}, "This service now stands alone in the comparison.")
 
 
 async def group_reset(ctx: Context) -> None:
     panel_id, service_id = await _resolve(ctx, ctx.args.service)
-    had = forget_choice(ctx.desk.db, panel_id, service_id)
+    had = ctx.desk.business.forget_choice(panel_id, service_id)
     ctx.out({"reset": had}, "smmdesk groups this service again." if had else "Nothing to reset.")
 
 
@@ -177,7 +176,7 @@ def move_json(move: PriceMove) -> dict[str, Any]:
 
 
 async def prices_command(ctx: Context) -> None:
-    moves = price_moves(ctx.desk.db, ordered_only=not ctx.args.all)
+    moves = ctx.desk.read.price_moves(ordered_only=not ctx.args.all)
 
     def text() -> str:
         if not moves:

@@ -38,7 +38,6 @@ from smmdesk.core.importer.submit import (
     Progress,
     Report,
     RowResult,
-    submit,
 )
 from smmdesk.core.importer.validate import Preview, PreviewRow, validate
 from smmdesk.core.money import format_money
@@ -123,8 +122,7 @@ async def import_command(ctx: Context) -> int:
         ctx.note("Nothing was sent.")
         return 0
     with _progress(ctx, len(sending)) as (on_progress, control):
-        report = await submit(
-            ctx.desk,
+        report = await ctx.desk.imports.submit(
             preview,
             control=control,
             on_progress=on_progress,
@@ -137,7 +135,7 @@ async def import_command(ctx: Context) -> int:
 
 
 async def imports_command(ctx: Context) -> None:
-    records = ledger.list_imports(ctx.desk.db, ctx.args.limit)
+    records = ctx.desk.read.list_imports(ctx.args.limit)
     ctx.out([import_json(r) for r in records], lambda: imports_text(records))
 
 
@@ -167,16 +165,16 @@ def _resolve(ctx: Context, file_hash: str) -> None:
     wanted |= {row: {} for row in args.not_placed}
     if not wanted:
         return
-    record = ledger.find_import(ctx.desk.db, file_hash)
+    record = ctx.desk.read.find_import(file_hash)
     if record is None:
         fail("This file was never imported, so none of its rows can be resolved.")
-    rows = {r.number: r for r in ledger.load_rows(ctx.desk.db, record.id)}
+    rows = {r.number: r for r in ctx.desk.read.load_rows(record.id)}
     settled = [n for n in wanted if n not in rows or rows[n].state not in ledger.UNSETTLED]
     if settled:
         listed = ", ".join(str(n) for n in sorted(settled))
         fail(f"Only rows whose outcome is unknown can be resolved; not row(s) {listed}.")
     for number, how in sorted(wanted.items()):
-        row = ledger.resolve_row(ctx.desk.db, record.id, number, **how)
+        row = ctx.desk.imports.resolve_row(record.id, number, **how)
         ctx.note(f"row {number}: {row_result(row.state, row.remote_id)}.")
 
 

@@ -29,9 +29,8 @@ from smmdesk.cli.common import (
     table,
 )
 from smmdesk.core import ordering, store
-from smmdesk.core.export import export_orders
 from smmdesk.core.money import format_money
-from smmdesk.core.store.sales import parse_sale_price, set_sale
+from smmdesk.core.store.sales import parse_sale_price
 
 DEFAULT_LIMIT = 100
 
@@ -237,7 +236,7 @@ def _show_unsettled(ctx: Context, order_id: int, others: list[Any] | None = None
     """With --json, a failed or unknown order is still printed (its id, state and error;
     with --fallback, the other panels' offers as ``alternatives``)."""
     if ctx.json:
-        shown = order_json(store.get_order(ctx.desk.db, order_id))
+        shown = order_json(ctx.desk.read.get_order(order_id))
         if others is not None:
             shown["alternatives"] = others
         ctx.out(shown, "")
@@ -249,8 +248,7 @@ async def order_set_price(ctx: Context) -> None:
     price = None if clear else parse_sale_price(text)
     if price is None and not clear:
         fail('Give the sale price, like 5.00, or "none" to remove it.')
-    order = set_sale(
-        ctx.desk.db,
+    order = ctx.desk.business.set_sale(
         ctx.args.order_id,
         sale_price=price,
         customer=ctx.args.customer,
@@ -278,7 +276,7 @@ async def order_resolve(ctx: Context) -> None:
     remote_id = None if ctx.args.not_placed else ctx.args.remote_id.strip()
     if remote_id == "":
         fail("Give the panel's order id, or --not-placed.")
-    order = store.resolve_unknown(ctx.desk.db, ctx.args.order_id, remote_id)
+    order = ctx.desk.resolve_unknown(ctx.args.order_id, remote_id)
     text = (
         f"Order #{order.id} is placed on {order.panel_name} as {order.remote_id}."
         if remote_id
@@ -305,9 +303,9 @@ async def list_orders(ctx: Context) -> None:
         return show_attention(ctx)
     limit = ctx.args.limit or None
     query = _query(ctx, text=ctx.args.search, limit=limit)
-    orders = store.query_orders(ctx.desk.db, query)
+    orders = ctx.desk.read.query_orders(query)
     if limit is not None and len(orders) == limit:
-        total = store.count_orders(ctx.desk.db, query)
+        total = ctx.desk.read.count_orders(query)
         if total > limit:
             ctx.note(f"showing the newest {limit} of {total} orders; --limit 0 shows all.")
     ctx.out([order_json(o) for o in orders], lambda: orders_table(orders))
@@ -316,17 +314,22 @@ async def list_orders(ctx: Context) -> None:
 async def export(ctx: Context) -> None:
     """Stream the matching orders to the file; on a terminal, how far it got on stderr."""
     query = _query(ctx, order_by="id")
-    progress = None
-    if sys.stderr.isatty():
-        total = store.count_orders(ctx.desk.db, query)
+    told = sys.stderr.isatty()
+    total = 0
 
-        def progress(done: int) -> None:
-            print(f"\rExporting orders: {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+    def counted(count: int) -> None:
+        nonlocal total
+        total = count
+
+    def progress(done: int) -> None:
+        print(f"\rExporting orders: {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
 
     try:
-        count = export_orders(ctx.desk.db, ctx.args.file, query, progress=progress)
+        count = ctx.desk.export_orders(
+            ctx.args.file, query, total=counted, progress=progress if told else None
+        )
     finally:
-        if progress is not None:
+        if told:
             print(file=sys.stderr)
     ctx.out(
         {"file": str(ctx.args.file), "count": count},

@@ -15,7 +15,6 @@ from smmdesk.cli.common import Context, add_command, fail, jsonable, local_id, t
 from smmdesk.core import store
 from smmdesk.core.money import format_money
 from smmdesk.core.refresh import Changes, refresh, refresh_refills
-from smmdesk.core.store.history import orders_by_ids
 
 
 def register(subparsers: Any) -> None:
@@ -99,8 +98,8 @@ async def refills_command(ctx: Context) -> int:
     panel = ctx.desk.panel(ctx.args.name) if ctx.args.name else None
     changes = await refresh_refills(ctx.desk, None if panel is None else [panel.name])
     _report_errors(ctx, changes)
-    refills = store.list_refills(ctx.desk.db, None if panel is None else panel.id)
-    orders = {o.id: o for o in orders_by_ids(ctx.desk.db, [r.order_id for r in refills])}
+    refills = ctx.desk.read.list_refills(None if panel is None else panel.id)
+    orders = {o.id: o for o in ctx.desk.read.orders_by_ids([r.order_id for r in refills])}
     pairs = [(r, orders[r.order_id]) for r in refills]
     ctx.out([refill_json(r, o) for r, o in pairs], lambda: _refills_table(pairs))
     return 1 if changes.errors else 0

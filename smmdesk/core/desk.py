@@ -6,6 +6,11 @@ reseller does with panels: add and remove them, read balances and catalogs. Orde
 placed, tracked, canceled and refilled through ``smmdesk.core.ordering`` (also reachable as
 Desk methods, so callers need one object).
 
+The Desk is the one door of the GUI and the CLI: every write is a Desk method (or one of its
+operation objects: ``desk.business``, ``desk.imports``), every read goes through
+``desk.read`` (``smmdesk.core.reads``). Each write publishes what it changed on
+``desk.events`` (``smmdesk.core.events``), which the GUI's one bridge turns into signals.
+
 Everything here runs on one thread: the event loop's (the GUI's qasync loop, or the CLI's
 ``asyncio.run``).
 """
@@ -14,7 +19,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
@@ -22,12 +28,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from smmdesk.core import ordering, sending, store
+from smmdesk.core import backup, ordering, sending, store
 from smmdesk.core.api import PacerRegistry, PanelClient, check_panel_url, probe
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Balance, Service
 from smmdesk.core.api.urls import api_variants
 from smmdesk.core.backup.health import check_database, mark_clean
+from smmdesk.core.business import BusinessOps
 from smmdesk.core.errors import (
     BadKey,
     InvalidResponse,
@@ -35,10 +42,16 @@ from smmdesk.core.errors import (
     NotFoundLocally,
     SmmdeskError,
 )
+from smmdesk.core.events import Changed, Hub
+from smmdesk.core.export import BY_ID, export_snapshot
+from smmdesk.core.importer.operations import ImportOps
 from smmdesk.core.paths import data_dir, database_path
+from smmdesk.core.reads import Reads
 from smmdesk.core.secrets import KeyStore
+from smmdesk.core.settings import Settings
 from smmdesk.core.store import liveness
 from smmdesk.core.store.name_parts import remember_names
+from smmdesk.core.threads import in_thread
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +76,10 @@ class Desk:
         self.keys = keys
         check_database(self.folder)  # a damaged order book: DamagedDatabase, with a backup
         self.db: Database = store.open_db(database_path(self.folder))
+        self.events = Hub()  # what each write changed (smmdesk.core.events)
+        self.read = Reads(self.db)  # every read of the order book
+        self.business = BusinessOps(self.db, self.events)
+        self.imports = ImportOps(self)
         self.pacers = pacers if pacers is not None else PacerRegistry()
         self._timeout = timeout
         self._clients: dict[str, PanelClient] = {}
@@ -76,10 +93,13 @@ class Desk:
     def reap_dead_sends(self) -> list[store.Order]:
         """Orders another smmdesk process left "sending" when it died (it holds no mark any
         more): unknown from now on, to be resolved by the user. Returns them."""
-        return store.expire_sending(self.db, alive=partial(liveness.alive, self.folder))
+        reaped = store.expire_sending(self.db, alive=partial(liveness.alive, self.folder))
+        self.events.publish(Changed.of_orders(changed=[order.id for order in reaped]))
+        return reaped
 
     async def aclose(self) -> None:
-        """Close every panel client and the database."""
+        """Close every panel client and the database (the event hub first)."""
+        self.events.close()
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
@@ -130,7 +150,10 @@ class Desk:
         store.set_dialect(self.db, panel.id, dialect)
         if services:  # none when it could not be read now: fetched when first needed
             self._keep_catalog(panel, services)
-        return store.set_balance(self.db, panel.id, balance.amount, balance.currency)
+        panel = store.set_balance(self.db, panel.id, balance.amount, balance.currency)
+        catalogs = frozenset([panel.name] if services else [])
+        self._publish(panels=True, balances=frozenset([panel.name]), catalogs=catalogs)
+        return panel
 
     async def _find_api(self, url: str, key: str, per_minute: int) -> tuple[str, Balance]:
         """The first of ``url`` and its usual variants that answers as a panel API, with the
@@ -154,6 +177,7 @@ class Desk:
         panel = self.panel(name)
         client = self.client(panel)
         await probe.detect(client)
+        self._publish(panels=True)
         return self.panel(name)
 
     def set_dialect(self, name: str, field: str, value: str) -> store.Panel:
@@ -163,7 +187,9 @@ class Desk:
         client = self._clients.get(panel.name)
         if client is not None:
             client.dialect = dialect
-        return store.set_dialect(self.db, panel.id, dialect)
+        panel = store.set_dialect(self.db, panel.id, dialect)
+        self._publish(panels=True)
+        return panel
 
     async def update_panel(
         self,
@@ -185,13 +211,16 @@ class Desk:
                 self.keys.set(panel.name, key)
             store.set_balance(self.db, panel.id, balance.amount, balance.currency)
         await self._drop_client(panel.name)
-        return store.update_panel(self.db, panel.id, url=new_url, rate_limit=per_minute)
+        panel = store.update_panel(self.db, panel.id, url=new_url, rate_limit=per_minute)
+        self._publish(panels=True, balances=frozenset([panel.name]) if url or key else frozenset())
+        return panel
 
     async def remove_panel(self, name: str, *, purge: bool = False) -> store.Panel:
         """Forget a panel and delete its key. Refused while it has orders unless ``purge``."""
         panel = store.remove_panel(self.db, name, purge=purge)
         await self._drop_client(panel.name)
         self.keys.delete(panel.name)
+        self._publish(panels=True)
         return panel
 
     def client(self, panel: store.Panel | str) -> PanelClient:
@@ -236,12 +265,15 @@ class Desk:
         panel = self.panel(name)
         balance = await self.client(panel).balance()
         store.set_balance(self.db, panel.id, balance.amount, balance.currency)
+        self._publish(balances=frozenset([panel.name]))
         return balance
 
     async def refresh_catalog(self, name: str) -> store.CatalogChanges:
         """Fetch the panel's catalog; keep it with every price change seen."""
         panel = self.panel(name)
-        return self._keep_catalog(panel, await self.client(panel).services())
+        changes = self._keep_catalog(panel, await self.client(panel).services())
+        self._publish(catalogs=frozenset([panel.name]))
+        return changes
 
     def _keep_catalog(self, panel: store.Panel, services: list[Service]) -> store.CatalogChanges:
         changes = store.save_catalog(self.db, panel.id, services)
@@ -309,7 +341,10 @@ class Desk:
             sale_price=sale_price,
             customer=customer,
         )
-        return await sending.send(self.db, client, prepared, order)
+        try:
+            return await sending.send(self.db, client, prepared, order)
+        finally:  # recorded: the history shows it, whatever the answer (or none) was
+            self.events.publish(Changed.of_orders(added=[order.id]))
 
     async def place_order(
         self,
@@ -333,10 +368,70 @@ class Desk:
     async def track_orders(
         self, panel: str, remote_ids: Iterable[str], *, reference: str | None = None
     ) -> ordering.Tracked:
-        return await ordering.track_orders(self, panel, remote_ids, reference=reference)
+        tracked = await ordering.track_orders(self, panel, remote_ids, reference=reference)
+        self.events.publish(Changed.of_orders(added=[order.id for order in tracked.orders]))
+        return tracked
 
     async def cancel_orders(self, panel: str, remote_ids: Iterable[str]) -> list[ordering.Outcome]:
-        return await ordering.cancel_orders(self, panel, remote_ids)
+        return self._touched(await ordering.cancel_orders(self, panel, remote_ids))
 
     async def refill_orders(self, panel: str, remote_ids: Iterable[str]) -> list[ordering.Outcome]:
-        return await ordering.refill_orders(self, panel, remote_ids)
+        return self._touched(await ordering.refill_orders(self, panel, remote_ids))
+
+    def _touched(self, outcomes: list[ordering.Outcome]) -> list[ordering.Outcome]:
+        ids = [o.order_id for o in outcomes if o.order_id is not None]
+        self.events.publish(Changed.of_orders(changed=ids))
+        return outcomes
+
+    def resolve_unknown(self, order_id: int, remote_id: str | None) -> store.Order:
+        """The user checked the panel for an order whose fate is unknown: placed there as
+        ``remote_id``, or not placed (None)."""
+        order = store.resolve_unknown(self.db, order_id, remote_id)
+        self.events.publish(Changed.of_orders(changed=[order.id]))
+        return order
+
+    def export_orders(
+        self,
+        path: Path | str,
+        query: store.OrderQuery = BY_ID,
+        *,
+        ids: Iterable[int] | None = None,
+        total: Callable[[int], object] | None = None,
+        progress: Callable[[int], object] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> int:
+        """Stream the orders matching ``query`` (among ``ids`` when given) to a CSV file,
+        from one snapshot on a connection of its own: callable on a worker thread."""
+        return export_snapshot(
+            str(database_path(self.folder)), path, query, ids=ids, total=total, progress=progress,
+            cancel=cancel,
+        )  # fmt: skip
+
+    # --- the order book as a whole -----------------------------------------------------
+    def missing_keys(self) -> list[store.Panel]:
+        """The panels whose API key this computer's keyring does not have yet."""
+        return backup.missing_keys(self.db, self.keys)
+
+    async def restore(self, settings: Settings, which: str | Path) -> backup.Restored:
+        """Put a backup in place of the order book (on a worker thread), then tell every
+        view to read it again."""
+        restored = await in_thread(backup.restore, self.folder, settings, which)
+        if restored.salvage is not None:  # a damaged file was replaced: the new one
+            self.reopen()
+        self._publish(everything=True)
+        return restored
+
+    async def bring_in(self, source: Path) -> list[store.Panel]:
+        """Bring a move file into this data folder; the panels whose key is still missing."""
+        await in_thread(backup.move_in, self.folder, source)
+        self._publish(everything=True)
+        return self.missing_keys()
+
+    def reopen(self) -> None:
+        """Point the database (the object every read holds) at the file now in place."""
+        fresh = store.open_db(database_path(self.folder))
+        self.db.conn.close()
+        self.db.conn = fresh.conn
+
+    def _publish(self, **what: object) -> None:
+        self.events.publish(Changed(**what))  # type: ignore[arg-type]

@@ -11,7 +11,9 @@ file shows it (SQL does the apostrophe and the time format), and never holds mor
 chunk: a million orders take a few seconds and little memory. Two last columns say the
 status and the cost in the words the window and the CLI use (smmdesk.core.vocabulary).
 ``progress`` hears how many rows are written so far; setting ``cancel`` stops the export and
-leaves no file behind.
+leaves no file behind. ``export_snapshot`` does the same from a connection of its own (for a
+worker thread): the one export the GUI (``Desk.export_orders``, with its progress bar) and
+the CLI both use.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from smmdesk.core.errors import LocalFileError, SmmdeskError
-from smmdesk.core.store.history import OrderQuery, order_rows
+from smmdesk.core.store.history import OrderQuery, count_orders, order_rows
 from smmdesk.core.store.orders import LOST_AFTER
 from smmdesk.core.store.sql import parse_money
 from smmdesk.core.vocabulary import cost_text, status_text
@@ -115,7 +117,7 @@ def export_orders(
     """Write every order matching ``query`` (only those among ``ids`` when given), in its
     sort order, to ``path`` (replaced atomically); return how many were written.
 
-    Raises ExportCancelled when ``cancel`` is set before the end, ConfigError when the file
+    Raises ExportCancelled when ``cancel`` is set before the end, LocalFileError when the file
     cannot be written."""
 
     def write(writer: Any) -> int:
@@ -131,6 +133,33 @@ def export_orders(
         return count
 
     return _write_atomically(path, write)
+
+
+def export_snapshot(
+    file_name: str,
+    path: Path | str,
+    query: OrderQuery = BY_ID,
+    *,
+    ids: Iterable[int] | None = None,
+    total: Callable[[int], object] | None = None,
+    progress: Callable[[int], object] | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
+    """``export_orders`` on a connection of its own to the database file ``file_name``,
+    inside one read transaction (orders added meanwhile don't shift it): safe on a worker
+    thread while the Desk writes (WAL). ``total`` first hears how many orders match."""
+    ids = None if ids is None else list(dict.fromkeys(ids))
+    db = Database(file_name)
+    try:
+        db.execute("BEGIN")  # one snapshot for the count and every row
+        try:
+            if total is not None:
+                total(count_orders(db, query) if ids is None else len(ids))
+            return export_orders(db, path, query, ids=ids, progress=progress, cancel=cancel)
+        finally:
+            db.execute("ROLLBACK")
+    finally:
+        db.close()
 
 
 def write_csv(path: Path | str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:

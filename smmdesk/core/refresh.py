@@ -17,7 +17,8 @@ are dropped for this run, its error is recorded in ``Changes.errors`` and the ot
 go on. Chunks already written stay written.
 
 The result is a ``Changes`` value: what the CLI prints, and what the GUI uses to redraw only
-what changed. Nothing here imports Qt.
+what changed; it is published on the Desk's hub (``desk.events``, wrapped in an
+``events.Changed``) at the end of every run, and its start too. Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from smmdesk.core.api import parse
 from smmdesk.core.api.client import PanelClient
 from smmdesk.core.api.models import Balance, ItemError, OrderStatus
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.events import Changed as Changed
 from smmdesk.core.store.history import orders_by_ids
 
 if TYPE_CHECKING:
@@ -163,6 +165,7 @@ async def refresh(
         balances=order_ids is None if balances is None else balances,
         refills=order_ids is None if refills is None else refills,
     )
+    desk.events.publish(Changed(refresh_started=True))
     writer = _Writer(desk.db)
     asked = [p for p in chosen if work.get(p.id) or extras.any]
     waiting = {p.name for p in asked}
@@ -183,7 +186,9 @@ async def refresh(
     total = Changes(changed=reaped, panels=tuple(p.name for p in chosen))
     for one in found:
         total = total.merge(one.changes())
-    return replace(total, elapsed=time.monotonic() - started)
+    total = replace(total, elapsed=time.monotonic() - started)
+    desk.events.publish(Changed.from_refresh(total))  # the views redraw what it changed
+    return total
 
 
 async def refresh_refills(desk: Desk, panels: Iterable[str] | None = None) -> Changes:

@@ -19,7 +19,8 @@ kind, until that panel posts to its own path once. Strict by design:
     not a JSON object with order_id and status (numbers as numbers or strings) -> 400
     unknown panel or order id -> 404 (logged); nothing else happens
     valid -> 200: written like a refresh answer (``store.apply_statuses``, source
-             "webhook"), and the same ``Changes`` is handed to ``on_changes``
+             "webhook"), the same ``Changes`` published on ``desk.events`` and handed to
+             ``on_changes``
 
 The token is never logged; charges are read as Decimal, never float.
 """
@@ -43,6 +44,7 @@ from smmdesk.core import store
 from smmdesk.core.api import is_loopback, parse
 from smmdesk.core.api.models import OrderStatus
 from smmdesk.core.errors import NotFoundLocally, SettingRefused
+from smmdesk.core.events import Changed
 from smmdesk.core.refresh import Changes
 
 if TYPE_CHECKING:
@@ -263,6 +265,7 @@ class WebhookReceiver:
             self.desk.db, panel.id, {remote_id: answer}, source="webhook"
         )
         changes = Changes.from_statuses(written, {order.id: answer}, panel.name)
+        self.desk.events.publish(Changed.from_refresh(changes))  # every view hears it
         if self.on_changes is not None:
             try:
                 self.on_changes(changes)

@@ -136,7 +136,7 @@ async def run(args: argparse.Namespace, info: tuple[str, str, list[str]]) -> Non
     with tempfile.TemporaryDirectory(prefix="smmdesk-bench-") as tmp:
         desk = await prepared_desk(Path(tmp) / "data", url, key, remote_ids)
         try:
-            events, jobs = DeskEvents(), Jobs()
+            events, jobs = DeskEvents(desk), Jobs()
             alone = Refresher(desk, events, jobs, Settings.load(desk.folder))
             await alone.scheduler.refresh_now()  # warm up: connections, first answers
             report("engine alone", await measure(alone, events, beat), beat)

@@ -197,7 +197,7 @@ def bench_gui(folder: Path, rows: int = ROWS) -> None:
         desk = Desk(folder / "data", KeyStore())
         await desk.add_panel("demo", panel.url, panel.key, rate_limit=1_000_000)
         await desk.catalog("demo")
-        wizard = ImportWizard(desk, DeskEvents(), Jobs())
+        wizard = ImportWizard(desk, DeskEvents(desk), Jobs())
         wizard.show()
         heartbeat = QTimer()
         heartbeat.setInterval(10)

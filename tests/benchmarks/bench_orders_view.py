@@ -48,7 +48,6 @@ from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.orders import OrdersPane
 from smmdesk.ui.orders.columns import COLUMNS
-from smmdesk.ui.orders.export import database_file, export_from_file
 from tests.helpers import history
 from tests.helpers.keyrings import MemoryKeyring
 
@@ -188,8 +187,8 @@ def export_all(desk: Desk, pane: OrdersPane, folder: Path, count: int) -> tuple[
     target = folder / "all.csv"
     reports: list[int] = []
     started = time.perf_counter()
-    written = export_from_file(
-        database_file(desk.db), pane.model.query(), str(target), reports.append, reports.append
+    written = desk.export_orders(
+        target, pane.model.query(), total=reports.append, progress=reports.append
     )
     seconds = time.perf_counter() - started
     with target.open(encoding="utf-8-sig", newline="") as handle:
@@ -218,8 +217,8 @@ def main(argv: list[str] | None = None) -> None:
         holder: list[OrdersPane] = []
 
         def open_view() -> None:
-            desk.db = store.open_db(database_path(folder))
-            pane = OrdersPane(desk, DeskEvents(), Jobs())
+            desk.reopen()  # the database opened again, as at start
+            pane = OrdersPane(desk, DeskEvents(desk), Jobs())
             pane.resize(1280, 800)
             pane.show()
             holder.append(pane)

@@ -157,15 +157,15 @@ class Live:
         return model.index(row, STATUS_COLUMN).data()
 
     def refresh(self, qtbot: Any) -> Changes:
-        """A real status refresh (the refresh engine against the demo panel), then
-        ``orders_changed`` with what it changed, as the main window does."""
+        """A real status refresh (the refresh engine against the demo panel); what it
+        changed reaches the views through the Desk's events (told at once here)."""
         changes = run_job(qtbot, self.jobs, refresh(self.desk))
-        self.events.orders_changed.emit(sorted(changes.changed))
+        self.events.flush()
         return changes
 
 
 def open_pane(qtbot: Any, desk: Any, events: DeskEvents | None = None) -> Live:
-    events = events or DeskEvents()
+    events = events or DeskEvents(desk)
     jobs = Jobs()
     pane = OrdersPane(desk, events, jobs)
     qtbot.addWidget(pane)

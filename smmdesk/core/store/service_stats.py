@@ -97,3 +97,12 @@ def average_time_s(service: Service) -> float | None:
         total = sum(float(n) * _UNITS[unit] for n, unit in parts)
         return total or None
     return minutes * 60 if minutes > 0 else None
+
+
+def finished_services(db: Database) -> list[tuple[int, str, str, str | None]]:
+    """(panel id, service id, panel name, service name) of every service with a final order."""
+    rows = db.execute(
+        "SELECT DISTINCT o.panel_id, o.service_id, p.name, o.service_name FROM orders o "
+        "JOIN panels p ON p.id = o.panel_id WHERE o.service_id IS NOT NULL AND o.final = 1"
+    ).fetchall()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]

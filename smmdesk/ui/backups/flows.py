@@ -18,12 +18,8 @@ Signals:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -35,9 +31,8 @@ from smmdesk.core import backup
 from smmdesk.core.backup import BackupInfo, Restored
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import DamagedDatabase, SmmdeskError
-from smmdesk.core.paths import database_path
 from smmdesk.core.settings import Settings
-from smmdesk.core.store import open_db
+from smmdesk.core.threads import in_thread
 from smmdesk.ui.errors import show_error
 
 if TYPE_CHECKING:
@@ -46,25 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MOVE_FILTER = "smmdesk move or backup files (*.zip)"
-BACKGROUND_NICE = 10
 START_DELAY_MS = 5000  # the first refresh and the catalog load first
-
-
-async def in_thread(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run ``work`` on a thread of its own (not the loop's executor: qasync never shuts
-    that down), at a lower priority than the window, and await its result."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmdesk-backup") as pool:
-        return await asyncio.get_running_loop().run_in_executor(
-            pool, lambda: _politely(work, *args, **kwargs)
-        )
-
-
-def _politely(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Lower this thread's priority (Linux: per thread, inherited by the threads it starts,
-    such as the compressor's) so the window is never starved of CPU; then work."""
-    with contextlib.suppress(AttributeError, OSError):  # no per-thread priority: run as is
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
-    return work(*args, **kwargs)
 
 
 class BackupKeeper(QObject):
@@ -170,7 +147,7 @@ def restore_in_window(window: MainWindow, which: str | Path) -> asyncio.Task[Any
     async def work() -> Restored:
         await window.refresher.aclose()
         try:
-            return await in_thread(backup.restore, window.desk.folder, window.settings, which)
+            return await window.desk.restore(window.settings, which)
         finally:
             window.refresher.start(refresh=False)
 
@@ -180,9 +157,7 @@ def restore_in_window(window: MainWindow, which: str | Path) -> asyncio.Task[Any
 
 
 def _restored(window: MainWindow, restored: Restored) -> None:
-    if restored.salvage is not None:  # a damaged file was replaced: connect to the new one
-        reconnect(window.desk)
-    redraw(window)
+    """The Desk told every view to read the order book again (it was replaced)."""
     info(window, "restoredBox", restored_text(restored))
 
 
@@ -193,23 +168,6 @@ def restored_text(restored: Restored) -> str:
     if restored.salvage is not None:
         text += f" {restored.salvage.summary()}"
     return text
-
-
-def reconnect(desk: Desk) -> None:
-    """Point the Desk's database (the object every view holds) at the file now in place."""
-    fresh = open_db(database_path(desk.folder))
-    desk.db.conn.close()
-    desk.db.conn = fresh.conn
-
-
-def redraw(window: MainWindow) -> None:
-    """Every view reads the order book again (it was replaced under them)."""
-    window.events.panels_changed.emit()
-    window.events.balances_changed.emit()
-    model = window.orders.model
-    model.set_query(model.query())
-    if window.catalog.panel:
-        window.events.catalog_changed.emit(window.catalog.panel)
 
 
 _UNPARENTED: set[QMessageBox] = set()  # boxes shown before the window exists, kept alive
@@ -261,18 +219,15 @@ def bring_my_data(window: MainWindow) -> QFileDialog:
 
 
 def bring_in(window: MainWindow, path: str) -> asyncio.Task[Any]:
-    async def work() -> list[Any]:
-        await in_thread(backup.move_in, window.desk.folder, Path(path))
-        return backup.missing_keys(window.desk.db, window.desk.keys)
-
     return window.jobs.run(
-        work(), "Bringing your data in", on_done=lambda missing: _brought_in(window, missing)
+        window.desk.bring_in(Path(path)),
+        "Bringing your data in",
+        on_done=lambda missing: _brought_in(window, missing),
     )
 
 
 def _brought_in(window: MainWindow, missing: list[Any]) -> None:
     window.apply_settings(Settings.load(window.desk.folder))  # the ones that came along
-    redraw(window)
     _ask_keys(window, missing)
 
 

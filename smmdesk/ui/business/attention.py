@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmdesk.core.attention import Action, Attention, needs_attention
+from smmdesk.core.attention import Action, Attention
 from smmdesk.core.desk import Desk
 from smmdesk.core.settings import Settings
-from smmdesk.core.store import get_order
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 
@@ -76,7 +75,7 @@ class AttentionWindow(QDialog):
         events.balances_changed.connect(self.reload)
 
     def reload(self) -> None:
-        self.items = needs_attention(self._desk.db, balance_days=self._settings.balance_days)
+        self.items = self._desk.read.needs_attention(balance_days=self._settings.balance_days)
         self.tree.clear()
         for item in self.items:
             order = "" if item.order_id is None else f"#{item.order_id}"
@@ -129,14 +128,12 @@ class AttentionWindow(QDialog):
 
     def _done(self, item: Attention, outcomes: list[object]) -> None:
         messages = [getattr(o, "message", "") for o in outcomes]
-        if item.order_id is not None:
-            self._events.orders_changed.emit([item.order_id])
-        self.reload()
+        self.reload()  # the Desk told the other views of the order
         self.note.setText(f"Order #{item.order_id}: {'; '.join(m for m in messages if m)}.")
 
     def order_elsewhere(self) -> None:
         item = self.selected()
         if item is None or item.order_id is None:
             return
-        order = get_order(self._desk.db, item.order_id)
+        order = self._desk.read.get_order(item.order_id)
         self.compare_requested.emit(order.service_name or order.service_id or "")

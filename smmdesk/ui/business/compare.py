@@ -34,11 +34,8 @@ from smmdesk.core.api.models import offered
 from smmdesk.core.desk import Desk
 from smmdesk.core.exchange import Exchange
 from smmdesk.core.money import format_money
-from smmdesk.core.offers.compare import Compared, Comparison, compare
+from smmdesk.core.offers.compare import Compared, Comparison
 from smmdesk.core.settings import Settings
-from smmdesk.core.store import price_history
-from smmdesk.core.store.groups import forget_choice, keep_together, set_alone
-from smmdesk.core.store.price_changes import price_moves
 from smmdesk.ui.events import DeskEvents
 
 COLUMNS = ("Panel", "ID", "Name", "Rate / 1000", "Min..max", "Refill", "Cancel",
@@ -125,7 +122,7 @@ class CompareWindow(QDialog):
 
     def run_search(self) -> None:
         exchange = Exchange.from_settings(self._settings)
-        self.comparisons = compare(self._desk.db, self.search.text(), exchange)
+        self.comparisons = self._desk.read.compare(self.search.text(), exchange)
         self._fill()
 
     def _reload(self) -> None:
@@ -198,7 +195,7 @@ class CompareWindow(QDialog):
         self.history.setText(self._history_text(refs[0]) if len(refs) == 1 else "")
 
     def _history_text(self, ref: tuple[int, str, str]) -> str:
-        points = price_history(self._desk.db, ref[0], ref[2])
+        points = self._desk.read.price_history(ref[0], ref[2])
         if not points:
             return ""
         shown = ", ".join(
@@ -212,23 +209,23 @@ class CompareWindow(QDialog):
             self.order_requested.emit(refs[0][1], refs[0][2])
 
     def keep_selected(self) -> None:
-        keep_together(self._desk.db, [(r[0], r[2]) for r in self.selected_refs()])
+        self._desk.business.keep_together([(r[0], r[2]) for r in self.selected_refs()])
         self.run_search()
 
     def split_selected(self) -> None:
         for panel_id, _name, service_id in self.selected_refs():
-            set_alone(self._desk.db, panel_id, service_id)
+            self._desk.business.set_alone(panel_id, service_id)
         self.run_search()
 
     def reset_selected(self) -> None:
         for panel_id, _name, service_id in self.selected_refs():
-            forget_choice(self._desk.db, panel_id, service_id)
+            self._desk.business.forget_choice(panel_id, service_id)
         self.run_search()
 
     # --- price changes -------------------------------------------------------------------
     def show_price_moves(self) -> None:
         self.moves.clear()
-        for move in price_moves(self._desk.db):
+        for move in self._desk.read.price_moves():
             self.moves.addTopLevelItem(
                 QTreeWidgetItem(
                     [

@@ -37,14 +37,12 @@ def add_business_menu(window: MainWindow, bar: QMenuBar, add: Adder) -> QMenu:
 
 def tell_price_changes(window: MainWindow, panel: str) -> None:
     """After a catalog refresh: notify the rate changes it brought to services you ordered."""
-    from smmdesk.core.store.price_changes import price_moves
-
     try:
         found = window.desk.panel(panel)
     except SmmdeskError:
         return
     fetched = found.catalog_fetched_at
-    moves = [m for m in price_moves(window.desk.db, panel_id=found.id) if m.changed_at == fetched]
+    moves = [m for m in window.desk.read.price_moves(panel_id=found.id) if m.changed_at == fetched]
     if not moves:
         return
     shown = "; ".join(

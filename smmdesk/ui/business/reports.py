@@ -46,8 +46,7 @@ from smmdesk.core.exchange import Exchange
 from smmdesk.core.export import write_csv
 from smmdesk.core.money import format_money, plain
 from smmdesk.core.settings import Settings
-from smmdesk.core.store.reports import REPORT_BY, ReportRow, balance_history, report
-from smmdesk.core.store.service_stats import service_stats
+from smmdesk.core.store.reports import REPORT_BY, ReportRow
 from smmdesk.ui.business.compare import duration_text
 from smmdesk.ui.errors import show_error
 
@@ -128,8 +127,8 @@ class ReportsWindow(QDialog):
         by = self.by.currentText()
         since, until = self.since.date().toPython(), self.until.date().toPython()
         try:
-            self.rows = report(
-                self._desk.db, by, since=since, until=until,
+            self.rows = self._desk.read.report(
+                by, since=since, until=until,
                 exchange=Exchange.from_settings(self._settings),
             )  # fmt: skip
         except SmmdeskError as error:
@@ -188,7 +187,7 @@ class ReportsWindow(QDialog):
         """Each panel's balance over time, one line per panel."""
         chart = self._fresh(self.balances)
         by_panel: dict[str, list[tuple[float, float]]] = {}
-        for point in balance_history(self._desk.db, since=self.since.date().toPython()):
+        for point in self._desk.read.balance_history(since=self.since.date().toPython()):
             by_panel.setdefault(point.panel, []).append(
                 (point.at.timestamp() * 1000, float(point.amount))
             )
@@ -228,12 +227,9 @@ class ReportsWindow(QDialog):
         return chart
 
     def _fill_timing(self) -> None:
-        db = self._desk.db
-        refs = db.execute(
-            "SELECT DISTINCT o.panel_id, o.service_id, p.name, o.service_name FROM orders o "
-            "JOIN panels p ON p.id = o.panel_id WHERE o.service_id IS NOT NULL AND o.final = 1"
-        ).fetchall()
-        stats = service_stats(db, [(r[0], r[1]) for r in refs])
+        read = self._desk.read
+        refs = read.finished_services()
+        stats = read.service_stats([(r[0], r[1]) for r in refs])
         shown = [(r, stats[(r[0], r[1])]) for r in refs if (r[0], r[1]) in stats]
         shown.sort(key=lambda item: item[1].completed_median_s or float("inf"))
         self.timing.setRowCount(len(shown))

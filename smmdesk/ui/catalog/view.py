@@ -35,7 +35,6 @@ from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.service_info import (
     catalog_average_time,
     catalog_description,
-    median_completion,
     time_words,
 )
 from smmdesk.ui.catalog.model import (
@@ -298,7 +297,7 @@ class CatalogPane(QWidget):
             panel = self._desk.panel(self.panel) if self.panel else None
         except SmmdeskError:  # removed meanwhile
             panel = None
-        services = store.load_catalog(self._desk.db, panel.id) if panel else []
+        services = self._desk.read.load_catalog(panel.id) if panel else []
         self._show(services, (panel.currency or "") if panel else "")
 
     def _show(self, services: list[Service], currency: str) -> None:
@@ -317,7 +316,7 @@ class CatalogPane(QWidget):
             self._show(services, self.model.currency)
 
     def _refreshed(self, name: str, changes: store.CatalogChanges) -> None:
-        self._events.catalog_changed.emit(name)
+        """The Desk told the views of the new catalog; here, what changed in it."""
         parts = [f"{len(changes.added)} new", f"{len(changes.removed)} gone"]
         parts.append(f"{len(changes.price_changes)} price change(s)")
         self.message.emit(f"Catalog of {name} refreshed: " + ", ".join(parts) + ".")
@@ -405,7 +404,7 @@ class CatalogPane(QWidget):
                 panel_id = self._desk.panel(self.panel).id
             except SmmdeskError:
                 panel_id = None
-            median = median_completion(self._desk.db, panel_id, service.id) if panel_id else None
+            median = self._desk.read.median_completion(panel_id, service.id) if panel_id else None
             if median is not None:
                 span, count = median
                 orders = f"{count} order{'s' if count != 1 else ''}"

@@ -11,7 +11,8 @@ one to mark it placed with the panel's order id, send it again, or settle it as 
 Everything slow runs through ``Jobs`` on the event loop (reading in a worker thread,
 checking and placing cooperatively; full garbage collections kept short, see FREEZE_EVERY),
 so the window never freezes. New orders are announced
-with ``DeskEvents.orders_added`` (in batches), balances read again at the end.
+(the Desk publishes each new order: the views get ``DeskEvents.orders_added``), balances
+read again at the end.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QStackedWidget, QVBoxLayout, QWidget
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
-from smmdesk.core.importer import OrderFile, ledger, read_order_file
+from smmdesk.core.importer import OrderFile, read_order_file
 from smmdesk.core.importer.results import result_path, write_results
-from smmdesk.core.importer.submit import Control, Progress, Report, submit
+from smmdesk.core.importer.submit import Control, Progress, Report
 from smmdesk.core.importer.validate import Preview, PreviewRow, validate
 from smmdesk.core.vocabulary import RowState
 from smmdesk.ui.errors import show_error
@@ -40,7 +41,6 @@ from smmdesk.ui.importing.pages import RowsPage, SourcePage
 from smmdesk.ui.jobs import Jobs
 
 FILE_FILTER = "Order files (*.csv *.txt *.tsv);;All files (*)"
-ANNOUNCE_MS = 500  # new orders are announced to the other views at most this often
 # While placing, what exists is moved to the collector's permanent generation every this many
 # rows (gc.freeze): a full collection then scans only what the last rows made, not the whole
 # heap (the 10,000-row preview, the loop's pending timers): ~100 ms otherwise. Objects stay
@@ -76,10 +76,6 @@ class ImportWizard(QDialog):
         self.control: Control | None = None
         self.result_file: Path | None = None
         self.phase = "source"
-        self._new_ids: list[int] = []
-        self._announce = QTimer(self)
-        self._announce.setInterval(ANNOUNCE_MS)
-        self._announce.timeout.connect(self._announce_orders)
         self.setObjectName("importWizard")
         self.setWindowTitle("Import orders")
         self.model = ImportRowsModel(self)
@@ -131,7 +127,7 @@ class ImportWizard(QDialog):
         self._check(self._read(lambda: data, "pasted text"), "Reading the pasted orders")
 
     def reopen(self, import_id: int) -> None:
-        order_file = ledger.stored_file(self._desk.db, import_id)
+        order_file = self._desk.read.stored_file(import_id)
         self._check(self._validate(order_file), f"Checking {order_file.name}")
 
     def reopen_selected(self) -> None:
@@ -140,7 +136,7 @@ class ImportWizard(QDialog):
             self.reopen(import_id)
 
     def load_history(self) -> None:
-        self.source.show_history(ledger.list_imports(self._desk.db))
+        self.source.show_history(self._desk.read.list_imports())
 
     def back(self) -> None:
         self.load_history()
@@ -195,9 +191,7 @@ class ImportWizard(QDialog):
         gc.freeze()  # the preview lives as long as the wizard: no full collection scans it
         self.rows.start_progress(len(sending))
         self._phase("placing")
-        self._announce.start()
-        work = submit(
-            self._desk,
+        work = self._desk.imports.submit(
             self.preview,
             control=self.control,
             on_progress=self._progressed,
@@ -211,8 +205,6 @@ class ImportWizard(QDialog):
         self.rows.show_progress(progress, bool(self.control and self.control.paused))
         if progress.row is not None:
             self.model.set_result(progress.row)
-            if progress.row.order_id is not None:
-                self._new_ids.append(progress.row.order_id)
         self.progressed.emit(progress)
 
     def toggle_pause(self) -> None:
@@ -232,7 +224,6 @@ class ImportWizard(QDialog):
             self.rows.progress_text.setText("Canceling: finishing the orders already sent…")
 
     def _placed(self, report: Report) -> None:
-        self._finish()
         self.report = report
         self.model.set_report(report)
         try:
@@ -247,26 +238,15 @@ class ImportWizard(QDialog):
         self.import_finished.emit(report)
 
     def _not_placed(self, error: BaseException) -> None:
-        self._finish()
         self._phase("done")
         show_error(self, error, "Placing orders")
-
-    def _finish(self) -> None:
-        self._announce.stop()
-        self._announce_orders()
-
-    def _announce_orders(self) -> None:
-        if self._new_ids:
-            ids, self._new_ids = self._new_ids, []
-            self._events.orders_added.emit(ids)
 
     async def _refresh_balances(self, panels: list[str]) -> None:
         for name in panels:
             try:
-                await self._desk.refresh_balance(name)
+                await self._desk.refresh_balance(name)  # the views hear of it
             except SmmdeskError:
                 continue  # the next preview reads it again
-        self._events.balances_changed.emit()
 
     def reject(self) -> None:
         """Closing while placing cancels between rows (the orders in flight are settled)."""
@@ -299,11 +279,11 @@ class ImportWizard(QDialog):
     def _resolve(self, *, remote_id: str | None = None, resend: bool = False) -> None:
         number = self.selected_row()
         content_hash = self.preview.file.content_hash if self.preview else ""
-        record = ledger.find_import(self._desk.db, content_hash)
+        record = self._desk.read.find_import(content_hash)
         if number is None or record is None:
             return
         try:
-            ledger.resolve_row(self._desk.db, record.id, number, remote_id=remote_id, resend=resend)
+            self._desk.imports.resolve_row(record.id, number, remote_id=remote_id, resend=resend)
         except SmmdeskError as exc:
             show_error(self, exc, "Settling the row")
             return

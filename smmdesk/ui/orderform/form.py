@@ -40,7 +40,7 @@ from smmdesk.core.ordertypes import (
 )
 from smmdesk.core.sending import Prepared, Sent
 from smmdesk.core.store import Panel
-from smmdesk.core.store.sales import parse_sale_price, suggest_sale_price
+from smmdesk.core.store.sales import parse_sale_price
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
@@ -143,8 +143,8 @@ class OrderForm(FormView):
         chosen = self._chosen_panel()
         if self.sale_edit is None or self.service is None or chosen is None:
             return
-        price = suggest_sale_price(
-            self._desk.db, chosen.id, self.service, draft.expected_cost, draft.quantity
+        price = self._desk.read.suggest_sale_price(
+            chosen.id, self.service, draft.expected_cost, draft.quantity
         )
         self.suggested_sale = price
         hint = "What your customer pays (optional)"
@@ -230,8 +230,7 @@ class OrderForm(FormView):
     def _sent(self, panel: str, sent: Sent) -> None:
         """The answer: placed, or the order is recorded failed / unknown with its reason."""
         self.sending = False
-        order = sent.order
-        self._events.orders_added.emit([order.id])
+        order = sent.order  # the Desk told the views of it
         if sent.error is not None:
             self.message.emit("")  # an earlier "Order #N placed" would now mislead
             self._failed(panel, sent.error)
@@ -255,9 +254,7 @@ class OrderForm(FormView):
         chosen = self._chosen_panel()
         if self.service is None or chosen is None or not refused_for_good(error):
             return
-        from smmdesk.core.offers.compare import alternatives  # rapidfuzz: loaded when needed
-
-        others = alternatives(self._desk.db, chosen.id, self.service.id)
+        others = self._desk.read.alternatives(chosen.id, self.service.id)
         if others:
             names = ", ".join(
                 f"{c.offer.panel} ({format_money(c.offer.rate, c.offer.currency)})"
@@ -272,7 +269,6 @@ class OrderForm(FormView):
         self._jobs.run(
             self._desk.refresh_balance(panel),
             f"Reading the balance of {panel}",
-            on_done=lambda _balance: self._events.balances_changed.emit(),
         )
 
     def open_track_dialog(self) -> TrackDialog:

@@ -1,7 +1,7 @@
 """OrderActions: what a reseller does with selected orders, as QActions.
 
 Cancel and refill (a confirmation naming how many orders, the panel calls in ``Jobs.run``,
-then a dialog with one result per order and ``orders_changed`` for every order touched);
+then a dialog with one result per order; the Desk tells the views which orders changed);
 copy the panels' order ids or the links; settle an order whose outcome is unknown (placed
 with the id the panel shows, or not placed); export the selection, or every order the
 filters match, to CSV through a native file dialog.
@@ -20,7 +20,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
-from smmdesk.core import store
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Service
 from smmdesk.core.availability import Availability, can_cancel, can_refill
@@ -133,7 +132,7 @@ class OrderActions(QObject):
             return
         try:
             panel = self.desk.panel(name)
-            services, dialect = store.load_catalog(self.desk.db, panel.id), panel.dialect
+            services, dialect = self.desk.read.load_catalog(panel.id), panel.dialect
         except SmmdeskError:
             services, dialect = [], None
         self._catalogs[name] = {s.id: s for s in services}
@@ -213,7 +212,7 @@ class OrderActions(QObject):
         return [result for results in answers for result in results]
 
     def _bulk_done(self, verb: str, orders: list[Order], results: list[Result]) -> None:
-        self.events.orders_changed.emit([o.id for o in orders])
+        """The Desk told the views which orders changed; here, what the panels said."""
         done = sum(r.ok for r in results)
         summary = f"The panels accepted {done} of {len(results)}."
         if done < len(results):
@@ -271,11 +270,9 @@ class OrderActions(QObject):
                 raise ValidationError(
                     [FieldProblem("", "The order id is empty. Enter the id the panel shows.")]
                 )
-            store.resolve_unknown(self.desk.db, order.id, remote_id)
+            self.desk.resolve_unknown(order.id, remote_id)  # the views hear of it
         except SmmdeskError as exc:
             self.dialog = show_error(self._parent, exc, what)
-            return
-        self.events.orders_changed.emit([order.id])
 
     # --- export -------------------------------------------------------------------------
     def ask_export(self, everything: bool) -> QFileDialog:
@@ -295,12 +292,12 @@ class OrderActions(QObject):
         """Write the selection, or (``everything``) every order the filters match, to ``path``."""
         if not everything:
             chosen = export_selection(
-                self._parent, self.desk.db, path, self._selected(), self._query()
+                self._parent, self.desk, path, self._selected(), self._query()
             )
             self._exported(chosen, path)
             return
         self.jobs.run(
-            export_matching(self.desk.db, self._query(), path, self._parent),
+            export_matching(self.desk, self._query(), path, self._parent),
             "Exporting orders",
             on_done=lambda count: self._exported(count, path),
         )

@@ -11,17 +11,14 @@ from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
-from sqlite_utils import Database
 
+from smmdesk.core.desk import Desk
 from smmdesk.core.errors import NotFoundLocally
 from smmdesk.core.money import format_money
 from smmdesk.core.store import (
     Order,
     OrderEvent,
     Refill,
-    get_order,
-    order_events,
-    refills_for,
 )
 from smmdesk.core.store.sales import order_profit
 from smmdesk.core.vocabulary import order_status
@@ -110,14 +107,14 @@ def order_html(order: Order, events: list[OrderEvent], refills: list[Refill]) ->
 class DetailPane(QWidget):
     """Shows one order; ``show_order(None)`` shows a hint instead."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, desk: Desk, parent: QWidget | None = None):
         super().__init__(parent)
-        self._db = db
+        self._read = desk.read
         self.order_id: int | None = None
         self.browser = QTextBrowser()
         self.browser.setObjectName("orderDetail")
         self.browser.setOpenLinks(False)
-        self.sale = SaleEditor(db, self)  # what the customer pays, editable later
+        self.sale = SaleEditor(desk, self)  # what the customer pays, editable later
         self.sale.saved.connect(lambda order_id: self.show_order(order_id))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -132,13 +129,14 @@ class DetailPane(QWidget):
             self.sale.show_order(None)
             return
         try:
-            order = get_order(self._db, order_id)
+            order = self._read.get_order(order_id)
         except NotFoundLocally as exc:
             self.browser.setPlainText(exc.user_message)
             self.sale.show_order(None)
             return
         self.sale.show_order(order)
-        html = order_html(order, order_events(self._db, order_id), refills_for(self._db, order_id))
+        events, refills = self._read.order_events(order_id), self._read.refills_for(order_id)
+        html = order_html(order, events, refills)
         self.browser.setHtml(html)
 
     def refresh(self, changed_ids: list[int]) -> None:

@@ -1,10 +1,10 @@
-"""Exporting orders from the orders view to CSV (``smmdesk.core.export.export_orders``).
+"""Exporting orders from the orders view to CSV (``Desk.export_orders``, the one export the
+CLI uses too).
 
-The selection is small: written at once from the window's connection. Every order the
-filters match may be a million rows: they stream on a worker thread with its own SQLite
-connection (WAL lets it read while the window's connection writes), inside one read
-transaction (rows added meanwhile don't shift it), while a progress dialog shows how far it
-got and its Cancel button stops it (no file is left behind).
+The selection is small: written at once. Every order the filters match may be a million
+rows: they stream on a worker thread (the Desk's export reads from a connection of its own,
+inside one read transaction), while a progress dialog shows how far it got and its Cancel
+button stops it (no file is left behind).
 """
 
 from __future__ import annotations
@@ -13,37 +13,37 @@ import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
-from sqlite_utils import Database
 
+from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
-from smmdesk.core.export import ExportCancelled, export_orders
-from smmdesk.core.store import Order, OrderQuery, count_orders
+from smmdesk.core.export import ExportCancelled
+from smmdesk.core.store import Order, OrderQuery
 from smmdesk.ui.errors import show_error
 
 SHOW_AFTER_MS = 400  # a shorter export shows no progress dialog at all
 
 
 def export_selection(
-    parent: QWidget, db: Database, path: str, orders: list[Order], query: OrderQuery
+    parent: QWidget, desk: Desk, path: str, orders: list[Order], query: OrderQuery
 ) -> int | None:
     """Write ``orders`` (in the view's sort) to ``path``; how many, or None after showing
     why it failed."""
     try:
-        return export_orders(db, path, query, ids=[order.id for order in orders])
+        return desk.export_orders(path, query, ids=[order.id for order in orders])
     except SmmdeskError as exc:
         show_error(parent, exc, "Exporting orders")
         return None
 
 
 async def export_matching(
-    db: Database, query: OrderQuery, path: str, parent: QWidget | None = None
+    desk: Desk, query: OrderQuery, path: str, parent: QWidget | None = None
 ) -> int | None:
     """Write every order matching ``query`` (in its sort order) to ``path``; how many, or
     None when the user stopped it."""
-    file_name = database_file(db)
     loop = asyncio.get_running_loop()
     cancel = threading.Event()  # set by Cancel, and once it is over (late news is dropped)
     dialog = _progress_dialog(parent, cancel)
@@ -61,9 +61,10 @@ async def export_matching(
     # shut down while the loop lives).
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmdesk-export") as pool:
-            return await loop.run_in_executor(
-                pool, export_from_file, file_name, query, path, total, done, cancel
+            work = partial(
+                desk.export_orders, path, query, total=total, progress=done, cancel=cancel
             )
+            return await loop.run_in_executor(pool, work)
     except ExportCancelled:
         return None
     finally:
@@ -82,34 +83,3 @@ def _progress_dialog(parent: QWidget | None, cancel: threading.Event) -> QProgre
     dialog.canceled.connect(cancel.set)
     dialog.setValue(0)
     return dialog
-
-
-def database_file(db: Database) -> str:
-    """The file behind ``db``'s main database."""
-    for _, name, file_name in db.execute("PRAGMA database_list"):
-        if name == "main":
-            return file_name
-    raise RuntimeError("the database has no main file")
-
-
-def export_from_file(
-    file_name: str,
-    query: OrderQuery,
-    path: str,
-    total: Callable[[int], object] | None = None,
-    progress: Callable[[int], object] | None = None,
-    cancel: threading.Event | None = None,
-) -> int:
-    """The worker thread's part: its own connection to ``file_name``, one snapshot; tells
-    ``total`` how many orders match, then ``progress`` how many are written."""
-    db = Database(file_name)
-    try:
-        db.execute("BEGIN")  # one snapshot for the count and every row
-        try:
-            if total is not None:
-                total(count_orders(db, query))
-            return export_orders(db, path, query, progress=progress, cancel=cancel)
-        finally:
-            db.execute("ROLLBACK")
-    finally:
-        db.close()

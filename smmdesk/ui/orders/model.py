@@ -20,11 +20,10 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from sqlite_utils import Database
 
 from smmdesk.core.errors import NotFoundLocally
-from smmdesk.core.store import Order, OrderQuery, count_orders
-from smmdesk.core.store.history import order_ids, orders_by_ids, sort_key_of
+from smmdesk.core.reads import Reads
+from smmdesk.core.store import Order, OrderQuery
 from smmdesk.ui.orders.columns import (
     COLUMNS,
     LINK_COLUMN,
@@ -34,7 +33,6 @@ from smmdesk.ui.orders.columns import (
     status_icon,
 )
 from smmdesk.ui.orders.counting import Counter
-from smmdesk.ui.orders.export import database_file
 
 PAGE = 200
 ORDER_ROLE = Qt.ItemDataRole.UserRole + 1  # the Order of a row
@@ -45,10 +43,10 @@ Index = QModelIndex | QPersistentModelIndex
 class OrdersModel(QAbstractTableModel):
     counted = Signal(int)  # how many orders match the filters (after count_later)
 
-    def __init__(self, db: Database, parent: Any = None, *, page: int = PAGE):
+    def __init__(self, read: Reads, parent: Any = None, *, page: int = PAGE):
         super().__init__(parent)
-        self._db = db
-        file_name = database_file(db)
+        self._read = read
+        file_name = read.file_name
         self._counter = Counter(file_name, self) if file_name else None  # "": in memory
         if self._counter is not None:
             self._counter.counted.connect(self.counted)
@@ -83,7 +81,7 @@ class OrdersModel(QAbstractTableModel):
     def count_matching(self) -> int:
         """How many orders match the filters (all of them, not just the rows held)."""
         try:
-            return count_orders(self._db, self._query)
+            return self._read.count_orders(self._query)
         except NotFoundLocally:
             return 0
 
@@ -189,12 +187,12 @@ class OrdersModel(QAbstractTableModel):
         key = sort_key(self._query.order_by)
         held = wanted & self._ids
         try:
-            fresh = {o.id: o for o in orders_by_ids(self._db, held, self._query)}
+            fresh = {o.id: o for o in self._read.orders_by_ids(held, self._query)}
         except NotFoundLocally:  # the filter's panel was just removed: its filter goes next
             return
         to_place = self._update_held(held, fresh, key)
         others = wanted - held
-        extra = orders_by_ids(self._db, others, replace(self._query, limit=self._page))
+        extra = self._read.orders_by_ids(others, replace(self._query, limit=self._page))
         self._place(sorted([*to_place, *extra], key=key), key)
         if len(extra) == self._page:  # more may match than were read: hold only up to them
             self._truncate_after(key(extra[-1]), key)
@@ -254,13 +252,13 @@ class OrdersModel(QAbstractTableModel):
         """The next page (after the last row held): its ids sorted in SQL, then just those
         rows read."""
         after = (
-            sort_key_of(self._db, self._rows[-1].id, self._query.order_by) if self._rows else None
+            self._read.sort_key_of(self._rows[-1].id, self._query.order_by) if self._rows else None
         )
         query = replace(self._query, limit=self._page, after=after)
-        ids = order_ids(self._db, query)
+        ids = self._read.order_ids(query)
         if len(ids) < self._page:
             self._exhausted = True
-        return orders_by_ids(self._db, [i for i in ids if i not in self._ids], self._query)
+        return self._read.orders_by_ids([i for i in ids if i not in self._ids], self._query)
 
     def _take(self, page: list[Order]) -> None:
         self._rows.extend(page)

@@ -1,5 +1,5 @@
 """SaleEditor: what the customer pays for an order and who the customer is, editable later
-(under the order's details). Saved with ``smmdesk.core.store.sales.set_sale``; a sale
+(under the order's details). Saved with ``desk.business.set_sale``; a sale
 price that is not money is shown as a problem and nothing is saved.
 
 Signals:
@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
-from sqlite_utils import Database
 
+from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.store import Order
-from smmdesk.core.store.sales import list_customers, parse_sale_price, set_sale
+from smmdesk.core.store.sales import parse_sale_price
 from smmdesk.ui.theme import problem_style
 
 
 class SaleEditor(QWidget):
     saved = Signal(int)
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, desk: Desk, parent: QWidget | None = None):
         super().__init__(parent)
-        self._db = db
+        self._desk = desk
         self.order_id: int | None = None
         self.price = QLineEdit(self)
         self.price.setObjectName("salePrice")
@@ -55,15 +55,14 @@ class SaleEditor(QWidget):
             "" if order is None or order.sale_price is None else str(order.sale_price)
         )
         self.customer.setText("" if order is None else order.reference or "")
-        self.customer.setCompleter(QCompleter(list_customers(self._db), self))
+        self.customer.setCompleter(QCompleter(self._desk.read.list_customers(), self))
 
     def save(self) -> None:
         if self.order_id is None:
             return
         try:
             price = parse_sale_price(self.price.text())
-            set_sale(
-                self._db,
+            self._desk.business.set_sale(
                 self.order_id,
                 sale_price=price,
                 clear_price=price is None,

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmdesk.core import store
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import NotFound
 from smmdesk.core.ordering import Tracked
@@ -97,7 +96,7 @@ class TrackDialog(QDialog):
                     f"“{remote_id}” is not an order id: the panel's ids are numbers like 23512 "
                     "(some panels add letters, like ord_01H5)."
                 )
-            elif (known := store.find_order(self._desk.db, panel_id, remote_id)) is not None:
+            elif (known := self._desk.read.find_order(panel_id, remote_id)) is not None:
                 problems.append(
                     f"Order {remote_id} of {panel} is followed already, as #{known.id}."
                 )
@@ -128,9 +127,7 @@ class TrackDialog(QDialog):
         )
 
     def _tracked(self, tracked: Tracked) -> None:
-        self.buttons.setEnabled(True)
-        if tracked.orders:
-            self._events.orders_added.emit([order.id for order in tracked.orders])
+        self.buttons.setEnabled(True)  # the Desk told the views of the orders tracked
         if tracked.errors:
             reasons = " ".join(tracked.errors.values())
             show_error(self.parentWidget(), NotFound(f"Some orders were not tracked. {reasons}"))

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.paths import database_path
-from smmdesk.core.store import Order, OrderQuery, count_orders
+from smmdesk.core.store import Order, OrderQuery
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.fit import ColumnFitter
 from smmdesk.ui.jobs import Jobs
@@ -61,10 +61,10 @@ class OrdersPane(QWidget):
         self.setObjectName("ordersPane")
         self.desk = desk
         self.filters = FilterBar([p.name for p in desk.panels()], self)
-        self.model = OrdersModel(desk.db, self)
+        self.model = OrdersModel(desk.read, self)
         self.model.set_query(self.filters.query())
         self.table = self._make_table()
-        self.detail = DetailPane(desk.db, self)
+        self.detail = DetailPane(desk, self)
         self.order_actions = OrderActions(
             desk, events, jobs, self.selected_orders, self.model.query, self
         )
@@ -180,6 +180,7 @@ class OrdersPane(QWidget):
         events.orders_added.connect(self.refresh_rows)
         events.orders_changed.connect(self.refresh_rows)
         events.panels_changed.connect(self._panels_changed)
+        events.book_replaced.connect(lambda: self.model.set_query(self.model.query()))
 
     # --- what is selected ---------------------------------------------------------------
     def selected_orders(self) -> list[Order]:
@@ -273,7 +274,7 @@ class OrdersPane(QWidget):
         if self.model.rowCount() > 0:
             self.empty_label.hide()
             return
-        if count_orders(self.desk.db, OrderQuery()) == 0:
+        if self.desk.read.count_orders(OrderQuery()) == 0:
             text = (
                 "<p style='font-size:13pt'><b>No orders yet</b></p><p>Choose a service above "
                 "and place an order, import orders from a file (Ctrl+I),<br>or follow orders "

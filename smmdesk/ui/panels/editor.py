@@ -164,9 +164,7 @@ class PanelEditor(QDialog):
 
     def _saved(self, _panel: Panel) -> None:
         self._busy(False)
-        self.key.clear()
-        self._events.panels_changed.emit()
-        self._events.balances_changed.emit()
+        self.key.clear()  # the Desk told the views of the panel and its balance
         self.accept()
 
     def done(self, result: int) -> None:

@@ -156,7 +156,6 @@ class PanelManager(QDialog):
         amount = amount_text(balance.amount, balance.currency)
         speaks = ", ".join(panel.dialect.describe())
         self.result.setText(f"{name} answered: balance {amount}. It speaks: {speaks}.")
-        self._events.balances_changed.emit()
         self.reload()
 
     def _test_failed(self, name: str, error: BaseException) -> None:
@@ -177,7 +176,7 @@ class PanelManager(QDialog):
         name = self.chosen()
         if not name:
             return None
-        orders = store.count_orders(self._desk.db, store.OrderQuery(panel=name))
+        orders = self._desk.read.count_orders(store.OrderQuery(panel=name))
         box = QMessageBox(self)
         box.setObjectName("confirmRemove")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -205,8 +204,7 @@ class PanelManager(QDialog):
         )
 
     def _removed(self, name: str) -> None:
-        self.result.setText(f"{name} was removed.")
-        self._events.panels_changed.emit()
+        self.result.setText(f"{name} was removed.")  # the Desk told the views
 
 
 __all__ = ["PanelEditor", "PanelManager"]

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
     ):
         super().__init__()
         self.desk, self.settings = desk, settings
-        self.events, self.jobs = DeskEvents(self), Jobs(self)
+        self.events, self.jobs = DeskEvents(desk, self), Jobs(self)
         self.jobs.failed.connect(lambda error, what: show_error(self, error, what))
         self.state = state or QSettings(
             str(Path(desk.folder) / STATE_FILE), QSettings.Format.IniFormat
@@ -187,11 +187,7 @@ class MainWindow(QMainWindow):
             self._closed_future.set_result(None)
 
     def after_history(self, order_ids: list[int]) -> None:
-        """Demo mode: its orders are made; show them and refresh at once."""
-        self.events.orders_added.emit(order_ids)
-        self.events.balances_changed.emit()
-        if self.catalog.panel:
-            self.events.catalog_changed.emit(self.catalog.panel)
+        """Demo mode: its orders are made (the Desk told the views); refresh at once."""
         self.refresher.refresh_now(manual=False)
 
     def prefill(self, service_id: str, values: dict[str, str]) -> bool:

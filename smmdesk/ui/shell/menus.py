@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from smmdesk import __version__
 from smmdesk.core.logs import recent_log
-from smmdesk.ui import backups
+from smmdesk.ui.backups import flows as backups
 from smmdesk.ui.business.menu import add_business_menu
 
 if TYPE_CHECKING:

@@ -23,7 +23,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from smmdesk.core import store
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.money import amount_text
@@ -119,7 +118,7 @@ class Notifier(QObject):
 
     def _describe(self, order_id: int) -> str:
         try:
-            order = store.get_order(self._desk.db, order_id)
+            order = self._desk.read.get_order(order_id)
         except SmmdeskError:
             return ""
         return f" ({order.service_name})" if order.service_name else ""

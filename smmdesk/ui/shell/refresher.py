@@ -1,16 +1,13 @@
 """Background refresh for the window: the core's refresh ``Scheduler`` and the optional
-``WebhookReceiver``, both on the one qasync loop, turned into DeskEvents.
+``WebhookReceiver``, both on the one qasync loop.
 
 Every run (periodic or asked for with F5) goes through ``Scheduler.refresh_now`` inside
 ``Jobs.run``, so runs never overlap, the status bar shows the progress indicator while one
 works, and a bug lands in the one error display. A single-shot QTimer starts the next
-periodic run ``refresh_interval`` seconds after the end of the last full one. Each finished
-run — and each webhook post — is broadcast:
-
-    orders_changed(ids)      the orders that changed or were lost (views re-read those rows;
-                             BATCH ids per signal, the loop turning in between)
-    balances_changed()       when balances were read
-    refresh_finished(changes)   the Changes value (notifications, status bar, panel list)
+periodic run ``refresh_interval`` seconds after the end of the last full one. Each run's
+start and end — and each webhook post — is published by the core on ``desk.events``, which
+``DeskEvents`` turns into ``refresh_started``, ``orders_changed``, ``balances_changed`` and
+``refresh_finished``; the Refresher keeps what the status bar shows from the last of them.
 
 Signals of ``Refresher``:
     refreshed(object)       a run finished: its Changes (after the events above)
@@ -35,7 +32,6 @@ from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
 
-BATCH = 500  # orders per orders_changed signal
 SLOW_AFTER_S = 5.0  # a run this long names the panels it still waits for
 
 
@@ -53,7 +49,8 @@ class Refresher(QObject):
         super().__init__(parent)
         self._desk, self._events, self._jobs = desk, events, jobs
         self.settings = settings
-        self.scheduler = Scheduler(desk, settings.refresh_interval, self.changes_arrived)
+        self.scheduler = Scheduler(desk, settings.refresh_interval, _published)
+        events.refresh_finished.connect(self.changes_arrived)
         self.receiver: WebhookReceiver | None = None
         self.last_refresh: datetime | None = None
         self.last_errors: dict[str, str] = {}
@@ -83,7 +80,6 @@ class Refresher(QObject):
         answer are shown in a message); returns the task. The next periodic run is
         scheduled from its end."""
         self._timer.stop()
-        self._events.refresh_started.emit()
         self._run_task = self._jobs.run(
             self.scheduler.refresh_now(),
             "Refreshing statuses",
@@ -127,25 +123,12 @@ class Refresher(QObject):
 
     # --- what a run brought --------------------------------------------------------------
     def changes_arrived(self, changes: Changes) -> None:
-        """Broadcast one run's (or one webhook post's) Changes to the views."""
+        """A run (or a webhook post) ended and the views were told: keep the time and the
+        panels' errors for the status bar."""
         if changes.requests:  # a refresh run (a webhook post asks nothing)
             self.last_refresh = datetime.now()
             kept = {n: e for n, e in self.last_errors.items() if n not in changes.panels}
             self.last_errors = kept | dict(changes.errors)
-        touched = sorted(set(changes.changed) | set(changes.lost))
-        self._broadcast(changes, touched)
-
-    def _broadcast(self, changes: Changes, touched: list[int]) -> None:
-        """Tell the views, BATCH orders at a time with the loop turning in between (10,000
-        changed rows re-read at once would freeze the window); then the rest."""
-        if touched:
-            self._events.orders_changed.emit(touched[:BATCH])
-        if len(touched) > BATCH:
-            asyncio.get_running_loop().call_soon(self._broadcast, changes, touched[BATCH:])
-            return
-        if changes.balances:
-            self._events.balances_changed.emit()
-        self._events.refresh_finished.emit(changes)
         self.refreshed.emit(changes)
 
     def _run_done(self, changes: Changes, manual: bool) -> None:
@@ -174,6 +157,10 @@ class Refresher(QObject):
         if self.receiver is not None:
             await self.receiver.aclose()
             self.receiver = None
-        receiver = WebhookReceiver.from_settings(self._desk, self.settings, self.changes_arrived)
+        receiver = WebhookReceiver.from_settings(self._desk, self.settings)
         if receiver is not None:
             self.receiver = await receiver.start()
+
+
+def _published(_changes: Changes) -> None:
+    """The scheduler's hand-over: nothing to do, the core published the run on desk.events."""

@@ -9,7 +9,8 @@ from dataclasses import replace
 
 import pytest
 
-from smmdesk.core.export import CHUNK, ExportCancelled, export_orders
+from smmdesk.core.export import CHUNK, ExportCancelled, export_orders, export_snapshot
+from smmdesk.core.reads import Reads
 from smmdesk.core.store import (
     OrderQuery,
     add_panel,
@@ -23,7 +24,6 @@ from smmdesk.core.store import (
 )
 from smmdesk.core.store.history import SORT_KEYS, order_ids, sort_key_of
 from smmdesk.ui.orders.columns import sort_key
-from smmdesk.ui.orders.export import database_file, export_from_file
 from tests.helpers import history
 
 
@@ -148,7 +148,12 @@ def test_the_views_export_stops_when_cancelled_midway(many, tmp_path):
     stop = threading.Event()
     path = tmp_path / "big.csv"
     with pytest.raises(ExportCancelled):
-        export_from_file(
-            database_file(many), OrderQuery(), str(path), told.append, lambda _: stop.set(), stop
+        export_snapshot(
+            Reads(many).file_name,
+            str(path),
+            OrderQuery(),
+            total=told.append,
+            progress=lambda _: stop.set(),
+            cancel=stop,
         )
     assert told == [6_000] and list(tmp_path.iterdir()) == []

@@ -99,7 +99,7 @@ def test_sale_price_in_the_form_details_and_reports(
     order = store.get_order(window.desk.db, order_id)
     assert order.sale_price == Decimal("1.00")
 
-    pane = DetailPane(window.desk.db)
+    pane = DetailPane(window.desk)
     qtbot.addWidget(pane)
     pane.show_order(order_id)
     assert "Profit" in pane.browser.toPlainText() and "0.65" in pane.browser.toPlainText()

@@ -17,7 +17,7 @@ from smmdesk.ui.jobs import Jobs
 
 @pytest.fixture
 def pane(gui_desk: Any, qtbot: Any) -> Any:
-    events, jobs = DeskEvents(), Jobs()
+    events, jobs = DeskEvents(gui_desk), Jobs()
     widget = CatalogPane(gui_desk, events, jobs)
     qtbot.addWidget(widget)
     widget.show()
@@ -137,7 +137,7 @@ def test_the_catalogs_description_and_average_time_are_shown(gui_desk: Any, qtbo
                "desc": "<b>HQ</b> accounts<br>Start: 0-1 h", "average_time": 95}]  # fmt: skip
     services = parse_services(200, httpx.Headers(), json.dumps(answer).encode())
     store.save_catalog(gui_desk.db, gui_desk.panel("demo").id, services)
-    widget = CatalogPane(gui_desk, DeskEvents(), Jobs())
+    widget = CatalogPane(gui_desk, DeskEvents(gui_desk), Jobs())
     qtbot.addWidget(widget)
     widget.panel = "demo"  # the saved catalog, as set_panel shows it first
     widget._show_saved()

@@ -39,7 +39,7 @@ def links_on(panel: Any) -> Counter[str]:
 def wizard(gui_desk: Any, qtbot: Any) -> Any:
     """The wizard, shown; afterwards its work is finished and it is closed and deleted
     (not left to qtbot, which deletes widgets before fixtures finish)."""
-    events, jobs = DeskEvents(), Jobs()
+    events, jobs = DeskEvents(gui_desk), Jobs()
     dialog = ImportWizard(gui_desk, events, jobs)
     dialog.test_events = events  # type: ignore[attr-defined]
     dialog.show()

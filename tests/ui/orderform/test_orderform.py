@@ -86,7 +86,7 @@ def catalog(gui_desk: Any, qtbot: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def form(gui_desk: Any, qtbot: Any, catalog: Any) -> OrderForm:
-    events, jobs = DeskEvents(), Jobs()
+    events, jobs = DeskEvents(gui_desk), Jobs()
     widget = OrderForm(gui_desk, events, jobs)
     widget.test_events = events  # type: ignore[attr-defined]
     qtbot.addWidget(widget)

@@ -21,7 +21,7 @@ LINK = "https://instagram.com/p/CxGuiTest"
 @pytest.fixture
 def parts(gui_desk: Any, qtbot: Any) -> tuple[OrderForm, DeskEvents, Jobs]:
     catalog = {s.id: s for s in wait_for(gui_desk.catalog("demo"), qtbot)}
-    events, jobs = DeskEvents(), Jobs()
+    events, jobs = DeskEvents(gui_desk), Jobs()
     form = OrderForm(gui_desk, events, jobs)
     form.catalog = catalog  # type: ignore[attr-defined]
     qtbot.addWidget(form)
@@ -100,6 +100,7 @@ def test_refused_subscription_then_track_the_site_order(
     box.close()
     assert form.track_button.isVisibleTo(form)  # the form now says so up front
     assert form._desk.panel("demo").refuses_subscriptions
+    events.flush()  # the refused order the Desk recorded, told now (not the tracked one)
 
     site_id = demo_panel.place_on_site(
         "9", {"username": "sunrise", "min": "10", "max": "20", "delay": "0"}

@@ -193,7 +193,7 @@ def test_mark_an_unknown_order_placed_with_the_panels_id(live, qtbot, demo_panel
     dialog.setTextValue(f" {on_site} ")
     dialog.accept()
 
-    assert live.status_of(lost.id) == "Pending"
+    qtbot.waitUntil(lambda: live.status_of(lost.id) == "Pending")  # the Desk told the view
     assert store.get_order(live.desk.db, lost.id).remote_id == on_site
     assert live.pane.order_actions.cancel.isEnabled()  # a placed order: it can be canceled now
     live.refresh(qtbot)  # and it is refreshed like any other
@@ -207,7 +207,7 @@ def test_mark_unknown_orders_not_placed(live, qtbot, make_service):
     box = live.pane.order_actions.dialog
     assert box.text() == "Mark 2 orders as not placed?"
     box.accept_button.click()
-    assert [live.status_of(o.id) for o in lost] == ["Not placed", "Not placed"]
+    qtbot.waitUntil(lambda: [live.status_of(o.id) for o in lost] == ["Not placed", "Not placed"])
     assert not live.pane.order_actions.mark_not_placed.isEnabled()
 
 

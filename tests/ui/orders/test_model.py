@@ -34,7 +34,7 @@ def history_desk(tmp_path, keystore, make_service):
 
 
 def test_the_model_passes_qt_model_tester_while_paging(history_desk, qtmodeltester):
-    model = OrdersModel(history_desk.db, page=3)
+    model = OrdersModel(history_desk.read, page=3)
     model.set_query(OrderQuery())
     qtmodeltester.check(model)  # stays attached: the steps below are checked too
     while model.canFetchMore():
@@ -49,7 +49,7 @@ def test_the_model_passes_qt_model_tester_while_sorting_filtering_updating(
 ):
     # One page holds everything here: Qt's tester calls fetchMore while a reset is still in
     # flight (from its own modelReset slot), which it then reports as an insert during reset.
-    model = OrdersModel(history_desk.db, page=50)
+    model = OrdersModel(history_desk.read, page=50)
     model.set_query(OrderQuery())
     qtmodeltester.check(model)
     charge = next(i for i, c in enumerate(COLUMNS) if c.sort == "charge")
@@ -67,7 +67,7 @@ def test_the_model_passes_qt_model_tester_while_sorting_filtering_updating(
 
 def test_opening_over_many_orders_reads_one_page(history_desk, make_service):
     many_orders(history_desk.db, make_service, 450)
-    model = OrdersModel(history_desk.db)
+    model = OrdersModel(history_desk.read)
     model.set_query(OrderQuery(panel="Bulk"))
     assert model.rowCount() == 200 and model.canFetchMore()
     model.fetchMore()
@@ -80,7 +80,7 @@ def test_opening_over_many_orders_reads_one_page(history_desk, make_service):
 @pytest.mark.parametrize("column", [i for i, c in enumerate(COLUMNS) if c.sort])
 @pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
 def test_clicking_a_column_sorts_as_the_database_does(history_desk, column, order):
-    model = OrdersModel(history_desk.db, page=2)
+    model = OrdersModel(history_desk.read, page=2)
     model.set_query(OrderQuery())
     model.sort(column, order)
     while model.canFetchMore():
@@ -112,7 +112,7 @@ def test_after_each_update_the_rows_are_what_the_database_says(
     db, rng = history_desk.db, random.Random(order_by)
     panel = store.get_panel(db, "Main")
     query = OrderQuery(order_by=order_by, status=("Completed", "Pending") if filtered else None)
-    model = OrdersModel(db, page=3)
+    model = OrdersModel(history_desk.read, page=3)
     model.set_query(query)
     statuses = ["Pending", "In progress", "Completed", "Canceled"]
     for round_ in range(6):
@@ -142,7 +142,7 @@ def test_after_each_update_the_rows_are_what_the_database_says(
 
 
 def test_many_new_rows_at_once_keep_the_view_to_a_page(history_desk, make_service):
-    model = OrdersModel(history_desk.db, page=3)
+    model = OrdersModel(history_desk.read, page=3)
     model.set_query(OrderQuery())
     many_orders(history_desk.db, make_service, 10)  # all newer than the rows held
     bulk = [o.id for o in query_orders(history_desk.db, OrderQuery(panel="Bulk"))]

@@ -35,7 +35,7 @@ def history_desk(tmp_path, keystore, make_service):
 
 @pytest.fixture
 def pane(history_desk, qtbot):
-    widget = OrdersPane(history_desk, DeskEvents(), Jobs())
+    widget = OrdersPane(history_desk, DeskEvents(history_desk), Jobs())
     qtbot.addWidget(widget)
     widget.resize(1200, 600)
     widget.show()
@@ -202,7 +202,7 @@ def test_layout_state_round_trip(pane, history_desk, qtbot):
     header.resizeSection(4, 333)
     pane.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)
     saved = pane.save_state()
-    other = OrdersPane(history_desk, DeskEvents(), Jobs())
+    other = OrdersPane(history_desk, DeskEvents(history_desk), Jobs())
     qtbot.addWidget(other)
     other.restore_state(bytes(saved))
     assert other.table.horizontalHeader().sectionSize(4) == 333
@@ -254,7 +254,7 @@ def test_status_tabs_count_the_orders_and_choose_the_filter(pane, history_desk, 
 
 def test_select_all_says_it_took_only_the_loaded_orders(history_desk, make_service, qtbot):
     many_orders(history_desk.db, make_service, 450)  # 457 orders: the view holds 200
-    widget = OrdersPane(history_desk, DeskEvents(), Jobs())
+    widget = OrdersPane(history_desk, DeskEvents(history_desk), Jobs())
     qtbot.addWidget(widget)
     widget.resize(1200, 600)
     widget.show()

@@ -27,9 +27,8 @@ def test_placed_orders_appear_when_announced_if_they_match(live, qtbot):
     other.pane.filters.apply_now()
     first = place(qtbot, live.jobs, live.desk, "https://instagram.com/p/first")
     second = place(qtbot, live.jobs, live.desk, "https://instagram.com/p/second")
-    assert live.shown() == []  # nothing announced yet
-    live.events.orders_added.emit([first.id, second.id])
-    assert live.shown() == [second.id, first.id]  # newest first
+    # the Desk announced them (no widget emits): both views show what matches
+    qtbot.waitUntil(lambda: live.shown() == [second.id, first.id])  # newest first
     assert other.shown() == [first.id]
     assert live.status_of(first.id) == "Pending"
     qtbot.waitUntil(lambda: live.pane.count_label.text() == "2 orders")
@@ -41,7 +40,7 @@ def test_a_refresh_rereads_only_the_changed_rows(live, qtbot, demo_panel):
         place(qtbot, live.jobs, live.desk, f"https://instagram.com/p/{name}#{outcome}").id
         for name, outcome in (("a", "complete"), ("b", "partial"), ("c", "complete"))
     ]
-    live.events.orders_added.emit(ids)
+    live.events.flush()  # what the Desk published of them, told now
     pending = open_pane(qtbot, live.desk, live.events)
     pending.pane.filters.status_box.setCurrentText("Pending")
     completed = open_pane(qtbot, live.desk, live.events)
@@ -101,7 +100,9 @@ def test_panels_added_or_removed_update_the_panel_filter(live, qtbot):
 
 
 def test_views_on_separate_events_do_not_hear_each_other(live, qtbot):
-    lonely = open_pane(qtbot, live.desk, DeskEvents())
+    apart = DeskEvents(live.desk)
+    apart.close()  # hears nothing of the Desk: only what is emitted on it
+    lonely = open_pane(qtbot, live.desk, apart)
     order = place(qtbot, live.jobs, live.desk, "https://instagram.com/p/one")
     live.events.orders_added.emit([order.id])
     assert live.shown() == [order.id] and lonely.shown() == []

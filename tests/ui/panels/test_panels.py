@@ -22,8 +22,8 @@ from tests.helpers.gui import click_button, wait_box, wait_for
 
 
 @pytest.fixture
-def tools(qtbot: Any) -> Any:
-    events, jobs = DeskEvents(), Jobs()
+def tools(gui_desk: Any, qtbot: Any) -> Any:
+    events, jobs = DeskEvents(gui_desk), Jobs()
     yield events, jobs
     qtbot.waitUntil(lambda: not jobs.busy, timeout=10_000)
 
@@ -131,7 +131,7 @@ def test_edit_and_remove_through_the_manager(
 def test_the_panel_list_shows_balances_and_highlights_low_ones(
     gui_desk: Any, demo_panel: Any, qtbot: Any, qtmodeltester: Any
 ) -> None:
-    events = DeskEvents()
+    events = DeskEvents(gui_desk)
     pane = PanelsPane(gui_desk, events)
     qtbot.addWidget(pane)
     model = pane.model
@@ -160,7 +160,7 @@ def test_the_panel_list_shows_balances_and_highlights_low_ones(
 def test_choosing_a_panel_says_which(gui_desk: Any, demo_panel: Any, qtbot: Any) -> None:
     key = demo_panel.add_account(currency="EUR")
     wait_for(gui_desk.add_panel("Another", demo_panel.url, key), qtbot)
-    events = DeskEvents()
+    events = DeskEvents(gui_desk)
     pane = PanelsPane(gui_desk, events)
     qtbot.addWidget(pane)
     assert pane.current_name() == "Another"  # sorted by name, first one chosen

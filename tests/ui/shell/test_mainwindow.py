@@ -147,7 +147,7 @@ def test_refresh_errors_are_shown_per_panel(window: Any, demo_panel: Any, qtbot:
     box = wait_box(window, "errorBox", qtbot)
     assert "Some panels could not be refreshed. demo:" in box.text()
     box.close()
-    assert "demo did not answer" in window.status.refresh_label.text()
+    qtbot.waitUntil(lambda: "demo did not answer" in window.status.refresh_label.text())
     name = window.panels.model.index(0, PanelsModel.NAME)
     assert "Last refresh failed: " in name.data(Qt.ItemDataRole.ToolTipRole)
     assert name.data(Qt.ItemDataRole.DecorationRole) is not None  # a warning icon, not text only
@@ -180,7 +180,7 @@ def test_the_webhook_receiver_switched_on_in_the_settings(
             lambda: store.get_order(gui_desk.db, placed.order.id).status == COMPLETED,
             timeout=10_000,
         )
-        assert placed.order.id in heard
+        qtbot.waitUntil(lambda: placed.order.id in heard)  # told by the Desk's events
         window.apply_settings(settings.update(webhook_enabled=False))
         qtbot.waitUntil(lambda: refresher.receiver is None, timeout=5000)
     finally:
