@@ -154,9 +154,18 @@ class Scheduler:
         """Refresh now (all panels, some, or chosen orders); return the run's Changes.
 
         Joins an equal run in progress or waiting, else runs after the current one."""
+        return await self.request(panels, order_ids)
+
+    def request(
+        self,
+        panels: Iterable[str] | None = None,
+        order_ids: Iterable[int] | None = None,
+    ) -> asyncio.Future[Changes]:
+        """``refresh_now`` from synchronous code: the run is queued (and ``on_run`` told)
+        before this returns; the future gives its Changes."""
         names = None if panels is None else tuple(sorted({_name(p) for p in panels}))
         ids = None if order_ids is None else tuple(sorted({int(i) for i in order_ids}))
-        return await self._submit((names, ids), names, ids)
+        return self._submit((names, ids), names, ids)
 
     def _submit(
         self, key: _Key, names: tuple[str, ...] | None, ids: tuple[int, ...] | None

@@ -232,7 +232,6 @@ class OrderForm(FormView):
         self.sending = False
         order = sent.order  # the Desk told the views of it
         if sent.error is not None:
-            self.message.emit("")  # an earlier "Order #N placed" would now mislead
             self._failed(panel, sent.error)
             return
         self.order_placed.emit(panel, order.service_id or "")
@@ -244,26 +243,29 @@ class OrderForm(FormView):
         self._refresh_balance(panel)
 
     def _failed(self, panel: str, error: BaseException) -> None:
+        """Not placed (or its fate unknown): the error shown, and one status message, the
+        other panels that sell the service, or none (an earlier "Order #N placed" would
+        now mislead)."""
         self.sending = False
         show_error(self, error, "Placing the order")
-        self._offer_elsewhere(panel, error)
+        self.message.emit(self._elsewhere(panel, error))
         self.set_service(self.panel, self.service)  # the panel may refuse this type now
 
-    def _offer_elsewhere(self, panel: str, error: BaseException) -> None:
-        """After a refusal for good, say which other panels sell the same service."""
+    def _elsewhere(self, panel: str, error: BaseException) -> str:
+        """After a refusal for good, which other panels sell the same service ("" if none)."""
         chosen = self._chosen_panel()
         if self.service is None or chosen is None or not refused_for_good(error):
-            return
+            return ""
         others = self._desk.read.alternatives(chosen.id, self.service.id)
-        if others:
-            names = ", ".join(
-                f"{c.offer.panel} ({format_money(c.offer.rate, c.offer.currency)})"
-                for c in others[:3]
-            )
-            self.message.emit(
-                f"{panel} refused the order; the same service is sold by {names}: "
-                "Business → Compare panels… → Order this on…"
-            )
+        if not others:
+            return ""
+        names = ", ".join(
+            f"{c.offer.panel} ({format_money(c.offer.rate, c.offer.currency)})" for c in others[:3]
+        )
+        return (
+            f"{panel} refused the order; the same service is sold by {names}: "
+            "Business → Compare panels… → Order this on…"
+        )
 
     def _refresh_balance(self, panel: str) -> None:
         self._jobs.run(

@@ -1,10 +1,11 @@
 """Background refresh for the window: the core's refresh ``Scheduler`` and the optional
 ``WebhookReceiver``, both on the one qasync loop.
 
-Every run (periodic or asked for with F5) goes through ``Scheduler.refresh_now`` inside
-``Jobs.run``, so runs never overlap, the status bar shows the progress indicator while one
-works, and a bug lands in the one error display. A single-shot QTimer starts the next
-periodic run ``refresh_interval`` seconds after the end of the last full one. Each run's
+The core's ``Scheduler`` is the one schedule: it starts the periodic runs
+(``refresh_interval`` seconds after the end of the last full one) and the runs asked for
+with F5, one at a time. The window only watches: each run is shown as a job
+(``Jobs.watch``: the progress indicator, the panels it still waits for, a bug in the one
+error display), and a run asked for by hand also says which panels did not answer. Each run's
 start and end — and each webhook post — is published by the core on ``desk.events``, which
 ``DeskEvents`` turns into ``refresh_started``, ``orders_changed``, ``balances_changed`` and
 ``refresh_finished``; the Refresher keeps what the status bar shows from the last of them.
@@ -49,14 +50,13 @@ class Refresher(QObject):
         super().__init__(parent)
         self._desk, self._events, self._jobs = desk, events, jobs
         self.settings = settings
-        self.scheduler = Scheduler(desk, settings.refresh_interval, _published)
+        self.scheduler = Scheduler(
+            desk, settings.refresh_interval, _published, on_run=self._watch_run
+        )
         events.refresh_finished.connect(self.changes_arrived)
         self.receiver: WebhookReceiver | None = None
         self.last_refresh: datetime | None = None
         self.last_errors: dict[str, str] = {}
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(lambda: self.refresh_now(manual=False))
         # while a run lasts, name the panels it still waits for (a panel that hangs)
         self.slow_after_s = SLOW_AFTER_S
         self._run_task: asyncio.Task[Any] | None = None
@@ -68,27 +68,24 @@ class Refresher(QObject):
 
     # --- running -------------------------------------------------------------------------
     def start(self, *, refresh: bool = True) -> None:
-        """Start the schedule (a first run at once when ``refresh``) and the receiver."""
-        if refresh:
-            self.refresh_now(manual=False)
-        else:
-            self._schedule_next()
+        """Start the schedule (its first run at once when ``refresh``, else one interval
+        from now) and the receiver."""
+        self.scheduler.start(first_now=refresh)
         self._start_receiver()
 
-    def refresh_now(self, *, manual: bool = True) -> Any:
-        """Refresh every panel now as a job (``manual``: asked for, so panels that did not
-        answer are shown in a message); returns the task. The next periodic run is
-        scheduled from its end."""
-        self._timer.stop()
-        self._run_task = self._jobs.run(
-            self.scheduler.refresh_now(),
-            "Refreshing statuses",
-            on_done=lambda changes: self._run_done(changes, manual),
-            on_error=self._run_failed,
-        )
+    def refresh_now(self, *, manual: bool = True) -> asyncio.Future[Changes]:
+        """Refresh every panel now (joining a run in progress; its job shows at once);
+        ``manual``: asked for, so panels that did not answer are shown in a message.
+        Returns the run's future; the schedule counts the next periodic run from its end."""
+        run = self.scheduler.request()
+        run.add_done_callback(lambda done: self._run_done(done, manual))
+        return run
+
+    def _watch_run(self, task: asyncio.Task[Changes]) -> None:
+        """Every run the schedule starts is shown as a job (a bug goes to the one display)."""
+        self._run_task = self._jobs.watch(task, "Refreshing statuses", on_error=self._run_failed)
         self._run_started = time.monotonic()
         self._watch.start()
-        return self._run_task
 
     def _name_the_slow(self) -> None:
         """After ``slow_after_s``, the status bar names the panels the run still waits for."""
@@ -106,16 +103,13 @@ class Refresher(QObject):
     def set_settings(self, settings: Settings) -> None:
         """Apply new settings: the interval at once, the receiver restarted if it changed."""
         old, self.settings = self.settings, settings
-        self.scheduler.interval_s = settings.refresh_interval
-        if self._timer.isActive():
-            self._schedule_next()
+        self.scheduler.interval_s = settings.refresh_interval  # applies at once
         webhook = ("webhook_enabled", "webhook_host", "webhook_port", "webhook_token")
         if any(getattr(old, name) != getattr(settings, name) for name in webhook):
             self._jobs.run(self._restart_receiver(), "Restarting the webhook receiver")
 
     async def aclose(self) -> None:
         """Stop the schedule and the receiver, waiting for their tasks."""
-        self._timer.stop()
         await self.scheduler.aclose()
         if self.receiver is not None:
             await self.receiver.aclose()
@@ -131,8 +125,12 @@ class Refresher(QObject):
             self.last_errors = kept | dict(changes.errors)
         self.refreshed.emit(changes)
 
-    def _run_done(self, changes: Changes, manual: bool) -> None:
-        self._schedule_next()
+    def _run_done(self, task: asyncio.Future[Changes], manual: bool) -> None:
+        """A run asked for ended: by hand, say which panels did not answer (a run that
+        raised was shown by its job already)."""
+        if task.cancelled() or task.exception() is not None:
+            return
+        changes = task.result()
         if manual and changes.errors:
             lines = " ".join(f"{name}: {text}" for name, text in changes.errors.items())
             show_error(
@@ -142,11 +140,7 @@ class Refresher(QObject):
             )
 
     def _run_failed(self, error: BaseException) -> None:
-        self._schedule_next()
         show_error(self.parent(), error, "Refreshing statuses")  # type: ignore[arg-type]
-
-    def _schedule_next(self) -> None:
-        self._timer.start(int(self.settings.refresh_interval * 1000))
 
     # --- the webhook receiver ------------------------------------------------------------
     def _start_receiver(self) -> None:
