@@ -98,7 +98,7 @@ def _slow(
         if age <= SLOW_FACTOR * expected[0]:
             continue
         service = catalog.get((panel_id, service_id))
-        can_cancel = service is not None and service.cancel
+        can_cancel = service is not None and bool(service.cancel)
         action = Action.CANCEL if can_cancel else Action.ORDER_ELSEWHERE
         reason = _slow_reason(expected[1], can_cancel).format(
             id=order_id, age=_span(age), usual=_span(expected[0])
