@@ -19,6 +19,8 @@ from decimal import Decimal
 from sqlite_utils import Database
 
 from smmdesk.core.api.models import Service
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _, ngettext
 from smmdesk.core.money import format_money
 from smmdesk.core.offers.names import read_name
 from smmdesk.core.store.catalog import service_from_row
@@ -79,14 +81,14 @@ def _slow(
     ).fetchall()
     refs = {(r[1], r[4]) for r in rows if r[4] is not None}
     stats = service_stats(db, refs)
-    usual: dict[tuple[int, str], tuple[float, str]] = {}
+    usual: dict[tuple[int, str], tuple[float, bool]] = {}  # (seconds, from your own orders)
     for ref in refs:
         figures = stats.get(ref)
         service = catalog.get(ref)
         if figures and figures.completed >= MIN_SAMPLES and figures.completed_median_s:
-            usual[ref] = (figures.completed_median_s, "your orders of it usually take")
+            usual[ref] = (figures.completed_median_s, True)
         elif service is not None and (claimed := average_time_s(service)):
-            usual[ref] = (claimed, "the panel says it takes")
+            usual[ref] = (claimed, False)
     found = []
     for order_id, panel_id, panel, remote_id, service_id, created in rows:
         expected = usual.get((panel_id, service_id))
@@ -96,12 +98,10 @@ def _slow(
         if age <= SLOW_FACTOR * expected[0]:
             continue
         service = catalog.get((panel_id, service_id))
-        can_cancel = service is not None and service.cancel
+        can_cancel = service is not None and bool(service.cancel)
         action = Action.CANCEL if can_cancel else Action.ORDER_ELSEWHERE
-        advice = "Cancel it and order it elsewhere" if can_cancel else "Order it elsewhere"
-        reason = (
-            f"Order #{order_id} has been open for {_span(age)}; {expected[1]} "
-            f"{_span(expected[0])}. {advice}, or ask the panel."
+        reason = _slow_reason(expected[1], can_cancel).format(
+            id=order_id, age=_span(age), usual=_span(expected[0])
         )
         found.append(
             Attention(AttentionKind.SLOW, panel, action, reason, order_id, remote_id, service_id)
@@ -127,8 +127,17 @@ def _refillable(
         days = read_name(service.name, service.category).refill_days
         if days and moment - parse_time(created) > timedelta(days=days):
             continue
-        missing = f" ({remains:,} missing)" if remains else ""
-        reason = f"Order #{order_id} came back partial{missing}; the service offers refill."
+        if remains:
+            text = ngettext(
+                "Order #{id} came back partial ({count} missing); the service offers refill.",
+                "Order #{id} came back partial ({count} missing); the service offers refill.",
+                remains,
+            )
+            reason = text.format(id=order_id, count=format_integer(remains))
+        else:
+            reason = _("Order #{id} came back partial; the service offers refill.").format(
+                id=order_id
+            )
         found.append(
             Attention(
                 AttentionKind.REFILLABLE,
@@ -154,8 +163,11 @@ def _unknown(db: Database) -> list[Attention]:
             AttentionKind.UNKNOWN,
             panel,
             Action.CHECK_PANEL,
-            f"Order #{order_id} may or may not have reached {panel}: check the panel's order "
-            "list, then enter its id or mark it as not placed.",
+            # Translators: {panel} is the panel's name as the reseller gave it.
+            _(
+                "Order #{id} may or may not have reached {panel}: check the panel's order "
+                "list, then enter its id or mark it as not placed."
+            ).format(id=order_id, panel=panel),
             order_id,
             service_id=service_id,
         )
@@ -186,18 +198,60 @@ def _balances(db: Database, balance_days: int, moment: datetime) -> list[Attenti
         days_left = balance / per_day
         if days_left >= balance_days:
             continue
-        reason = (
-            f"The balance of {name} ({format_money(balance, currency)}) lasts about "
-            f"{max(days_left, Decimal(0)):.1f} days at your recent spending "
-            f"({format_money(per_day.quantize(Decimal('0.01')), currency)} a day). Add funds."
+        days = max(days_left, Decimal(0)).quantize(Decimal("0.1"))
+        # Translators: {panel} is a panel's name, {balance} and {per_day} amounts with their
+        # currency; {days} has one decimal ("2.5"), the plural form follows its whole part.
+        # English says "days" for every figure with a decimal ("1.0 days"): both forms do.
+        text = ngettext(
+            "The balance of {panel} ({balance}) lasts about {days} days at your recent "
+            "spending ({per_day} a day). Add funds.",
+            "The balance of {panel} ({balance}) lasts about {days} days at your recent "
+            "spending ({per_day} a day). Add funds.",
+            int(days),
+        )
+        reason = text.format(
+            panel=name,
+            balance=format_money(balance, currency),
+            days=f"{days:.1f}",  # not format_decimal: English keeps "2.0"
+            per_day=format_money(per_day.quantize(Decimal("0.01")), currency),
         )
         found.append(Attention(AttentionKind.BALANCE, name, Action.ADD_FUNDS, reason))
     return found
 
 
+def _slow_reason(own_orders: bool, can_cancel: bool) -> str:
+    """The sentence for a slow order, with {id}, {age} and {usual} to fill."""
+    # Translators: {age} and {usual} are spans of time ("3 h", "45 min", "2 days").
+    if own_orders and can_cancel:
+        return _(
+            "Order #{id} has been open for {age}; your orders of it usually take {usual}. "
+            "Cancel it and order it elsewhere, or ask the panel."
+        )
+    if own_orders:
+        return _(
+            "Order #{id} has been open for {age}; your orders of it usually take {usual}. "
+            "Order it elsewhere, or ask the panel."
+        )
+    if can_cancel:
+        return _(
+            "Order #{id} has been open for {age}; the panel says it takes {usual}. "
+            "Cancel it and order it elsewhere, or ask the panel."
+        )
+    return _(
+        "Order #{id} has been open for {age}; the panel says it takes {usual}. "
+        "Order it elsewhere, or ask the panel."
+    )
+
+
 def _span(seconds: float) -> str:
     minutes = int(seconds // 60)
     if minutes < 120:
-        return f"{max(minutes, 1)} min"
+        count = max(minutes, 1)
+        # Translators: a span of time in minutes, abbreviated.
+        return ngettext("{count} min", "{count} min", count).format(count=count)
     hours = minutes // 60
-    return f"{hours} h" if hours < 48 else f"{hours // 24} days"
+    if hours < 48:
+        # Translators: a span of time in hours, abbreviated.
+        return ngettext("{count} h", "{count} h", hours).format(count=hours)
+    days = hours // 24
+    return ngettext("{count} day", "{count} days", days).format(count=days)

@@ -44,6 +44,7 @@ from smmdesk.core.errors import (
 )
 from smmdesk.core.events import Changed, Hub
 from smmdesk.core.export import BY_ID, export_snapshot
+from smmdesk.core.i18n import _
 from smmdesk.core.importer.operations import ImportOps
 from smmdesk.core.paths import data_dir, database_path
 from smmdesk.core.reads import Reads
@@ -167,7 +168,9 @@ class Desk:
                 first = first or error
             except BadKey as error:  # an API (it read the key): the key is the problem
                 if candidate != url:
-                    error.user_message += f" (smmdesk found the panel's API at {candidate}.)"
+                    # Translators: {message} is an error's sentence; {url} an API address.
+                    found = _("{message} (smmdesk found the panel's API at {url}.)")
+                    error.user_message = found.format(message=error.user_message, url=candidate)
                 raise
         assert first is not None
         raise first
@@ -299,10 +302,13 @@ class Desk:
             await self.refresh_catalog(panel.name)
             found = self._saved_service(panel, service_id)
         if found is None:
-            raise NotFoundLocally(
-                f'Panel "{panel.name}" has no service {service_id} in its catalog. Look up the '
-                f"service id with: smmdesk-cli services {panel.name}"
+            # Translators: {panel} is a panel's name, {service} a service id; the command
+            # after "with:" is typed as it is.
+            message = _(
+                'Panel "{panel}" has no service {service} in its catalog. Look up the service '
+                "id with: smmdesk-cli services {panel}"
             )
+            raise NotFoundLocally(message.format(panel=panel.name, service=service_id))
         return found
 
     def _saved_service(self, panel: store.Panel, service_id: str) -> Service | None:

@@ -47,6 +47,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smmdesk.core.i18n import N_, _
+
 
 class SmmdeskError(Exception):
     """Root of every error smmdesk raises on purpose.
@@ -55,16 +57,19 @@ class SmmdeskError(Exception):
     ``panel_message``: the panel's own words, when the panel said something.
     """
 
-    default_message = "Something went wrong."
+    default_message = N_("Something went wrong.")
 
     def __init__(self, user_message: str | None = None, *, panel_message: str | None = None):
-        self.user_message = user_message or self.default_message
+        self.user_message = user_message or _(self.default_message)
         self.panel_message = panel_message
         super().__init__(self.user_message)
 
     def __str__(self) -> str:
         if self.panel_message and self.panel_message not in self.user_message:
-            return f"{self.user_message} (panel said: {self.panel_message})"
+            # Translators: {message} is smmdesk's sentence; {panel} the panel's own words.
+            return _("{message} (panel said: {panel})").format(
+                message=self.user_message, panel=self.panel_message
+            )
         return self.user_message
 
 
@@ -72,7 +77,7 @@ class PanelError(SmmdeskError):
     """The panel answered with an error. ``status_code`` is the HTTP status (200 for an
     error inside a 200 answer, None when unknown)."""
 
-    default_message = "The panel refused the request."
+    default_message = N_("The panel refused the request.")
 
     def __init__(
         self,
@@ -86,36 +91,36 @@ class PanelError(SmmdeskError):
 
 
 class BadKey(PanelError):
-    default_message = (
+    default_message = N_(
         "The panel does not accept this API key. Copy the key again from your account page "
         "on the panel and update it in smmdesk."
     )
 
 
 class InsufficientFunds(PanelError):
-    default_message = (
+    default_message = N_(
         "Your balance on this panel is too low for this order. Add funds on the panel, "
         "then try again."
     )
 
 
 class NotFound(PanelError):
-    default_message = "The panel does not know this order or service. Check the id."
+    default_message = N_("The panel does not know this order or service. Check the id.")
 
 
 class BadRequest(PanelError):
-    default_message = "The panel refused the request. Check the order's fields."
+    default_message = N_("The panel refused the request. Check the order's fields.")
 
 
 class SubscriptionsRefused(BadRequest):
-    default_message = (
+    default_message = N_(
         "This panel does not create subscriptions through its API. Place the subscription "
         "on the panel's website, then track it in smmdesk by its order id."
     )
 
 
 class RateLimited(PanelError):
-    default_message = (
+    default_message = N_(
         "The panel is limiting how fast smmdesk may send requests, so this one has to wait. "
         "Try again in a minute; if it keeps happening, lower the requests per minute in the "
         "panel's settings in smmdesk."
@@ -134,7 +139,7 @@ class RateLimited(PanelError):
 
 
 class UpstreamFailure(PanelError):
-    default_message = (
+    default_message = N_(
         "The panel's provider failed to handle the request. Try again in a few minutes."
     )
 
@@ -143,24 +148,24 @@ class Unsupported(PanelError):
     """The panel has no such action by API (said so, or is known not to): nothing was sent
     when smmdesk knew it beforehand."""
 
-    default_message = "This panel does not offer this action through its API."
+    default_message = N_("This panel does not offer this action through its API.")
 
 
 class InvalidResponse(PanelError):
-    default_message = (
+    default_message = N_(
         "The panel answered with something smmdesk cannot read (it may be down or behind a "
         "protection page). Try again later, or check the panel's URL."
     )
 
 
 class TransportError(SmmdeskError):
-    default_message = (
+    default_message = N_(
         "smmdesk could not reach the panel. Check your internet connection and the panel's URL."
     )
 
 
 class AddOutcomeUnknown(SmmdeskError):
-    default_message = (
+    default_message = N_(
         "The connection broke while the order was being sent, so smmdesk cannot tell whether "
         "the panel placed it. It was NOT sent again. Check the panel's order list: if the "
         "order is there, enter its id in smmdesk; if not, resend it."
@@ -173,7 +178,7 @@ class StorageError(SmmdeskError):
     a file's in ``backup.files.disk_error``. ``kind``: "full", "read_only", "locked",
     "damaged" or "other"."""
 
-    default_message = (
+    default_message = N_(
         "smmdesk could not write to its database. Check that the disk has room and that the "
         "data folder may be written to, then try again."
     )
@@ -186,29 +191,29 @@ class StorageError(SmmdeskError):
 class ConfigError(SmmdeskError):
     """Something the user asked for cannot be used as given (raise a subclass)."""
 
-    default_message = "This setting cannot be used."
+    default_message = N_("This setting cannot be used.")
 
 
 class PanelAddressRefused(ConfigError):
-    default_message = "This is not an API address smmdesk can use for a panel."
+    default_message = N_("This is not an API address smmdesk can use for a panel.")
 
 
 class SettingRefused(ConfigError):
-    default_message = "This setting cannot be used."
+    default_message = N_("This setting cannot be used.")
 
 
 class RequestRefused(ConfigError):
-    default_message = "smmdesk cannot do this as asked."
+    default_message = N_("smmdesk cannot do this as asked.")
 
 
 class LocalFileError(SmmdeskError):
     """A file or folder cannot be read or written (not the database: StorageError)."""
 
-    default_message = "smmdesk could not read or write a file."
+    default_message = N_("smmdesk could not read or write a file.")
 
 
 class KeyringUnavailable(SmmdeskError):
-    default_message = (
+    default_message = N_(
         "No usable system keyring was found, and smmdesk keeps API keys only there. Install "
         "or unlock your system's keyring (password manager), then try again."
     )
@@ -224,26 +229,30 @@ class FieldProblem:
 
 
 class ValidationError(SmmdeskError):
-    default_message = "Some fields of the order need fixing."
+    default_message = N_("Some fields of the order need fixing.")
 
     def __init__(self, problems: list[FieldProblem], user_message: str | None = None):
         self.problems = list(problems)
         if user_message is None and self.problems:
             user_message = "; ".join(
-                f"{p.field}: {p.message}" if p.field else p.message for p in self.problems
+                # Translators: {field} is the API name of an order field ("quantity").
+                _("{field}: {message}").format(field=p.field, message=p.message)
+                if p.field
+                else p.message
+                for p in self.problems
             )
         super().__init__(user_message)
 
 
 class NotFoundLocally(SmmdeskError):
-    default_message = "smmdesk has no such item."
+    default_message = N_("smmdesk has no such item.")
 
 
 class DamagedDatabase(SmmdeskError):
     """The order book fails SQLite's integrity check. ``latest`` is the newest good backup
     (a ``smmdesk.core.backup.BackupInfo``) or None; the message offers it."""
 
-    default_message = "smmdesk's database is damaged."
+    default_message = N_("smmdesk's database is damaged.")
 
     def __init__(self, user_message: str | None = None, *, path: str = "", latest: object = None):
         super().__init__(user_message)
@@ -252,4 +261,6 @@ class DamagedDatabase(SmmdeskError):
 
 
 class BackupUnusable(LocalFileError):
-    default_message = "This file is not a smmdesk backup smmdesk can read. Choose another backup."
+    default_message = N_(
+        "This file is not a smmdesk backup smmdesk can read. Choose another backup."
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from smmdesk.core.errors import SettingRefused
+from smmdesk.core.i18n import _
 from smmdesk.core.settings import Settings
 
 
@@ -46,8 +47,8 @@ def parse_rates_text(text: str) -> dict[str, str]:
             continue
         code, equals, rate = part.partition("=")
         if not equals or not code.strip():
-            raise SettingRefused(
-                f'"{part.strip()}" is not an exchange rate. Write CODE=RATE, like EUR=1.08.'
-            )
+            # Translators: CODE=RATE is the form to write, as it is ("EUR=1.08").
+            message = _('"{text}" is not an exchange rate. Write CODE=RATE, like EUR=1.08.')
+            raise SettingRefused(message.format(text=part.strip()))
         rates[code.strip()] = rate.strip()
     return rates

@@ -31,6 +31,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from smmdesk.core.errors import LocalFileError, SmmdeskError
+from smmdesk.core.i18n import _
 from smmdesk.core.store.history import OrderQuery, count_orders, order_rows
 from smmdesk.core.store.orders import LOST_AFTER
 from smmdesk.core.store.sql import parse_money
@@ -101,7 +102,7 @@ def _quote(text: str) -> str:
 
 
 BY_ID = OrderQuery(order_by="id")
-EXPORT_SELECT = ", ".join([*(_sql(column, kind) for _, column, kind in COLUMNS), *_WORDS_SOURCES])
+EXPORT_SELECT = ", ".join([*(_sql(column, kind) for __, column, kind in COLUMNS), *_WORDS_SOURCES])
 _DATA = len(COLUMNS)
 
 
@@ -121,11 +122,11 @@ def export_orders(
     cannot be written."""
 
     def write(writer: Any) -> int:
-        writer.writerow([*(name for name, _, _ in COLUMNS), *WORDS_COLUMNS])
+        writer.writerow([*(name for name, *__ in COLUMNS), *WORDS_COLUMNS])
         count, rows = 0, order_rows(db, EXPORT_SELECT, query, ids)
         while chunk := _take(rows, CHUNK):
             if cancel is not None and cancel.is_set():
-                raise ExportCancelled("The export was stopped; no file was written.")
+                raise ExportCancelled(_("The export was stopped; no file was written."))
             writer.writerows([(*row[:_DATA], *_words(row[_DATA:])) for row in chunk])
             count += len(chunk)
             if progress is not None:
@@ -188,10 +189,12 @@ def _write_atomically(path: Path | str, write: Callable[[Any], int]) -> int:
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise LocalFileError(
-            f"smmdesk could not write {path.name}: {exc.strerror or exc}. Choose a folder "
-            "you can write to, and close the file if a spreadsheet has it open."
-        ) from None
+        # Translators: {file} is a file's name; {reason} the system's words ("Permission denied").
+        message = _(
+            "smmdesk could not write {file}: {reason}. Choose a folder you can write to, and "
+            "close the file if a spreadsheet has it open."
+        )
+        raise LocalFileError(message.format(file=path.name, reason=exc.strerror or exc)) from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -204,7 +207,7 @@ def _words(stored: Sequence[Any]) -> tuple[str, str]:
     state, status, raw_status, not_found, charge, expected, currency = stored
     lost = (not_found or 0) >= LOST_AFTER
     return (
-        cell(status_text(state, status, raw_status, lost)),
+        cell(status_text(state, status, raw_status, lost, translated=False)),
         _cost(state, charge, expected, currency),
     )
 

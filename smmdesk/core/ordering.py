@@ -15,6 +15,7 @@ from smmdesk.core.errors import (
     RequestRefused,
     SmmdeskError,
 )
+from smmdesk.core.i18n import _
 from smmdesk.protocol import MULTI_STATUS_MAX
 
 if TYPE_CHECKING:
@@ -49,8 +50,15 @@ async def track_orders(
     for remote_id in ids:
         answer = answers.get(remote_id)
         if answer is None or isinstance(answer, ItemError):
-            reason = answer.message if answer else "no answer"
-            errors[remote_id] = f"{panel.name} has no order {remote_id} ({reason})."
+            if answer is None:
+                # Translators: {panel} is a panel's name, {remote_id} the panel's order id.
+                text = _("{panel} has no order {remote_id} (no answer).")
+            else:
+                # Translators: {reason} is the panel's own words ("Incorrect order ID").
+                text = _("{panel} has no order {remote_id} ({reason}).")
+            errors[remote_id] = text.format(
+                panel=panel.name, remote_id=remote_id, reason=answer.message if answer else ""
+            )
             continue
         tracked.append(
             store.track(desk.db, panel.id, remote_id, status=answer, reference=reference)
@@ -69,7 +77,7 @@ async def cancel_orders(desk: Desk, panel_name: str, remote_ids: Iterable[str]) 
         outcomes = []
         for result in results:
             local = store.find_order(desk.db, panel.id, result.order_id)
-            message = "cancel requested" if result.ok else (result.error or "refused")
+            message = _("cancel requested") if result.ok else (result.error or _("refused"))
             outcomes.append(
                 Outcome(result.order_id, result.ok, message, local.id if local else None)
             )
@@ -90,7 +98,11 @@ async def refill_orders(desk: Desk, panel_name: str, remote_ids: Iterable[str]) 
             if local is not None:
                 store.add_refill(desk.db, local.id, result.refill_id, error=result.error)
             ok = result.refill_id is not None
-            message = f"refill {result.refill_id} accepted" if ok else (result.error or "refused")
+            if ok:
+                # Translators: {refill_id} is the panel's id of the refill.
+                message = _("refill {refill_id} accepted").format(refill_id=result.refill_id)
+            else:
+                message = result.error or _("refused")
             outcomes.append(
                 Outcome(result.order_id, ok, message, local.id if local else None, result.refill_id)
             )
@@ -122,5 +134,5 @@ async def _in_batches(
 def _clean_ids(remote_ids: Iterable[str]) -> list[str]:
     ids = list(dict.fromkeys(str(i).strip() for i in remote_ids if str(i).strip()))
     if not ids:
-        raise RequestRefused("Give at least one order id.")
+        raise RequestRefused(_("Give at least one order id."))
     return ids

@@ -15,6 +15,7 @@ import platformdirs
 
 from smmdesk import APP_NAME
 from smmdesk.core.errors import LocalFileError
+from smmdesk.core.i18n import _
 
 DATA_DIR_ENV = "SMMDESK_DATA_DIR"
 DATABASE_FILENAME = "smmdesk.sqlite3"
@@ -53,12 +54,16 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except FileExistsError:
-        raise LocalFileError(
-            f"smmdesk cannot use {folder} as its data folder because a file has that name. "
+        # Translators: {folder} is a path; --data-dir and SMMDESK_DATA_DIR are typed as they are.
+        message = _(
+            "smmdesk cannot use {folder} as its data folder because a file has that name. "
             "Choose another folder with --data-dir or SMMDESK_DATA_DIR."
-        ) from None
+        )
+        raise LocalFileError(message.format(folder=folder)) from None
     except OSError as exc:
-        raise LocalFileError(
-            f"smmdesk cannot create its data folder {folder} ({exc.strerror or exc}). "
-            "Choose a folder you can write to with --data-dir or SMMDESK_DATA_DIR."
-        ) from None
+        # Translators: {folder} is a path; {reason} the system's words ("Permission denied").
+        message = _(
+            "smmdesk cannot create its data folder {folder} ({reason}). Choose a folder you "
+            "can write to with --data-dir or SMMDESK_DATA_DIR."
+        )
+        raise LocalFileError(message.format(folder=folder, reason=exc.strerror or exc)) from None

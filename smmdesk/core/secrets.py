@@ -27,28 +27,29 @@ from keyring.errors import (
 
 from smmdesk import APP_NAME
 from smmdesk.core.errors import KeyringUnavailable, NotFoundLocally, RequestRefused
+from smmdesk.core.i18n import N_, _
 
 SERVICE_NAME = APP_NAME
 _PROBE_USERNAME = "smmdesk-keyring-check"
 _T = TypeVar("_T")
 
 _PLATFORM_ADVICE = {
-    "linux": (
+    "linux": N_(
         "Install and unlock a Secret Service keyring, such as GNOME Keyring (package "
         "gnome-keyring) or KWallet, and run smmdesk inside your desktop session so it can "
         "reach the keyring over D-Bus. On a machine without a desktop, start one with "
         "dbus-run-session and unlock it with gnome-keyring-daemon --unlock."
     ),
-    "darwin": (
+    "darwin": N_(
         "Unlock your login keychain (open Keychain Access, select the 'login' keychain and "
         "unlock it, or log out and in again), then try again."
     ),
-    "win32": (
+    "win32": N_(
         "smmdesk uses Windows Credential Manager. Sign in to Windows with your own user "
         "account (not a service or guest account) and try again."
     ),
 }
-_OTHER_ADVICE = (
+_OTHER_ADVICE = N_(
     "Install and unlock the system keyring your desktop provides (one that the Python "
     "'keyring' package supports), then try again."
 )
@@ -59,15 +60,17 @@ def keyring_advice(platform: str | None = None) -> str:
     name = platform or sys.platform
     if name.startswith("linux") or name.startswith("freebsd"):
         name = "linux"
-    return _PLATFORM_ADVICE.get(name, _OTHER_ADVICE)
+    return _(_PLATFORM_ADVICE.get(name, _OTHER_ADVICE))
 
 
 def unavailable(reason: str, platform: str | None = None) -> KeyringUnavailable:
     """A KeyringUnavailable saying ``reason`` (a sentence) and what to do about it."""
-    return KeyringUnavailable(
-        f"{reason} smmdesk keeps API keys only in the system keyring and never in a file. "
-        f"{keyring_advice(platform)}"
+    # Translators: {reason} is a sentence saying what is wrong with the keyring; {advice}
+    # sentences saying what to do.
+    message = _(
+        "{reason} smmdesk keeps API keys only in the system keyring and never in a file. {advice}"
     )
+    return KeyringUnavailable(message.format(reason=reason, advice=keyring_advice(platform)))
 
 
 class KeyStore:
@@ -96,10 +99,11 @@ class KeyStore:
         """The API key of ``panel``; NotFoundLocally when the keyring has none."""
         key = self._call(lambda backend: backend.get_password(SERVICE_NAME, panel))
         if not key:
-            raise NotFoundLocally(
-                f'The system keyring has no API key for the panel "{panel}". Enter the '
+            message = _(
+                'The system keyring has no API key for the panel "{panel}". Enter the '
                 "panel's API key again (copy it from your account page on the panel)."
             )
+            raise NotFoundLocally(message.format(panel=panel))
         return key
 
     def set(self, panel: str, key: str) -> None:
@@ -107,8 +111,10 @@ class KeyStore:
         key = key.strip()
         if not key:
             raise RequestRefused(
-                "The API key is empty. Copy the key from your account page on the panel "
-                "and paste it again."
+                _(
+                    "The API key is empty. Copy the key from your account page on the panel "
+                    "and paste it again."
+                )
             )
         self._call(lambda backend: backend.set_password(SERVICE_NAME, panel, key))
 
@@ -134,13 +140,13 @@ class KeyStore:
         try:
             priority = type(backend).priority
         except Exception:  # a backend reports "not usable here" by raising from priority
-            raise unavailable("The system keyring cannot be used on this computer.") from None
+            raise unavailable(_("The system keyring cannot be used on this computer.")) from None
         if priority <= 0:  # keyring's "fail" and "null" backends: nothing usable here
-            raise unavailable("No usable system keyring was found on this computer.")
+            raise unavailable(_("No usable system keyring was found on this computer."))
         if priority < 1:  # e.g. keyrings.alt's files: keys would sit on disk unprotected
-            raise unavailable(
-                f"The only keyring found ({self.backend_name()}) would not keep API keys safe."
-            )
+            # Translators: {keyring} is the keyring's technical name ("PlaintextKeyring").
+            message = _("The only keyring found ({keyring}) would not keep API keys safe.")
+            raise unavailable(message.format(keyring=self.backend_name()))
         return backend
 
     def _call(self, operation: Callable[[KeyringBackend], _T]) -> _T:
@@ -148,15 +154,15 @@ class KeyStore:
         try:
             return operation(backend)
         except KeyringLocked:
-            reason = "The system keyring is locked, so smmdesk cannot read or save API keys."
+            reason = _("The system keyring is locked, so smmdesk cannot read or save API keys.")
         except InitError:
-            reason = "The system keyring could not be opened."
+            reason = _("The system keyring could not be opened.")
         except PasswordSetError:
-            reason = "The system keyring refused to save the key."
+            reason = _("The system keyring refused to save the key.")
         except KeyringError:
-            reason = "No usable system keyring was found."
+            reason = _("No usable system keyring was found.")
         except OSError:  # D-Bus or OS service errors that the backend did not wrap
-            reason = "The system keyring did not answer."
+            reason = _("The system keyring did not answer.")
         raise unavailable(reason)
 
 

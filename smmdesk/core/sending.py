@@ -37,6 +37,7 @@ from smmdesk.core.errors import (
     SubscriptionsRefused,
     ValidationError,
 )
+from smmdesk.core.i18n import _
 from smmdesk.core.money import format_money
 from smmdesk.core.ordertypes import (
     OrderDraft,
@@ -108,11 +109,15 @@ def prepare(
 
 def subscriptions_refused(panel_name: str) -> str:
     """Why a subscription is not sent to this panel, and how to try again."""
-    return (
-        f"{SubscriptionsRefused.default_message} If {panel_name} takes subscriptions by API "
-        f"now, run: smmdesk-cli panel set {panel_name} subscriptions auto (or set it under "
-        '"What it speaks…" in Manage panels).'
+    # Translators: {panel} is a panel's name; the command after "run:" is typed as it is, and
+    # "What it speaks…" and "Manage panels" are the window's names for a button and a dialog.
+    message = _(
+        "This panel does not create subscriptions through its API. Place the subscription "
+        "on the panel's website, then track it in smmdesk by its order id. If {panel} takes "
+        "subscriptions by API now, run: smmdesk-cli panel set {panel} subscriptions auto (or "
+        'set it under "What it speaks…" in Manage panels).'
     )
+    return message.format(panel=panel_name)
 
 
 def _warnings(panel: store.Panel, draft: OrderDraft) -> tuple[str, ...]:
@@ -121,10 +126,12 @@ def _warnings(panel: store.Panel, draft: OrderDraft) -> tuple[str, ...]:
         cost, balance = (
             format_money(m, panel.currency) for m in (draft.expected_cost, panel.balance)
         )
-        warnings.append(
-            f"The expected cost {cost} is more than the last known balance {balance} of "
-            f"{panel.name}: the panel will likely refuse it. Add funds on the panel's site first."
+        # Translators: {cost} and {balance} are amounts with their currency; {panel} a name.
+        warning = _(
+            "The expected cost {cost} is more than the last known balance {balance} of "
+            "{panel}: the panel will likely refuse it. Add funds on the panel's site first."
         )
+        warnings.append(warning.format(cost=cost, balance=balance, panel=panel.name))
     return tuple(warnings)
 
 
@@ -148,7 +155,10 @@ def record(
         name = sales.check_customer(customer)
         if reference and reference.strip() != name:
             raise RequestRefused(
-                "Give a customer or a reference, not both: the customer is kept as the reference."
+                _(
+                    "Give a customer or a reference, not both: the customer is kept as the "
+                    "reference."
+                )
             )
         reference = name
     draft = prepared.draft
@@ -202,7 +212,10 @@ async def send(
     try:
         return _settle(db, order, OrderState.PLACED, remote_id, None, prepared, hook)
     except ValidationError as exc:  # the panel's id is already another order here
-        why = f"The panel answered with order {remote_id}: {exc}"
+        # Translators: {remote_id} is the panel's order id; {problem} why smmdesk can't keep it.
+        why = _("The panel answered with order {remote_id}: {problem}").format(
+            remote_id=remote_id, problem=exc
+        )
         unknown = AddOutcomeUnknown(why)
         return _settle(db, order, OrderState.UNKNOWN, why, unknown, prepared, hook)
 

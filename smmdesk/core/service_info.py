@@ -21,6 +21,7 @@ from datetime import timedelta
 from sqlite_utils import Database
 
 from smmdesk.core.api.models import Service
+from smmdesk.core.i18n import _, ngettext
 from smmdesk.core.store.sql import parse_time
 from smmdesk.protocol import COMPLETED
 
@@ -81,11 +82,21 @@ def time_words(span: timedelta) -> str:
     """ "under a minute", "45 min", "3 h 10 min", "2 days 4 h"."""
     minutes = int(span.total_seconds() // 60)
     if minutes < 1:
-        return "under a minute"
+        return _("under a minute")
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
+    if days and hours:
+        # Translators: a span of time: days, and hours abbreviated ("2 days 4 h").
+        text = ngettext("{days} day {hours} h", "{days} days {hours} h", days)
+        return text.format(days=days, hours=hours)
     if days:
-        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+        return ngettext("{days} day", "{days} days", days).format(days=days)
+    if hours and minutes:
+        # Translators: a span of time in hours and minutes, abbreviated ("3 h 10 min").
+        text = ngettext("{hours} h {minutes} min", "{hours} h {minutes} min", hours)
+        return text.format(hours=hours, minutes=minutes)
     if hours:
-        return f"{hours} h" + (f" {minutes} min" if minutes else "")
-    return f"{minutes} min"
+        # Translators: a span of time in hours, abbreviated.
+        return ngettext("{count} h", "{count} h", hours).format(count=hours)
+    # Translators: a span of time in minutes, abbreviated.
+    return ngettext("{count} min", "{count} min", minutes).format(count=minutes)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from smmdesk.core.errors import ConfigError, LocalFileError, RequestRefused, SettingRefused
-from smmdesk.core.i18n import AUTO, LANGUAGES
+from smmdesk.core.i18n import AUTO, LANGUAGES, _
 
 SETTINGS_NAME = "settings.json"
 THEMES = ("system", "light", "dark")
@@ -116,7 +116,7 @@ class Settings:
 
     def save(self) -> None:
         if self.folder is None:
-            raise RequestRefused("These settings belong to no data folder.")
+            raise RequestRefused(_("These settings belong to no data folder."))
         data = {f.name: _dump(getattr(self, f.name)) for f in fields(self) if f.name != "folder"}
         path = self.folder / SETTINGS_NAME
         partial = path.with_name(SETTINGS_NAME + ".part")
@@ -124,9 +124,13 @@ class Settings:
             partial.write_text(json.dumps(data, indent=2), encoding="utf-8")
             os.replace(partial, path)
         except OSError as exc:
+            # Translators: {folder} is a folder's path; {reason} the system's words.
+            message = _(
+                "smmdesk could not save its settings in {folder} ({reason}). Check that you may "
+                "write to the data folder."
+            )
             raise LocalFileError(
-                f"smmdesk could not save its settings in {self.folder} "
-                f"({exc.strerror or exc}). Check that you may write to the data folder."
+                message.format(folder=self.folder, reason=exc.strerror or exc)
             ) from None
 
 
@@ -137,7 +141,8 @@ _LIMITS = {f.name: f.metadata.get("limits", Limits()) for f in fields(Settings)}
 def limits(name: str) -> Limits:
     """The limits declared with setting ``name`` (none: ``Limits()``)."""
     if name not in _NAMES:
-        raise SettingRefused(f'There is no setting called "{name}".')
+        # Translators: {name} is a setting's name as the CLI writes it ("balance_days").
+        raise SettingRefused(_('There is no setting called "{name}".').format(name=name))
     return _LIMITS[name]
 
 
@@ -161,7 +166,8 @@ def _dump(value: Any) -> Any:
 
 def _check(name: str, value: Any) -> Any:
     if name not in _NAMES:
-        raise SettingRefused(f'There is no setting called "{name}".')
+        # Translators: {name} is a setting's name as the CLI writes it ("balance_days").
+        raise SettingRefused(_('There is no setting called "{name}".').format(name=name))
     if name == "exchange_rates":
         return _exchange_rates(value)
     if name == "report_currency":
@@ -170,7 +176,9 @@ def _check(name: str, value: Any) -> Any:
     if declared.low is not None and declared.high is not None:
         number = _int(name, value)
         if not declared.low <= number <= declared.high:
-            raise SettingRefused(f"{name} must be between {declared.low} and {declared.high}.")
+            # Translators: {name} is a setting's name as the CLI writes it ("balance_days").
+            message = _("{name} must be between {low} and {high}.")
+            raise SettingRefused(message.format(name=name, low=declared.low, high=declared.high))
         return number
     if name in ("notify_orders", "webhook_enabled"):
         if isinstance(value, bool):
@@ -180,20 +188,27 @@ def _check(name: str, value: Any) -> Any:
             return True
         if text in ("0", "false", "no", "off"):
             return False
-        raise SettingRefused(f"{name} must be on or off.")
+        # Translators: {name} is a setting's name as the CLI writes it ("notify_orders").
+        raise SettingRefused(_("{name} must be on or off.").format(name=name))
     if name == "balance_threshold":
         try:
             amount = Decimal(str(value).strip())
         except InvalidOperation:
-            raise SettingRefused("The balance threshold must be an amount, like 25.50.") from None
+            raise SettingRefused(
+                _("The balance threshold must be an amount, like 25.50.")
+            ) from None
         if not amount.is_finite() or amount < 0:
-            raise SettingRefused("The balance threshold must be 0 or more.")
+            raise SettingRefused(_("The balance threshold must be 0 or more."))
         return amount
     text = str(value).strip()
     if declared.choices and text not in declared.choices:
-        raise SettingRefused(f"The {name} must be one of {', '.join(declared.choices)}.")
+        # Translators: {name} is a setting's name ("theme"); {choices} its values ("light, dark").
+        message = _("The {name} must be one of {choices}.")
+        raise SettingRefused(message.format(name=name, choices=", ".join(declared.choices)))
     if name == "webhook_host" and not text:
-        raise SettingRefused("The webhook address must not be empty (127.0.0.1 keeps it private).")
+        raise SettingRefused(
+            _("The webhook address must not be empty (127.0.0.1 keeps it private).")
+        )
     return text
 
 
@@ -210,13 +225,15 @@ def saved_language(folder: Path) -> str:
 def _currency(value: Any) -> str:
     text = str(value).strip().upper()
     if not (2 <= len(text) <= 8 and text.isalnum()):
-        raise SettingRefused(f'"{value}" is not a currency code. Use a code like USD or EUR.')
+        message = _('"{value}" is not a currency code. Use a code like USD or EUR.')
+        raise SettingRefused(message.format(value=value))
     return text
 
 
 def _exchange_rates(value: Any) -> dict[str, Decimal]:
     if not isinstance(value, Mapping):
-        raise SettingRefused('Exchange rates must be given per currency, like {"EUR": "1.08"}.')
+        message = _("Exchange rates must be given per currency, like {example}.")
+        raise SettingRefused(message.format(example='{"EUR": "1.08"}'))
     rates = {}
     for code, rate in value.items():
         currency = _currency(code)
@@ -225,10 +242,12 @@ def _exchange_rates(value: Any) -> dict[str, Decimal]:
         except InvalidOperation:
             amount = Decimal("NaN")
         if not amount.is_finite() or amount <= 0:
-            raise SettingRefused(
-                f"The exchange rate of {currency} must be a number more than 0, like 1.08 "
-                f'(not "{rate}").'
+            # Translators: {currency} is a currency code ("EUR"); {rate} what was given.
+            message = _(
+                "The exchange rate of {currency} must be a number more than 0, like 1.08 "
+                '(not "{rate}").'
             )
+            raise SettingRefused(message.format(currency=currency, rate=rate))
         rates[currency] = amount
     return rates
 
@@ -237,4 +256,5 @@ def _int(name: str, value: Any) -> int:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise SettingRefused(f"{name} must be a whole number.") from None
+        # Translators: {name} is a setting's name as the CLI writes it ("balance_days").
+        raise SettingRefused(_("{name} must be a whole number.").format(name=name)) from None

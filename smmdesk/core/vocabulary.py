@@ -13,7 +13,9 @@ later, translated) in one place:
     row_result / row_preview   an import row's status line
 
 The enum *values* are what the database stores and what ``--json`` prints; they never
-change. The words are for people only.
+change. The words are for people only: marked ``N_`` here and given in the current language
+by the properties and functions below. ``status_text(..., translated=False)`` keeps the
+English words for the export (a CSV file is read by programs too).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from smmdesk.core.i18n import N_, SOURCE_LANGUAGE, _, current_language, ngettext, pgettext
 from smmdesk.core.money import format_money
 from smmdesk.protocol import (
     CANCELED,
@@ -53,20 +56,23 @@ class OrderState(StrEnum):
     @property
     def words(self) -> str:
         """A few words for a column ("outcome unknown")."""
-        return _ORDER_STATE_WORDS[self][0]
+        return _(_ORDER_STATE_WORDS[self][0])
 
     @property
     def explained(self) -> str:
         """A sentence part for the order's details ("outcome unknown: check the panel ...")."""
-        return _ORDER_STATE_WORDS[self][1]
+        return _(_ORDER_STATE_WORDS[self][1])
 
 
 _ORDER_STATE_WORDS = {
-    OrderState.SENDING: ("sending", "being sent"),
-    OrderState.PLACED: ("placed", "placed by smmdesk"),
-    OrderState.FAILED: ("not placed", "not placed"),
-    OrderState.UNKNOWN: ("outcome unknown", "outcome unknown: check the panel's order list"),
-    OrderState.TRACKED: ("tracked", "placed elsewhere, tracked by its id"),
+    OrderState.SENDING: (N_("sending"), N_("being sent")),
+    OrderState.PLACED: (N_("placed"), N_("placed by smmdesk")),
+    OrderState.FAILED: (N_("not placed"), N_("not placed")),
+    OrderState.UNKNOWN: (
+        N_("outcome unknown"),
+        N_("outcome unknown: check the panel's order list"),
+    ),
+    OrderState.TRACKED: (N_("tracked"), N_("placed elsewhere, tracked by its id")),
 }
 # Orders that cost nothing (or are not known to have cost anything): no charge is shown.
 NEVER_PLACED = frozenset({OrderState.FAILED, OrderState.UNKNOWN, OrderState.SENDING})
@@ -87,74 +93,97 @@ class RowState(StrEnum):
     @property
     def words(self) -> str:
         """The state in a sentence: "Row 3 is {words}"."""
-        return _ROW_STATE_WORDS[self]
+        return _(_ROW_STATE_WORDS[self])
 
 
+# Translators: an import row's state inside "Row {number} is {state}: ...".
 _ROW_STATE_WORDS = {
-    RowState.READY: "not sent yet",
-    RowState.INVALID: "invalid (never sent)",
-    RowState.SENDING: "sent, with its outcome unknown",
-    RowState.PLACED: "placed",
-    RowState.FAILED: "refused by the panel (nothing was placed)",
-    RowState.UNKNOWN: "sent, with its outcome unknown",
-    RowState.NOT_PLACED: "settled as not placed",
-    RowState.SKIPPED: "not sent",
+    RowState.READY: N_("not sent yet"),
+    RowState.INVALID: N_("invalid (never sent)"),
+    RowState.SENDING: N_("sent, with its outcome unknown"),
+    RowState.PLACED: N_("placed"),
+    RowState.FAILED: N_("refused by the panel (nothing was placed)"),
+    RowState.UNKNOWN: N_("sent, with its outcome unknown"),
+    RowState.NOT_PLACED: N_("settled as not placed"),
+    RowState.SKIPPED: N_("not sent"),
 }
 
-# How the import history sums rows up: (column title, the states it counts).
+# How the import history sums rows up: (column title, the states it counts). The titles are
+# marked N_: translate them with _() where they are shown.
 IMPORT_COUNTS: tuple[tuple[str, tuple[RowState, ...]], ...] = (
-    ("Placed", (RowState.PLACED,)),
-    ("Failed", (RowState.FAILED, RowState.INVALID)),
-    ("Unknown", (RowState.SENDING, RowState.UNKNOWN)),
-    ("Not sent", (RowState.READY, RowState.NOT_PLACED)),
+    (N_("Placed"), (RowState.PLACED,)),
+    (N_("Failed"), (RowState.FAILED, RowState.INVALID)),
+    (N_("Unknown"), (RowState.SENDING, RowState.UNKNOWN)),
+    (N_("Not sent"), (RowState.READY, RowState.NOT_PLACED)),
 )
 
 
 def import_counts(counts: Mapping[str, int]) -> list[int]:
     """An import's rows per state (``ImportRecord.counts``) summed as IMPORT_COUNTS says."""
-    return [sum(counts.get(state, 0) for state in states) for _, states in IMPORT_COUNTS]
+    return [sum(counts.get(state, 0) for state in states) for __, states in IMPORT_COUNTS]
 
 
 def import_summary(counts: Mapping[str, int]) -> str:
     """A run's outcome (``Report.counts()``) in one sentence."""
-    return (
-        f"{counts[RowState.PLACED]} of {counts['rows']} rows placed ({counts['placed_now']} "
-        f"now), {counts[RowState.FAILED]} failed or invalid, {counts[RowState.UNKNOWN]} "
-        f"unknown, {counts[RowState.SKIPPED]} not sent."
+    rows = counts["rows"]
+    # Translators: the outcome of an import run; {count} is the number of rows of the file.
+    text = ngettext(
+        "{placed} of {count} row placed ({now} now), {failed} failed or invalid, {unknown} "
+        "unknown, {skipped} not sent.",
+        "{placed} of {count} rows placed ({now} now), {failed} failed or invalid, {unknown} "
+        "unknown, {skipped} not sent.",
+        rows,
+    )
+    return text.format(
+        placed=counts[RowState.PLACED],
+        count=rows,
+        now=counts["placed_now"],
+        failed=counts[RowState.FAILED],
+        unknown=counts[RowState.UNKNOWN],
+        skipped=counts[RowState.SKIPPED],
     )
 
 
+# Translators: {remote_id} is the panel's order id; {error} the reason, a sentence.
 _ROW_RESULTS = {
-    RowState.PLACED: "Placed as order {remote_id}",
-    RowState.FAILED: "Failed: {error}",
-    RowState.INVALID: "Not sent: {error}",
-    RowState.UNKNOWN: "Outcome unknown, not sent again: {error}",
-    RowState.SENDING: "Outcome unknown, not sent again: {error}",
+    RowState.PLACED: N_("Placed as order {remote_id}"),
+    RowState.FAILED: N_("Failed: {error}"),
+    RowState.INVALID: N_("Not sent: {error}"),
+    RowState.UNKNOWN: N_("Outcome unknown, not sent again: {error}"),
+    RowState.SENDING: N_("Outcome unknown, not sent again: {error}"),
     RowState.SKIPPED: "{error}",
-    RowState.READY: "Ready: sent on the next run",
-    RowState.NOT_PLACED: "Not placed (checked by you)",
+    RowState.READY: N_("Ready: sent on the next run"),
+    RowState.NOT_PLACED: N_("Not placed (checked by you)"),
 }
 
 
 def row_result(state: RowState, remote_id: str | None = None, error: str | None = None) -> str:
     """What became of an import row this run ("Failed: the panel's reason")."""
-    text = _ROW_RESULTS[state].format(remote_id=remote_id or "", error=error or "")
-    return text.rstrip(": ") or _ROW_RESULTS[RowState.SKIPPED].format(error="Not sent")
+    template = _ROW_RESULTS[state]
+    text = (_(template) if template != "{error}" else template).format(
+        remote_id=remote_id or "", error=error or ""
+    )
+    return text.rstrip(": ") or _("Not sent")
 
 
 def row_preview(row: PreviewRow) -> str:
     """What will happen to an import row before it is sent (or why it is not sent)."""
     if row.state is RowState.PLACED:
-        return f"Placed before as order {row.remote_id}"
+        # Translators: {remote_id} is the panel's order id.
+        return _("Placed before as order {remote_id}").format(remote_id=row.remote_id)
     if row.unresolved:
-        return "Sent before, outcome unknown: check the panel (it is not sent again)"
+        return _("Sent before, outcome unknown: check the panel (it is not sent again)")
     if row.state is RowState.NOT_PLACED:
-        return _ROW_RESULTS[RowState.NOT_PLACED]
+        return _(_ROW_RESULTS[RowState.NOT_PLACED])
     if row.error:
         return row.error
     notes = [*row.warnings, *([row.duplicate] if row.duplicate else [])]
-    first = "Failed before: will be sent again" if row.state is RowState.FAILED else "Ready"
-    return " ".join([first + ("." if notes else ""), *notes])
+    failed = row.state is RowState.FAILED
+    if notes:  # the notes are sentences: the first words become one too
+        first = _("Failed before: will be sent again.") if failed else _("Ready.")
+    else:
+        first = _("Failed before: will be sent again") if failed else _("Ready")
+    return " ".join([first, *notes])
 
 
 class AttentionKind(StrEnum):
@@ -167,14 +196,14 @@ class AttentionKind(StrEnum):
 
     @property
     def words(self) -> str:
-        return _ATTENTION_WORDS[self]
+        return _(_ATTENTION_WORDS[self])
 
 
 _ATTENTION_WORDS = {
-    AttentionKind.BALANCE: "balance running out",
-    AttentionKind.SLOW: "slow",
-    AttentionKind.REFILLABLE: "refill possible",
-    AttentionKind.UNKNOWN: "outcome unknown",
+    AttentionKind.BALANCE: N_("balance running out"),
+    AttentionKind.SLOW: N_("slow"),
+    AttentionKind.REFILLABLE: N_("refill possible"),
+    AttentionKind.UNKNOWN: N_("outcome unknown"),
 }
 
 
@@ -189,54 +218,98 @@ class Action(StrEnum):
 
     @property
     def words(self) -> str:
-        """The action as a button says it ("Check the panel")."""
-        return self.value[:1].upper() + self.value[1:]
+        """The action as a button says it ("Check the panel"), in the current language."""
+        return _ACTION_WORDS[self]()
+
+
+# Functions, as "Cancel" (an order) needs a context: the word is looked up when shown.
+_ACTION_WORDS: dict[Action, Callable[[], str]] = {
+    Action.REFILL: lambda: pgettext("order action", "Refill"),
+    Action.CANCEL: lambda: pgettext("order action", "Cancel"),
+    Action.ORDER_ELSEWHERE: lambda: pgettext("order action", "Order elsewhere"),
+    Action.CHECK_PANEL: lambda: pgettext("order action", "Check the panel"),
+    Action.ADD_FUNDS: lambda: pgettext("order action", "Add funds"),
+}
 
 
 # --- panel statuses ------------------------------------------------------------------------
-_STATUS_WORDS = {status: status for status in CANONICAL_STATUSES} | {UNKNOWN: "Unknown status"}
+# The canonical statuses as labels (the same English words as the panels' spellings).
+_STATUS_WORDS = {
+    PENDING: N_("Pending"),
+    IN_PROGRESS: N_("In progress"),
+    PARTIAL: N_("Partial"),
+    COMPLETED: N_("Completed"),
+    CANCELED: N_("Canceled"),
+    FAILED: N_("Failed"),
+    UNKNOWN: N_("Unknown status"),
+}
+assert set(_STATUS_WORDS) == {*CANONICAL_STATUSES, UNKNOWN}
+# Translators: what became of an order, inside "Order #{id} {finished}." ("came back partial").
 _FINISHED_WORDS = {
-    COMPLETED: "completed",
-    PARTIAL: "came back partial",
-    CANCELED: "canceled",
-    FAILED: "failed",
-    PENDING: "is pending",
-    IN_PROGRESS: "is in progress",
+    COMPLETED: N_("completed"),
+    PARTIAL: N_("came back partial"),
+    CANCELED: N_("canceled"),
+    FAILED: N_("failed"),
+    PENDING: N_("is pending"),
+    IN_PROGRESS: N_("is in progress"),
 }
 
 
 def status_word(status: str) -> str:
     """A canonical panel status (smmdesk.protocol) as a label: "In progress"."""
-    return _STATUS_WORDS.get(status, status)
+    word = _STATUS_WORDS.get(status)
+    return _(word) if word else status
 
 
 def finished_word(status: str) -> str:
     """A status in a sentence about an order: "Order #3 {came back partial}."."""
-    return _FINISHED_WORDS.get(status, status.lower())
+    word = _FINISHED_WORDS.get(status)
+    return _(word) if word else status.lower()
 
 
 # --- an order's status and cost, as every view shows them ----------------------------------
-LOST = "(lost)"  # the panel no longer knows the order's id
-NOT_CHECKED = "Not checked yet"
+LOST = N_("(lost)")  # the panel no longer knows the order's id
+NOT_CHECKED = N_("Not checked yet")
 ESTIMATED = "~"  # before a cost the panel has not charged yet: what smmdesk expects
 
 
-@lru_cache(maxsize=256)
-def status_text(state: str, status: str | None, raw_status: str | None, lost: bool) -> str:
-    """The order's status in words: the panel's status, or how far sending it got."""
+def status_text(
+    state: str, status: str | None, raw_status: str | None, lost: bool, *, translated: bool = True
+) -> str:
+    """The order's status in words: the panel's status, or how far sending it got. In the
+    current language; in English with ``translated=False`` (the export)."""
+    language = current_language() if translated else SOURCE_LANGUAGE
+    return _status_text(state, status, raw_status, lost, language)
+
+
+@lru_cache(maxsize=512)
+def _status_text(
+    state: str, status: str | None, raw_status: str | None, lost: bool, language: str
+) -> str:
+    # ``language`` keys the cache: the words of one language are never served in another.
+    tr = _ if language != SOURCE_LANGUAGE else _english
     if state == OrderState.SENDING:
-        text = "Sending"
+        text = tr(N_("Sending"))
     elif state == OrderState.UNKNOWN:
-        text = "Outcome unknown"
+        text = tr(N_("Outcome unknown"))
     elif state == OrderState.FAILED:
-        text = "Not placed"
+        text = tr(N_("Not placed"))
     elif status is None:
-        text = NOT_CHECKED
+        text = tr(NOT_CHECKED)
     elif status == UNKNOWN:
-        text = f"{raw_status or UNKNOWN} (unknown status)"
+        # Translators: {status} is the status as the panel wrote it ("Paused").
+        text = tr(N_("{status} (unknown status)")).format(status=raw_status or UNKNOWN)
     else:
-        text = status_word(status)
-    return f"{text} {LOST}" if lost else text
+        word = _STATUS_WORDS.get(status)
+        text = tr(word) if word else status
+    if lost:
+        # Translators: {status} is an order's status ("Pending"); the panel lost the order.
+        return tr(N_("{status} (lost)")).format(status=text)
+    return text
+
+
+def _english(message: str) -> str:
+    return message
 
 
 def order_status(order: Order) -> str:
@@ -271,8 +344,14 @@ def order_cost(order: Order, money: Money = format_money) -> str:
 def cost_tip(order: Order) -> str:
     """The exact amounts behind ``order_cost``, in a sentence."""
     if order.charge is not None:
-        return "Charged " + format_money(order.charge, order.currency, grouping=True)
+        # Translators: {amount} is an amount with its currency ("1,234.50 USD").
+        return _("Charged {amount}").format(
+            amount=format_money(order.charge, order.currency, grouping=True)
+        )
     expected = format_money(order.expected_cost, order.currency, grouping=True, missing="—")
     if order.state in NEVER_PLACED:
-        return f"Not charged: the order was not placed (it would have cost {expected})."
-    return f"The panel has not said the charge yet; expected {expected}."
+        # Translators: {amount} is an amount with its currency ("1,234.50 USD").
+        text = _("Not charged: the order was not placed (it would have cost {amount}).")
+        return text.format(amount=expected)
+    # Translators: {amount} is an amount with its currency ("1,234.50 USD").
+    return _("The panel has not said the charge yet; expected {amount}.").format(amount=expected)

@@ -45,6 +45,7 @@ from smmdesk.core.api import is_loopback, parse
 from smmdesk.core.api.models import OrderStatus
 from smmdesk.core.errors import NotFoundLocally, SettingRefused
 from smmdesk.core.events import Changed
+from smmdesk.core.i18n import _, ngettext
 from smmdesk.core.refresh import Changes
 
 if TYPE_CHECKING:
@@ -87,10 +88,14 @@ class WebhookReceiver:
         timeout: float = 10.0,
     ):
         if len(token or "") < MIN_TOKEN_LENGTH or quote(token, safe="") != token:
-            raise SettingRefused(
-                "The webhook token must be at least 16 letters, digits, '-' or '_'. "
-                "Clear the webhook token in the settings to get a new one."
+            message = ngettext(
+                "The webhook token must be at least {count} letter, digit, '-' or '_'. "
+                "Clear the webhook token in the settings to get a new one.",
+                "The webhook token must be at least {count} letters, digits, '-' or '_'. "
+                "Clear the webhook token in the settings to get a new one.",
+                MIN_TOKEN_LENGTH,
             )
+            raise SettingRefused(message.format(count=MIN_TOKEN_LENGTH))
         self.desk = desk
         self.host = host
         self.port = port
@@ -129,9 +134,15 @@ class WebhookReceiver:
         try:
             self._server = await asyncio.start_server(self._connection, self.host, self.port)
         except OSError as error:
+            # Translators: {address} is a host and port ("127.0.0.1:8765"); {reason} the
+            # system's words ("Address already in use").
+            message = _(
+                "The webhook receiver cannot listen on {address} ({reason}). Choose another "
+                "port in the settings."
+            )
+            address = f"{self.host}:{self.port}"
             raise SettingRefused(
-                f"The webhook receiver cannot listen on {self.host}:{self.port} "
-                f"({error.strerror or error}). Choose another port in the settings."
+                message.format(address=address, reason=error.strerror or error)
             ) from None
         self.port = self._server.sockets[0].getsockname()[1]
         if not is_loopback(self.host):

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from smmdesk.core.i18n import _
+
 LIFETIME = 10_000  # refill days that stand for "lifetime"
 # Raise when the reading rules change: names kept read by another version are read again.
 NAMES_VERSION = 1
@@ -77,18 +79,20 @@ class NameParts:
     @property
     def label(self) -> str:
         """A readable name for the group: "Instagram Followers · hq · Refill 30D"."""
-        head = " ".join(p for p in (self.platform, self.kind) if p) or "Other"
+        # Translators: the name of a group of services whose platform and kind are unknown.
+        head = " ".join(p for p in (self.platform, self.kind) if p) or _("Other")
         parts = [head]
         if self.rest:
             parts.append(
                 " ".join(w.upper() if len(w) <= 2 else w.capitalize() for w in self.rest.split())
             )
         if self.refill_days == LIFETIME:
-            parts.append("Refill lifetime")
+            parts.append(_("Refill lifetime"))
         elif self.refill_days == 0:
-            parts.append("No refill")
+            parts.append(_("No refill"))
         elif self.refill_days:
-            parts.append(f"Refill {self.refill_days}D")
+            # Translators: a refill guarantee of {days} days, short as in service names.
+            parts.append(_("Refill {days}D").format(days=self.refill_days))
         return " · ".join(parts)
 
 

@@ -5,8 +5,8 @@ One ``TypeSpec`` per canonical type of ``smmdesk.protocol.ORDER_TYPES`` plus ``F
 for types smmdesk does not know. The form builder, the CLI and the CSV importer all read
 this table (through ``spec_for`` and ``draft.py``); nothing type-specific lives elsewhere.
 
-Labels, nouns and choice labels are marked ``N_`` (translated where shown, see fields.py).
-Help texts and notices are still English only: they get marked with the rest of the GUI.
+Labels, nouns, choice labels, help texts and notices are marked ``N_``: they are translated
+where shown (``FieldSpec.title``, ``BoundField.help``, ``form_notices``; see fields.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from enum import Enum
 from smmdesk import protocol as p
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import BadRequest, SubscriptionsRefused
+from smmdesk.core.formats import format_integer
 from smmdesk.core.i18n import N_, _
 from smmdesk.core.ordertypes.fields import FieldKind, FieldSpec
 
@@ -68,17 +69,19 @@ class TypeSpec:
 T, LINK, INT = FieldKind.TEXT, FieldKind.LINK, FieldKind.INTEGER
 LINES, LIST, USER = FieldKind.LINES, FieldKind.LIST, FieldKind.USERNAME
 
-LINK_FIELD = FieldSpec("link", LINK, True, N_("Link"), "Link to the page or post, e.g. https://…")
+LINK_FIELD = FieldSpec(
+    "link", LINK, True, N_("Link"), N_("Link to the page or post, e.g. https://…")
+)
 QUANTITY = FieldSpec(
-    "quantity", INT, True, N_("Quantity"), "How many to deliver", service_bounds=True
+    "quantity", INT, True, N_("Quantity"), N_("How many to deliver"), service_bounds=True
 )
 RUNS = FieldSpec(
     "runs", INT, False, N_("Runs"),
-    "Drip-feed: deliver the quantity this many times; leave empty for one delivery",
+    N_("Drip-feed: deliver the quantity this many times; leave empty for one delivery"),
     minimum=2, dripfeed=True, together_with="interval",
 )  # fmt: skip
 INTERVAL = FieldSpec(
-    "interval", INT, False, N_("Interval (minutes)"), "Drip-feed: minutes between two runs",
+    "interval", INT, False, N_("Interval (minutes)"), N_("Drip-feed: minutes between two runs"),
     minimum=1, dripfeed=True, together_with="runs", noun=N_("interval"),
 )  # fmt: skip
 
@@ -95,7 +98,7 @@ def _user(name: str, label: str, help: str) -> FieldSpec:
     return FieldSpec(name, USER, True, label, help)
 
 
-COMMENTS = _lines("comments", N_("Comments"), "One comment per line; each line is one comment")
+COMMENTS = _lines("comments", N_("Comments"), N_("One comment per line; each line is one comment"))
 
 DEVICES = (
     ("1", N_("Desktop")),
@@ -111,74 +114,74 @@ TRAFFIC_TYPES = (
 )
 
 SUBSCRIPTION_FIELDS = (
-    _user("username", N_("Username"), "The account to watch for new posts, e.g. mychannel"),
-    FieldSpec("min", INT, True, N_("Minimum per post"), "Fewest to deliver to each new post",
+    _user("username", N_("Username"), N_("The account to watch for new posts, e.g. mychannel")),
+    FieldSpec("min", INT, True, N_("Minimum per post"), N_("Fewest to deliver to each new post"),
               service_bounds=True, not_above="max"),
     FieldSpec("max", INT, True, N_("Maximum per post"),
-              "Most to deliver to each new post (you pay for this many)", service_bounds=True),
+              N_("Most to deliver to each new post (you pay for this many)"), service_bounds=True),
     FieldSpec("delay", INT, True, N_("Delay (minutes)"),
-              "Minutes to wait after a new post before delivering; 0 for none", minimum=0,
+              N_("Minutes to wait after a new post before delivering; 0 for none"), minimum=0,
               noun=N_("delay in minutes")),
-    FieldSpec("posts", INT, False, N_("Posts"), "How many new posts to deliver to (1 if empty)",
+    FieldSpec("posts", INT, False, N_("Posts"), N_("How many new posts to deliver to (1 if empty)"),
               minimum=1, default="1"),
     FieldSpec("old_posts", INT, False, N_("Old posts"),
-              "How many already-published posts to deliver to as well", minimum=0),
+              N_("How many already-published posts to deliver to as well"), minimum=0),
     FieldSpec("expiry", FieldKind.DATE, False, N_("Expiry date"),
-              "Stop after this day (YYYY-MM-DD); empty for no end", not_past=True),
+              N_("Stop after this day (YYYY-MM-DD); empty for no end"), not_past=True),
 )  # fmt: skip
 
 WEB_TRAFFIC_FIELDS = (
     LINK_FIELD, QUANTITY, RUNS, INTERVAL,
-    FieldSpec("country", T, True, N_("Country"), "Country of the visitors, e.g. US"),
-    FieldSpec("device", FieldKind.CHOICE, True, N_("Device"), "Device the visits come from",
+    FieldSpec("country", T, True, N_("Country"), N_("Country of the visitors, e.g. US")),
+    FieldSpec("device", FieldKind.CHOICE, True, N_("Device"), N_("Device the visits come from"),
               choices=DEVICES),
     FieldSpec("type_of_traffic", FieldKind.CHOICE, True, N_("Type of traffic"),
-              "Where the visits seem to come from", choices=TRAFFIC_TYPES),
+              N_("Where the visits seem to come from"), choices=TRAFFIC_TYPES),
     FieldSpec("google_keyword", T, False, N_("Google keyword"),
-              "The search words the visits come from (for Google keyword traffic)",
+              N_("The search words the visits come from (for Google keyword traffic)"),
               needed_when=("type_of_traffic", "1"), noun=N_("Google keyword")),
     FieldSpec("referring_url", LINK, False, N_("Referring URL"),
-              "The page the visits come from (for custom referrer traffic)",
+              N_("The page the visits come from (for custom referrer traffic)"),
               needed_when=("type_of_traffic", "2")),
 )  # fmt: skip
 
 _TYPES = (
     TypeSpec(p.DEFAULT, (LINK_FIELD, QUANTITY, RUNS, INTERVAL)),
     TypeSpec(p.SEO, (LINK_FIELD, QUANTITY, _list(
-        "keywords", N_("Keywords"), "Search keywords, one per line (or separated by commas)"))),
+        "keywords", N_("Keywords"), N_("Search keywords, one per line (or separated by commas)")))),
     TypeSpec(p.CUSTOM_COMMENTS, (LINK_FIELD, COMMENTS), QuantityRule.COUNT,
              count_field="comments",
-             notice="The quantity is the number of comments: write one comment per line."),
+             notice=N_("The quantity is the number of comments: write one comment per line.")),
     TypeSpec(p.CUSTOM_COMMENTS_PACKAGE, (LINK_FIELD, COMMENTS), QuantityRule.COUNT,
              CostRule.FLAT, count_field="comments",
-             notice="A package: the service's rate is the price of the whole order."),
+             notice=N_("A package: the service's rate is the price of the whole order.")),
     TypeSpec(p.PACKAGE, (LINK_FIELD,), QuantityRule.FIXED, CostRule.FLAT,
-             notice="A package: the service sets the quantity, and its rate is the price."),
+             notice=N_("A package: the service sets the quantity, and its rate is the price.")),
     TypeSpec(p.POLL, (LINK_FIELD, QUANTITY, FieldSpec(
         "answer_number", INT, True, N_("Answer number"),
-        "Which answer to vote for: 1 for the first, 2 for the second…", minimum=1))),
+        N_("Which answer to vote for: 1 for the first, 2 for the second…"), minimum=1))),
     TypeSpec(p.INVITES_FROM_GROUPS, (LINK_FIELD, QUANTITY, _lines(
-        "groups", N_("Groups"), "Source groups to invite from, one username per line"))),
+        "groups", N_("Groups"), N_("Source groups to invite from, one username per line")))),
     TypeSpec(p.SUBSCRIPTIONS, SUBSCRIPTION_FIELDS, QuantityRule.POSTS_X_MAX, target="username",
-             notice="You pay up front for posts × maximum per post; the panel refunds what "
-             "it does not deliver."),
+             notice=N_("You pay up front for posts × maximum per post; the panel refunds "
+             "what it does not deliver.")),
     TypeSpec(p.MENTIONS, (LINK_FIELD, QUANTITY, _list("usernames", N_("Usernames"),
-        "Accounts to mention, one per line (or separated by commas)"))),
+        N_("Accounts to mention, one per line (or separated by commas)")))),
     TypeSpec(p.MENTIONS_WITH_HASHTAGS, (LINK_FIELD, QUANTITY, _list("usernames", N_("Usernames"),
-        "Accounts to mention, one per line (or separated by commas)"), _list("hashtags",
-        N_("Hashtags"), "Hashtags to use, one per line (or separated by commas)"))),
+        N_("Accounts to mention, one per line (or separated by commas)")), _list("hashtags",
+        N_("Hashtags"), N_("Hashtags to use, one per line (or separated by commas)")))),
     TypeSpec(p.MENTIONS_CUSTOM_LIST, (LINK_FIELD, _lines(
-        "usernames", N_("Usernames"), "One username per line; each line is one mention")),
+        "usernames", N_("Usernames"), N_("One username per line; each line is one mention"))),
         QuantityRule.COUNT, count_field="usernames",
-        notice="The quantity is the number of usernames: write one username per line."),
+        notice=N_("The quantity is the number of usernames: write one username per line.")),
     TypeSpec(p.MENTIONS_HASHTAG, (LINK_FIELD, QUANTITY, FieldSpec(
-        "hashtag", T, True, N_("Hashtag"), "Mention people who posted with this hashtag"))),
+        "hashtag", T, True, N_("Hashtag"), N_("Mention people who posted with this hashtag")))),
     TypeSpec(p.MENTIONS_USER_FOLLOWERS, (LINK_FIELD, QUANTITY, _user(
-        "username", N_("Username"), "Mention followers of this account"))),
+        "username", N_("Username"), N_("Mention followers of this account")))),
     TypeSpec(p.MENTIONS_MEDIA_LIKERS, (LINK_FIELD, QUANTITY, FieldSpec(
-        "media", LINK, True, N_("Media link"), "Mention people who liked this post"))),
+        "media", LINK, True, N_("Media link"), N_("Mention people who liked this post")))),
     TypeSpec(p.COMMENT_LIKES, (LINK_FIELD, QUANTITY, _user(
-        "username", N_("Comment author's username"), "Whose comment under the post to like"))),
+        "username", N_("Comment author's username"), N_("Whose comment under the post to like")))),
     TypeSpec(p.WEB_TRAFFIC, WEB_TRAFFIC_FIELDS),
 )  # fmt: skip
 
@@ -216,9 +219,26 @@ def service_range(service: Service) -> tuple[int, int | None]:
     return low, (service.max if service.max >= max(low, 1) else None)
 
 
-def range_text(service: Service) -> str:
+def bounded_help(help: str, service: Service, *, lines: bool = False) -> str:
+    """A field's help text (already translated) with the service's range added; ``lines``
+    when the range counts the field's lines (comments, usernames)."""
     low, high = service_range(service)
-    return f"between {low:,} and {high:,}" if high is not None else f"at least {low:,}"
+    minimum = format_integer(low)
+    if high is None:
+        if lines:
+            # Translators: {help} is a field's help text ("How many to deliver").
+            text = _("{help} (at least {minimum} lines for this service)")
+        else:
+            # Translators: {help} is a field's help text ("How many to deliver").
+            text = _("{help} (at least {minimum} for this service)")
+        return text.format(help=help, minimum=minimum)
+    if lines:
+        # Translators: {help} is a field's help text ("One comment per line; ...").
+        text = _("{help} (between {minimum} and {maximum} lines for this service)")
+    else:
+        # Translators: {help} is a field's help text ("How many to deliver").
+        text = _("{help} (between {minimum} and {maximum} for this service)")
+    return text.format(help=help, minimum=minimum, maximum=format_integer(high))
 
 
 def in_range(number: int, service: Service) -> bool:
@@ -237,7 +257,7 @@ def unknown_type_warning(service: Service) -> str:
 
 
 # --- the form: the table applied to one service ----------------------------------------
-SUBSCRIPTIONS_REFUSED_NOTICE = (
+SUBSCRIPTIONS_REFUSED_NOTICE = N_(
     "This panel refused to create subscriptions through its API. Place the subscription on "
     "the panel's website, then track it in smmdesk by its order id."
 )
@@ -288,12 +308,11 @@ class BoundField:
 
 def _bind(spec: TypeSpec, f: FieldSpec, service: Service, enabled: bool) -> BoundField:
     low, high = f.minimum, f.maximum
-    help = f.help
+    help = _(f.help)
     counted = f.name == spec.count_field and spec.cost is CostRule.PER_THOUSAND
     if f.service_bounds or counted:
         low, high = service_range(service)
-        unit = " lines" if counted else ""
-        help += f" ({range_text(service)}{unit} for this service)"
+        help = bounded_help(help, service, lines=counted)
     return BoundField(f, help, low, high, enabled)
 
 
@@ -328,9 +347,9 @@ def form_fields(service: Service, *, subscriptions_refused: bool = False) -> lis
 def form_notices(service: Service, *, subscriptions_refused: bool = False) -> list[str]:
     """Sentences a form shows above the fields of ``service`` (type rules, warnings)."""
     spec = spec_for(service)
-    notices = [spec.notice] if spec.notice else []
+    notices = [_(spec.notice)] if spec.notice else []
     if not spec.known:
         notices.append(unknown_type_warning(service))
     if refused_by_api(service, subscriptions_refused=subscriptions_refused):
-        notices.insert(0, SUBSCRIPTIONS_REFUSED_NOTICE)
+        notices.insert(0, _(SUBSCRIPTIONS_REFUSED_NOTICE))
     return notices

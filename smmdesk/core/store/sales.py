@@ -11,7 +11,6 @@ units. The most specific rule wins: service, then category, then panel, then one
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
@@ -20,6 +19,8 @@ from sqlite_utils import Database
 
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import FieldProblem, SettingRefused, ValidationError
+from smmdesk.core.formats import NumberTextError, read_amount
+from smmdesk.core.i18n import _
 from smmdesk.core.money import plain
 from smmdesk.core.store.orders import Order, add_event, get_order
 from smmdesk.core.store.sql import money_text, now, time_text, transaction
@@ -28,7 +29,7 @@ from smmdesk.protocol import CANCELED, FAILED
 CUSTOMER_MAX_LENGTH = 80
 _ZERO = Decimal(0)
 _CENTS = Decimal("0.01")
-_MONEY_RE = re.compile(r"\d{1,12}(?:[.,]\d{1,8})?")
+_MAX_WHOLE_DIGITS, _MAX_DECIMALS = 12, 8  # a sale price's digits
 
 
 class MarkupKind(StrEnum):
@@ -56,22 +57,31 @@ class MarkupRule:
 
 
 def parse_sale_price(text: object) -> Decimal | None:
-    """A sale price typed by the reseller ("5", "5.00", "5,00"); None for empty.
-    ValidationError (field ``sale_price``) for anything that is not money."""
+    """A sale price typed by the reseller, in the current language's way or the plain one
+    (``formats.read_amount``: "5", "5.00" everywhere, "5,00" in Turkish or Russian, "1.234,50"
+    in Turkish); None for empty. ValidationError (field ``sale_price``) for anything that is
+    not money, or could be read two ways ("1.500" in Russian)."""
     raw = "" if text is None else str(text).strip()
     if not raw:
         return None
-    if _MONEY_RE.fullmatch(raw) is None:
-        raise ValidationError(
-            [
-                FieldProblem(
-                    "sale_price",
-                    f'"{raw}" is not an amount of money. Write what the customer pays, like 5.00.',
-                )
-            ]
-        )
-    amount = Decimal(raw.replace(",", "."))
+    try:
+        amount = read_amount(raw)
+    except NumberTextError:
+        amount = None
+    if amount is None or not _fits(amount):
+        # Translators: {text} is what was typed; 5.00 is an example amount.
+        message = _('"{text}" is not an amount of money. Write what the customer pays, like 5.00.')
+        raise ValidationError([FieldProblem("sale_price", message.format(text=raw))])
     return amount
+
+
+def _fits(amount: Decimal) -> bool:
+    """At most 12 digits before the decimal mark and 8 after (what is stored)."""
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int):
+        return False
+    whole = len(str(int(amount)))
+    return whole <= _MAX_WHOLE_DIGITS and -exponent <= _MAX_DECIMALS
 
 
 def order_profit(order: Order) -> Decimal | None:
