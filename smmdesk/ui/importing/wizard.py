@@ -117,9 +117,8 @@ class ImportWizard(QDialog):
     def load_file(self, path: str | Path) -> None:
         path = Path(path)
         # Translators: {file} is the name of the file being read.
-        self._check(
-            self._read(path.read_bytes, path.name), _("Reading {file}").format(file=path.name)
-        )
+        what = _("Reading {file}").format(file=path.name)
+        self._check(self._read(path.read_bytes, path.name), what)
 
     def load_paste(self) -> None:
         text = self.source.paste.toPlainText().strip()
