@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core.attention import Action, Attention
 from smmdesk.core.desk import Desk
+from smmdesk.core.i18n import _, left_to_right
 from smmdesk.core.settings import Settings
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
@@ -45,23 +46,23 @@ class AttentionWindow(QDialog):
     ):
         super().__init__(parent)
         self.setObjectName("attentionWindow")
-        self.setWindowTitle("Needs attention")
+        self.setWindowTitle(_("Needs attention"))
         self.resize(860, 420)
         self._desk, self._events, self._jobs, self._settings = desk, events, jobs, settings
         self.items: list[Attention] = []
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("attentionTree")
-        self.tree.setHeaderLabels(("Order", "Panel", "What", "Suggested", "Why"))
+        self.tree.setHeaderLabels((_("Order"), _("Panel"), _("What"), _("Suggested"), _("Why")))
         self.tree.setRootIsDecorated(False)
         self.tree.setWordWrap(True)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.note = QLabel(self)
         self.note.setObjectName("attentionNote")
         self.note.setWordWrap(True)
-        self.act_button = QPushButton("Do it", self)
+        self.act_button = QPushButton(_("Do it"), self)
         self.act_button.setObjectName("attentionAct")
         self.act_button.clicked.connect(self.act)
-        self.elsewhere_button = QPushButton("Order elsewhere…", self)
+        self.elsewhere_button = QPushButton(_("Order elsewhere…"), self)
         self.elsewhere_button.setObjectName("attentionElsewhere")
         self.elsewhere_button.clicked.connect(self.order_elsewhere)
         buttons = QHBoxLayout()
@@ -78,7 +79,7 @@ class AttentionWindow(QDialog):
         self.items = self._desk.read.needs_attention(balance_days=self._settings.balance_days)
         self.tree.clear()
         for item in self.items:
-            order = "" if item.order_id is None else f"#{item.order_id}"
+            order = "" if item.order_id is None else left_to_right(f"#{item.order_id}")
             row = QTreeWidgetItem(
                 [order, item.panel, item.kind.words, item.action.words, item.reason]
             )
@@ -87,7 +88,7 @@ class AttentionWindow(QDialog):
             self.tree.addTopLevelItem(row)
         for column in range(4):
             self.tree.resizeColumnToContents(column)
-        self.note.setText("" if self.items else "Nothing needs your attention.")
+        self.note.setText("" if self.items else _("Nothing needs your attention."))
         self._selection_changed()
 
     def selected(self) -> Attention | None:
@@ -97,7 +98,7 @@ class AttentionWindow(QDialog):
     def _selection_changed(self) -> None:
         item = self.selected()
         self.act_button.setEnabled(item is not None)
-        self.act_button.setText(item.action.words if item else "Do it")
+        self.act_button.setText(item.action.words if item else _("Do it"))
         self.elsewhere_button.setEnabled(item is not None and item.service_id is not None)
 
     def act(self) -> None:
@@ -110,26 +111,41 @@ class AttentionWindow(QDialog):
                 if item.action == Action.REFILL
                 else self._desk.cancel_orders
             )
-            verb = "Refilling" if item.action == Action.REFILL else "Canceling"
+            number = left_to_right(str(item.order_id))
+            if item.action == Action.REFILL:
+                # Translators: {number} is smmdesk's number of the order.
+                what = _("Refilling order #{number}").format(number=number)
+            else:
+                # Translators: {number} is smmdesk's number of the order.
+                what = _("Canceling order #{number}").format(number=number)
             self._jobs.run(
                 ask(item.panel, [item.remote_id]),
-                f"{verb} order #{item.order_id}",
+                what,
                 on_done=lambda outcomes: self._done(item, outcomes),
             )
         elif item.action == Action.ORDER_ELSEWHERE:
             self.order_elsewhere()
         elif item.action == Action.ADD_FUNDS:
-            self.note.setText(f"Add funds on the website of {item.panel}, then refresh.")
+            self.note.setText(
+                _("Add funds on the website of {panel}, then refresh.").format(panel=item.panel)
+            )
         else:
             self.note.setText(
-                f"Look for order #{item.order_id} in the order list on {item.panel}'s website, "
-                "then settle it in the orders view (Orders → the order → resolve)."
+                # Translators: {number} is smmdesk's number of the order, {panel} a panel's name.
+                _(
+                    "Look for order #{number} in the order list on {panel}'s website, "
+                    "then settle it in the orders view (Orders → the order → resolve)."
+                ).format(number=left_to_right(str(item.order_id)), panel=item.panel)
             )
 
     def _done(self, item: Attention, outcomes: list[object]) -> None:
         messages = [getattr(o, "message", "") for o in outcomes]
         self.reload()  # the Desk told the other views of the order
-        self.note.setText(f"Order #{item.order_id}: {'; '.join(m for m in messages if m)}.")
+        said = "; ".join(m for m in messages if m)
+        number = left_to_right(str(item.order_id))
+        # Translators: {messages} is what the panel answered about the order.
+        note = _("Order #{number}: {messages}.").format(number=number, messages=said)
+        self.note.setText(note)
 
     def order_elsewhere(self) -> None:
         item = self.selected()

@@ -33,13 +33,19 @@ from PySide6.QtWidgets import (
 from smmdesk.core.api.models import offered
 from smmdesk.core.desk import Desk
 from smmdesk.core.exchange import Exchange
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import N_, _, left_to_right, pgettext
 from smmdesk.core.money import format_money
 from smmdesk.core.offers.compare import Compared, Comparison
 from smmdesk.core.settings import Settings
 from smmdesk.ui.events import DeskEvents
 
-COLUMNS = ("Panel", "ID", "Name", "Rate / 1000", "Min..max", "Refill", "Cancel",
-           "Median time", "Partial", "Canceled", "Orders")  # fmt: skip
+# English; the header shows them translated
+COLUMNS = (N_("Panel"), N_("ID"), N_("Name"), N_("Rate / 1000"), N_("Min..max"),
+           N_("Refill"), N_("Cancel"), N_("Median time"), N_("Partial"), N_("Canceled"),
+           N_("Orders"))  # fmt: skip
+MOVE_COLUMNS = (N_("Panel"), N_("ID"), N_("Name"), N_("Was"), N_("Now"), N_("Change"),
+                N_("Since"))  # fmt: skip
 REF_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -47,7 +53,11 @@ def duration_text(seconds: float | None) -> str:
     if seconds is None:
         return ""
     minutes = round(seconds / 60)
-    return f"{max(minutes, 1)} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d}"
+    if minutes < 60:
+        # Translators: a duration in minutes ("5 min").
+        return _("{minutes} min").format(minutes=max(minutes, 1))
+    # Translators: a duration in hours and minutes ("2 h 05"; {minutes} has two digits).
+    return _("{hours} h {minutes}").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 def _percent(rate: float | None) -> str:
@@ -62,33 +72,33 @@ class CompareWindow(QDialog):
     ):
         super().__init__(parent)
         self.setObjectName("compareWindow")
-        self.setWindowTitle("Compare panels")
+        self.setWindowTitle(_("Compare panels"))
         self.resize(980, 560)
         self._desk, self._settings = desk, settings
         self.comparisons: list[Comparison] = []
         self.search = QLineEdit(self)
         self.search.setObjectName("compareSearch")
-        self.search.setPlaceholderText('What you buy, e.g. "instagram followers" — then Enter')
+        self.search.setPlaceholderText(_('What you buy, e.g. "instagram followers" — then Enter'))
         self.search.returnPressed.connect(self.run_search)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("compareTree")
-        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setHeaderLabels([_(column) for column in COLUMNS])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
-        self.tree.itemDoubleClicked.connect(lambda *_: self.order_selected())
+        self.tree.itemDoubleClicked.connect(lambda *_args: self.order_selected())
         self.history = QLabel(self)
         self.history.setObjectName("priceHistory")
         self.history.setWordWrap(True)
-        self.order_button = self._button("Order this on…", self.order_selected, "orderThisOn")
-        self.same_button = self._button("Same service", self.keep_selected, "keepTogether")
-        self.split_button = self._button("Not the same", self.split_selected, "splitOff")
-        self.reset_button = self._button("Let smmdesk decide", self.reset_selected, "resetGroup")
+        self.order_button = self._button(_("Order this on…"), self.order_selected, "orderThisOn")
+        self.same_button = self._button(_("Same service"), self.keep_selected, "keepTogether")
+        self.split_button = self._button(_("Not the same"), self.split_selected, "splitOff")
+        self.reset_button = self._button(_("Let smmdesk decide"), self.reset_selected, "resetGroup")
         self.moves = QTreeWidget(self)
         self.moves.setObjectName("priceMoves")
-        self.moves.setHeaderLabels(("Panel", "ID", "Name", "Was", "Now", "Change", "Since"))
+        self.moves.setHeaderLabels([_(column) for column in MOVE_COLUMNS])
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._compare_page(), "Compare")
-        self.tabs.addTab(self.moves, "Price changes")
+        self.tabs.addTab(self._compare_page(), pgettext("tab", "Compare"))
+        self.tabs.addTab(self.moves, _("Price changes"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         events.catalog_changed.connect(lambda _name: self._reload())
@@ -133,8 +143,11 @@ class CompareWindow(QDialog):
     def _fill(self) -> None:
         self.tree.clear()
         for comparison in self.comparisons:
-            mark = " (kept by you)" if comparison.group.by_hand else ""
-            top = QTreeWidgetItem([f"{comparison.group.label}{mark}"])
+            label = comparison.group.label
+            if comparison.group.by_hand:
+                # Translators: {group} names a group of the same service on several panels.
+                label = _("{group} (kept by you)").format(group=label)
+            top = QTreeWidgetItem([label])
             top.setFirstColumnSpanned(True)
             self.tree.addTopLevelItem(top)
             fastest = comparison.fastest
@@ -142,7 +155,7 @@ class CompareWindow(QDialog):
                 top.addChild(self._row(compared, position == 0, compared is fastest))
             top.setExpanded(True)
         if not self.comparisons and self.search.text().strip():
-            self.tree.addTopLevelItem(QTreeWidgetItem(["No panel sells a service like this."]))
+            self.tree.addTopLevelItem(QTreeWidgetItem([_("No panel sells a service like this.")]))
         for column in range(len(COLUMNS)):
             self.tree.resizeColumnToContents(column)
 
@@ -152,14 +165,16 @@ class CompareWindow(QDialog):
         median = duration_text(stats.completed_median_s)
         item = QTreeWidgetItem(
             [
-                offer.panel + (" · cheapest" if cheapest else ""),
-                service.id,
+                # Translators: {panel} sells the service for the least.
+                _("{panel} · cheapest").format(panel=offer.panel) if cheapest else offer.panel,
+                left_to_right(service.id),
                 service.name,
                 format_money(service.rate, offer.currency),
-                f"{service.min:,}..{service.max:,}",
+                left_to_right(f"{format_integer(service.min)}..{format_integer(service.max)}"),
                 offered(service.refill),
                 offered(service.cancel),
-                median + (" · fastest" if fastest and median else ""),
+                # Translators: {time} is the median time to complete ("5 min"), the shortest.
+                _("{time} · fastest").format(time=median) if fastest and median else median,
                 _percent(stats.partial_rate),
                 _percent(stats.cancel_rate),
                 str(stats.finished or ""),
@@ -198,10 +213,16 @@ class CompareWindow(QDialog):
         points = self._desk.read.price_history(ref[0], ref[2])
         if not points:
             return ""
+        # Translators: a rate and the day it was first seen ("0.50 since 2025-01-31").
+        since = _("{rate} since {day}")
         shown = ", ".join(
-            f"{format_money(p.rate)} since {p.seen_at.astimezone():%Y-%m-%d}" for p in points[-6:]
+            since.format(rate=format_money(p.rate), day=f"{p.seen_at.astimezone():%Y-%m-%d}")
+            for p in points[-6:]
         )
-        return f"Price history of {ref[1]} {ref[2]}: {shown}"
+        # Translators: {panel} and {service} (its id) name the offer; {prices} lists its rates.
+        return _("Price history of {panel} {service}: {prices}").format(
+            panel=ref[1], service=left_to_right(ref[2]), prices=shown
+        )
 
     def order_selected(self) -> None:
         refs = self.selected_refs()
@@ -230,7 +251,7 @@ class CompareWindow(QDialog):
                 QTreeWidgetItem(
                     [
                         move.panel,
-                        move.service_id,
+                        left_to_right(move.service_id),
                         move.name,
                         format_money(move.old_rate, move.currency),
                         format_money(move.new_rate, move.currency),
@@ -240,4 +261,9 @@ class CompareWindow(QDialog):
                 )
             )
         count = self.moves.topLevelItemCount()
-        self.tabs.setTabText(1, f"Price changes ({count})" if count else "Price changes")
+        self.tabs.setTabText(
+            1,
+            _("Price changes ({count})").format(count=format_integer(count))
+            if count
+            else _("Price changes"),
+        )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QDialog, QMenu, QMenuBar
 
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.i18n import _, ngettext
 from smmdesk.core.money import format_money
 
 if TYPE_CHECKING:
@@ -27,10 +28,10 @@ Adder = Callable[..., Any]
 
 def add_business_menu(window: MainWindow, bar: QMenuBar, add: Adder) -> QMenu:
     """The Business menu, its actions added with the menu bar's ``add``."""
-    menu = bar.addMenu("&Business")
-    add(menu, "compare", "&Compare panels…", lambda: open_compare(window), "Ctrl+Shift+M")
-    add(menu, "reports", "&Reports…", lambda: open_reports(window), "Ctrl+Shift+R")
-    add(menu, "attention", "Needs &attention…", lambda: open_attention(window), "Ctrl+Shift+A")
+    menu = bar.addMenu(_("&Business"))
+    add(menu, "compare", _("&Compare panels…"), lambda: open_compare(window), "Ctrl+Shift+M")
+    add(menu, "reports", _("&Reports…"), lambda: open_reports(window), "Ctrl+Shift+R")
+    add(menu, "attention", _("Needs &attention…"), lambda: open_attention(window), "Ctrl+Shift+A")
     window.events.catalog_changed.connect(lambda panel: tell_price_changes(window, panel))
     return menu
 
@@ -45,12 +46,26 @@ def tell_price_changes(window: MainWindow, panel: str) -> None:
     moves = [m for m in window.desk.read.price_moves(panel_id=found.id) if m.changed_at == fetched]
     if not moves:
         return
+    # Translators: one service's rate change: "101 Instagram Likes: 0.50 -> 0.60".
+    change = _("{service} {name}: {old} -> {new}")
     shown = "; ".join(
-        f"{m.service_id} {m.name}: {format_money(m.old_rate)} -> {format_money(m.new_rate)}"
+        change.format(
+            service=m.service_id,
+            name=m.name,
+            old=format_money(m.old_rate),
+            new=format_money(m.new_rate),
+        )
         for m in moves[:3]
     )
-    more = f" and {len(moves) - 3} more" if len(moves) > 3 else ""
-    window.notifier.notify(f"Prices changed on {panel}", f"{shown}{more}.")
+    if len(moves) > 3:
+        more = len(moves) - 3
+        # Translators: {changes} lists three rate changes; {count} how many more there are.
+        text = ngettext("{changes} and {count} more.", "{changes} and {count} more.", more).format(
+            changes=shown, count=more
+        )
+    else:
+        text = _("{changes}.").format(changes=shown)
+    window.notifier.notify(_("Prices changed on {panel}").format(panel=panel), text)
 
 
 def _windows(window: MainWindow) -> dict[str, QDialog]:
@@ -118,7 +133,11 @@ def order_on(window: MainWindow, panel: str, service_id: str) -> bool:
     if window.catalog.panel != panel:
         window.catalog.set_panel(panel)
     if not window.catalog.select_service(service_id):
-        window.status.say(f"Service {service_id} is not in the catalog of {panel} any more.")
+        window.status.say(
+            _("Service {service} is not in the catalog of {panel} any more.").format(
+                service=service_id, panel=panel
+            )
+        )
         return False
     for name, text in carried.items():
         if name in window.form.editors:
@@ -127,5 +146,9 @@ def order_on(window: MainWindow, panel: str, service_id: str) -> bool:
     window.form.set_sale_price_text(sale)
     window.focus_order_form()
     window.bring_to_front()
-    window.status.say(f"Ordering service {service_id} on {panel}: check the fields, then place it.")
+    window.status.say(
+        _("Ordering service {service} on {panel}: check the fields, then place it.").format(
+            service=service_id, panel=panel
+        )
+    )
     return True

@@ -44,15 +44,56 @@ from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.exchange import Exchange
 from smmdesk.core.export import write_csv
+from smmdesk.core.i18n import N_, _, pgettext
 from smmdesk.core.money import format_money, plain
 from smmdesk.core.settings import Settings
 from smmdesk.core.store.reports import REPORT_BY, ReportRow
 from smmdesk.ui.business.compare import duration_text
 from smmdesk.ui.errors import show_error
 
-HEADERS = ("Orders", "Spent", "Sales", "Profit", "Currency")
+HEADERS = (N_("Orders"), N_("Spent"), N_("Sales"), N_("Profit"), N_("Currency"))
 SPENT_COLOUR, PROFIT_COLOUR = QColor(214, 96, 77), QColor(76, 153, 107)
 MAX_BARS = 60  # the chart shows the first rows (the table has them all)
+
+
+def by_choice(by: str) -> str:
+    """A REPORT_BY key as the "By" box offers it ("month"), in the current language."""
+    context = "a report counted by"
+    words = {
+        "panel": pgettext(context, "panel"),
+        "day": pgettext(context, "day"),
+        "week": pgettext(context, "week"),
+        "month": pgettext(context, "month"),
+        "customer": pgettext(context, "customer"),
+        "service": pgettext(context, "service"),
+    }
+    return words.get(by, by)
+
+
+def by_header(by: str) -> str:
+    """The report table's first column title for a REPORT_BY key ("Month")."""
+    words = {
+        "panel": _("Panel"),
+        "day": _("Day"),
+        "week": _("Week"),
+        "month": _("Month"),
+        "customer": _("Customer"),
+        "service": _("Service"),
+    }
+    return words.get(by, by.capitalize())
+
+
+def chart_title(by: str) -> str:
+    """The report chart's title for a REPORT_BY key."""
+    titles = {
+        "panel": _("Spent and profit by panel"),
+        "day": _("Spent and profit by day"),
+        "week": _("Spent and profit by week"),
+        "month": _("Spent and profit by month"),
+        "customer": _("Spent and profit by customer"),
+        "service": _("Spent and profit by service"),
+    }
+    return titles.get(by, by)
 
 
 def chart_view(name: str, parent: QWidget) -> QChartView:
@@ -67,23 +108,30 @@ class ReportsWindow(QDialog):
     def __init__(self, desk: Desk, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("reportsWindow")
-        self.setWindowTitle("Reports")
+        self.setWindowTitle(_("Reports"))
         self.resize(960, 620)
         self._desk, self._settings = desk, settings
         self.rows: list[ReportRow] = []
         self.by = QComboBox(self)
         self.by.setObjectName("reportBy")
-        self.by.addItems(REPORT_BY)
-        self.by.setCurrentText("month")
+        for key in REPORT_BY:
+            self.by.addItem(by_choice(key), key)
+        self.by.setCurrentIndex(self.by.findData("month"))
         self.since = self._date_edit(date.today() - timedelta(days=365), "reportSince")
         self.until = self._date_edit(date.today(), "reportUntil")
-        export = QPushButton("Export CSV…", self)
+        export = QPushButton(_("Export CSV…"), self)
         export.setObjectName("exportReport")
         export.clicked.connect(self.ask_export)
         for signal in (self.by.currentIndexChanged, self.since.dateChanged, self.until.dateChanged):
-            signal.connect(lambda *_: self.reload())
+            signal.connect(lambda *_args: self.reload())
         top = QHBoxLayout()
-        for text, widget in (("By", self.by), ("from", self.since), ("to", self.until)):
+        choices = (
+            # Translators: the report's choices read "By [month] from [day] to [day]".
+            (pgettext("report counted by", "By"), self.by),
+            (pgettext("report from day", "from"), self.since),
+            (pgettext("report to day", "to"), self.until),
+        )
+        for text, widget in choices:
             top.addWidget(QLabel(text, self))
             top.addWidget(widget)
         top.addStretch(1)
@@ -94,15 +142,17 @@ class ReportsWindow(QDialog):
         self.balances = chart_view("balanceChart", self)
         self.timing = QTableWidget(0, 4, self)
         self.timing.setObjectName("timingTable")
-        self.timing.setHorizontalHeaderLabels(("Panel", "Service", "Median time", "Orders"))
+        self.timing.setHorizontalHeaderLabels(
+            (_("Panel"), _("Service"), _("Median time"), _("Orders"))
+        )
         self.tabs = QTabWidget(self)
         money = QWidget(self)
         column = QVBoxLayout(money)
         column.addWidget(self.chart, 3)
         column.addWidget(self.table, 2)
-        self.tabs.addTab(money, "Spend, sales, profit")
-        self.tabs.addTab(self.balances, "Balances")
-        self.tabs.addTab(self.timing, "Time to complete")
+        self.tabs.addTab(money, _("Spend, sales, profit"))
+        self.tabs.addTab(self.balances, _("Balances"))
+        self.tabs.addTab(self.timing, _("Time to complete"))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs)
@@ -120,11 +170,11 @@ class ReportsWindow(QDialog):
             edit.blockSignals(True)
             edit.setDate(QDate(day.year, day.month, day.day))
             edit.blockSignals(False)
-        self.by.setCurrentText(by)
+        self.by.setCurrentIndex(self.by.findData(by))
         self.reload()
 
     def reload(self) -> None:
-        by = self.by.currentText()
+        by = self.by.currentData() or "month"
         since, until = self.since.date().toPython(), self.until.date().toPython()
         try:
             self.rows = self._desk.read.report(
@@ -132,7 +182,7 @@ class ReportsWindow(QDialog):
                 exchange=Exchange.from_settings(self._settings),
             )  # fmt: skip
         except SmmdeskError as error:
-            show_error(self, error, "Making the report")
+            show_error(self, error, _("Making the report"))
             return
         self._fill_table(by)
         self._draw(by)
@@ -141,10 +191,10 @@ class ReportsWindow(QDialog):
 
     def _fill_table(self, by: str) -> None:
         self.table.setRowCount(len(self.rows))
-        self.table.setHorizontalHeaderLabels((by.capitalize(), *HEADERS))
+        self.table.setHorizontalHeaderLabels((by_header(by), *(_(h) for h in HEADERS)))
         for row_number, row in enumerate(self.rows):
             cells = (
-                row.key or "(none)",
+                row.key or _("(none)"),
                 str(row.orders),
                 format_money(row.spent),
                 format_money(row.sales),
@@ -161,8 +211,8 @@ class ReportsWindow(QDialog):
         shown = self.rows[:MAX_BARS]
         series = QBarSeries()
         for title, colour, values in (
-            ("Spent", SPENT_COLOUR, [float(row.spent) for row in shown]),
-            ("Profit", PROFIT_COLOUR, [float(row.profit) for row in shown]),
+            (_("Spent"), SPENT_COLOUR, [float(row.spent) for row in shown]),
+            (_("Profit"), PROFIT_COLOUR, [float(row.profit) for row in shown]),
         ):
             bars = QBarSet(title)
             bars.setColor(colour)
@@ -170,7 +220,7 @@ class ReportsWindow(QDialog):
             series.append(bars)
         chart.addSeries(series)
         labels = QBarCategoryAxis()
-        labels.append([row.key or "(none)" for row in shown])
+        labels.append([row.key or _("(none)") for row in shown])
         amounts = QValueAxis()
         amounts.setLabelFormat("%.2f")
         chart.addAxis(labels, Qt.AlignmentFlag.AlignBottom)
@@ -179,9 +229,11 @@ class ReportsWindow(QDialog):
         series.attachAxis(amounts)
         amounts.applyNiceNumbers()
         currency = {row.currency for row in shown}
-        chart.setTitle(
-            f"Spent and profit by {by}" + (f" ({currency.pop()})" if len(currency) == 1 else "")
-        )
+        title = chart_title(by)
+        if len(currency) == 1:
+            # Translators: a chart's title and the currency of its amounts ("... (USD)").
+            title = _("{title} ({currency})").format(title=title, currency=currency.pop())
+        chart.setTitle(title)
 
     def _draw_balances(self) -> None:
         """Each panel's balance over time, one line per panel."""
@@ -192,7 +244,7 @@ class ReportsWindow(QDialog):
                 (point.at.timestamp() * 1000, float(point.amount))
             )
         if not by_panel:
-            chart.setTitle("No balances recorded in this range")
+            chart.setTitle(_("No balances recorded in this range"))
             return
         times = QDateTimeAxis()
         times.setFormat("yyyy-MM-dd")
@@ -200,13 +252,13 @@ class ReportsWindow(QDialog):
         amounts.setLabelFormat("%.2f")
         chart.addAxis(times, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(amounts, Qt.AlignmentFlag.AlignLeft)
-        every = [t for points in by_panel.values() for t, _ in points]
+        every = [t for points in by_panel.values() for t, _v in points]
         low, high = min(every), max(every)
         times.setRange(
             QDateTime.fromMSecsSinceEpoch(int(low)),
             QDateTime.fromMSecsSinceEpoch(int(high if high > low else low + 3_600_000)),
         )
-        top = max(v for points in by_panel.values() for _, v in points)
+        top = max(v for points in by_panel.values() for _t, v in points)
         amounts.setRange(0, top * 1.1 if top > 0 else 1)
         for panel, points in sorted(by_panel.items()):
             line = QLineSeries()
@@ -216,7 +268,7 @@ class ReportsWindow(QDialog):
             chart.addSeries(line)
             line.attachAxis(times)
             line.attachAxis(amounts)
-        chart.setTitle("Balances")
+        chart.setTitle(_("Balances"))
 
     @staticmethod
     def _fresh(view: QChartView) -> QChart:
@@ -243,18 +295,18 @@ class ReportsWindow(QDialog):
     # --- export --------------------------------------------------------------------------
     def ask_export(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self, "Export the report", "report.csv", "CSV files (*.csv)"
+            self, _("Export the report"), "report.csv", _("CSV files (*.csv)")
         )
         if path:
             self.export(path)
 
     def export(self, path: str) -> int:
-        by = self.by.currentText()
+        by = self.by.currentData() or "month"  # the CSV keeps the key, never translated
         header = [by, "orders", "spent", "sales", "profit", "priced", "currency"]
         rows = ([r.key, r.orders, plain(r.spent), plain(r.sales), plain(r.profit), r.priced,
                  r.currency] for r in self.rows)  # fmt: skip
         try:
             return write_csv(path, header, rows)
         except SmmdeskError as error:
-            show_error(self, error, "Exporting the report")
+            show_error(self, error, _("Exporting the report"))
             return 0

@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import N_, _, left_to_right
 from smmdesk.core.importer.ledger import SENDABLE, RowState
 from smmdesk.core.importer.submit import Report, RowResult
 from smmdesk.core.importer.validate import Preview, PreviewRow
@@ -47,7 +49,9 @@ _RESULT_KINDS = {
 
 
 class ImportRowsModel(QAbstractTableModel):
-    HEADERS = ("Row", "Panel", "Service", "Type", "Qty", "Cost", "Link", "Status")
+    # Translators: "Qty" is the quantity of an order, in a narrow column.
+    HEADERS = (N_("Row"), N_("Panel"), N_("Service"), N_("Type"), N_("Qty"), N_("Cost"),
+               N_("Link"), N_("Status"))  # fmt: skip
     ROW, PANEL, SERVICE, TYPE, QTY, COST, LINK, STATUS = range(8)
 
     def __init__(self, parent: Any = None):
@@ -95,7 +99,7 @@ class ImportRowsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+            return _(self.HEADERS[section]) if 0 <= section < len(self.HEADERS) else None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -157,9 +161,9 @@ class ImportRowsModel(QAbstractTableModel):
         if column == self.TYPE:
             return row.type_name or ""
         if column == self.QTY:
-            return f"{row.quantity:,}" if row.quantity is not None else ""
+            return format_integer(row.quantity) if row.quantity is not None else ""
         if column == self.COST:
             return amount_text(row.expected_cost, row.currency)
         if column == self.LINK:
-            return row.link or ""
+            return left_to_right(row.link or "")
         return self.status_text(row)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QStackedWidget, QVBoxLayout,
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.i18n import N_, _
 from smmdesk.core.importer import OrderFile, read_order_file
 from smmdesk.core.importer.results import result_path, write_results
 from smmdesk.core.importer.submit import Control, Progress, Report
@@ -40,7 +41,7 @@ from smmdesk.ui.importing.model import ImportRowsModel
 from smmdesk.ui.importing.pages import RowsPage, SourcePage
 from smmdesk.ui.jobs import Jobs
 
-FILE_FILTER = "Order files (*.csv *.txt *.tsv);;All files (*)"
+FILE_FILTER = N_("Order files (*.csv *.txt *.tsv);;All files (*)")
 # While placing, what exists is moved to the collector's permanent generation every this many
 # rows (gc.freeze): a full collection then scans only what the last rows made, not the whole
 # heap (the 10,000-row preview, the loop's pending timers): ~100 ms otherwise. Objects stay
@@ -77,7 +78,7 @@ class ImportWizard(QDialog):
         self.result_file: Path | None = None
         self.phase = "source"
         self.setObjectName("importWizard")
-        self.setWindowTitle("Import orders")
+        self.setWindowTitle(_("Import orders"))
         self.model = ImportRowsModel(self)
         self.source = SourcePage([p.name for p in desk.panels()], self, chosen=panel)
         self.rows = RowsPage(self.model, self)
@@ -94,9 +95,9 @@ class ImportWizard(QDialog):
         source.choose_button.clicked.connect(self.choose_file)
         source.paste_button.clicked.connect(self.load_paste)
         source.reopen_button.clicked.connect(self.reopen_selected)
-        source.history.cellDoubleClicked.connect(lambda *_: self.reopen_selected())
-        rows.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_resolve())
-        rows.skip_duplicates.toggled.connect(lambda *_: self._update_place_button())
+        source.history.cellDoubleClicked.connect(lambda *_args: self.reopen_selected())
+        rows.table.selectionModel().currentRowChanged.connect(lambda *_args: self._update_resolve())
+        rows.skip_duplicates.toggled.connect(lambda *_args: self._update_place_button())
         rows.back_button.clicked.connect(self.back)
         rows.place_button.clicked.connect(self.place)
         rows.pause_button.clicked.connect(self.toggle_pause)
@@ -109,13 +110,15 @@ class ImportWizard(QDialog):
 
     # --- where the rows come from ------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import orders", "", FILE_FILTER)
+        path, _filter = QFileDialog.getOpenFileName(self, _("Import orders"), "", _(FILE_FILTER))
         if path:
             self.load_file(path)
 
     def load_file(self, path: str | Path) -> None:
         path = Path(path)
-        self._check(self._read(path.read_bytes, path.name), f"Reading {path.name}")
+        # Translators: {file} is the name of the file being read.
+        what = _("Reading {file}").format(file=path.name)
+        self._check(self._read(path.read_bytes, path.name), what)
 
     def load_paste(self) -> None:
         text = self.source.paste.toPlainText().strip()
@@ -124,11 +127,13 @@ class ImportWizard(QDialog):
 
     def load_text(self, text: str) -> None:
         data = text.encode("utf-8")
-        self._check(self._read(lambda: data, "pasted text"), "Reading the pasted orders")
+        # "pasted text" names the import in the ledger and its results file: kept as it is
+        self._check(self._read(lambda: data, "pasted text"), _("Reading the pasted orders"))
 
     def reopen(self, import_id: int) -> None:
         order_file = self._desk.read.stored_file(import_id)
-        self._check(self._validate(order_file), f"Checking {order_file.name}")
+        # Translators: {file} is the name of an imported file.
+        self._check(self._validate(order_file), _("Checking {file}").format(file=order_file.name))
 
     def reopen_selected(self) -> None:
         import_id = self.source.selected_import()
@@ -162,7 +167,7 @@ class ImportWizard(QDialog):
     def recheck(self) -> None:
         """Check the same rows again (after settling rows, or to place what is left)."""
         if self.preview is not None:
-            self._check(self._validate(self.preview.file), "Checking the orders again")
+            self._check(self._validate(self.preview.file), _("Checking the orders again"))
 
     def show_preview(self, preview: Preview) -> None:
         self._busy(False)
@@ -197,7 +202,7 @@ class ImportWizard(QDialog):
             on_progress=self._progressed,
             skip_duplicates=self.rows.skip_duplicates.isChecked(),
         )
-        self._jobs.run(work, "Placing orders", on_done=self._placed, on_error=self._not_placed)
+        self._jobs.run(work, _("Placing orders"), on_done=self._placed, on_error=self._not_placed)
 
     def _progressed(self, progress: Progress) -> None:
         if progress.done % FREEZE_EVERY == 0:
@@ -214,14 +219,14 @@ class ImportWizard(QDialog):
             self.control.resume()
         else:
             self.control.pause()
-        self.rows.pause_button.setText("Resume" if self.control.paused else "Pause")
+        self.rows.pause_button.setText(_("Resume") if self.control.paused else _("Pause"))
 
     def cancel(self) -> None:
         if self.control is not None:
             self.control.cancel()
             self.rows.pause_button.setEnabled(False)
             self.rows.cancel_button.setEnabled(False)
-            self.rows.progress_text.setText("Canceling: finishing the orders already sent…")
+            self.rows.progress_text.setText(_("Canceling: finishing the orders already sent…"))
 
     def _placed(self, report: Report) -> None:
         self.report = report
@@ -230,16 +235,16 @@ class ImportWizard(QDialog):
             path = result_path(self._desk.folder, report.import_id, report.file_name)
             self.result_file = write_results(path, report.rows)
         except SmmdeskError as exc:
-            show_error(self, exc, "Saving the import's results")
+            show_error(self, exc, _("Saving the import's results"))
         self.rows.show_report(report, self.result_file)
         self._phase("done")
         panels = sorted({row.panel for row in report.rows if row.panel})
-        self._jobs.run(self._refresh_balances(panels), "Reading balances")
+        self._jobs.run(self._refresh_balances(panels), _("Reading balances"))
         self.import_finished.emit(report)
 
     def _not_placed(self, error: BaseException) -> None:
         self._phase("done")
-        show_error(self, error, "Placing orders")
+        show_error(self, error, _("Placing orders"))
 
     async def _refresh_balances(self, panels: list[str]) -> None:
         for name in panels:
@@ -285,7 +290,7 @@ class ImportWizard(QDialog):
         try:
             self._desk.imports.resolve_row(record.id, number, remote_id=remote_id, resend=resend)
         except SmmdeskError as exc:
-            show_error(self, exc, "Settling the row")
+            show_error(self, exc, _("Settling the row"))
             return
         self.rows.remote_id.clear()
         self.recheck()

@@ -25,6 +25,7 @@ from smmdesk.core.api.models import Service
 from smmdesk.core.availability import Availability, can_cancel, can_refill
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
+from smmdesk.core.i18n import N_, _, left_to_right, ngettext
 from smmdesk.core.store import Order, OrderQuery, OrderState
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
@@ -34,18 +35,96 @@ from smmdesk.ui.orders.export import export_matching, export_selection
 from smmdesk.ui.theme import themed
 
 CHECKS = {"cancel": can_cancel, "refill": can_refill}
-BULK = {  # kind -> (verb, what the job does, what a success means)
-    "cancel": ("Cancel", "Canceling orders", "A cancel only asks the panel: the next status "
-               "refresh shows what was canceled and refunded."),
-    "refill": ("Refill", "Asking for refills", "Each accepted refill is followed until the "
-               "panel finishes it."),
+# kind -> its texts (translated where shown): the confirmation's title, what the job does,
+# what a success means, the action's tooltip, the results dialog's title
+BULK = {
+    "cancel": {
+        "title": N_("Cancel orders"),
+        "job": N_("Canceling orders"),
+        "meaning": N_("A cancel only asks the panel: the next status refresh shows what was "
+                      "canceled and refunded."),
+        "tip": N_("Cancel the selected orders"),
+        "results": N_("Cancel: results"),
+    },
+    "refill": {
+        "title": N_("Refill orders"),
+        "job": N_("Asking for refills"),
+        "meaning": N_("Each accepted refill is followed until the panel finishes it."),
+        "tip": N_("Refill the selected orders"),
+        "results": N_("Refill: results"),
+    },
 }  # fmt: skip
+
+
+def bulk_text(kind: str, key: str) -> str:
+    """One of BULK's texts of ``kind``, in the current language."""
+    return _(BULK[kind][key])
+
+
+def not_possible(kind: str, reason: str) -> str:
+    """The tooltip of an action the one selected order cannot take."""
+    if kind == "cancel":
+        # Translators: {reason} says why, e.g. "its service offers no cancel".
+        return _("Cancel: not possible, {reason}.").format(reason=reason)
+    # Translators: {reason} says why, e.g. "a refill is possible once it is completed".
+    return _("Refill: not possible, {reason}.").format(reason=reason)
+
+
+def bulk_question(kind: str, count: int) -> str:
+    """ "Cancel 2 orders?" """
+    if kind == "cancel":
+        text = ngettext("Cancel {count} order?", "Cancel {count} orders?", count)
+    else:
+        text = ngettext("Refill {count} order?", "Refill {count} orders?", count)
+    return text.format(count=count)
+
+
+def bulk_button(kind: str, count: int) -> str:
+    """ "Cancel 2 orders": the confirmation's button."""
+    if kind == "cancel":
+        text = ngettext("Cancel {count} order", "Cancel {count} orders", count)
+    else:
+        text = ngettext("Refill {count} order", "Refill {count} orders", count)
+    return text.format(count=count)
+
+
+def left_out(kind: str, count: int) -> str:
+    """Why ``count`` selected orders are not part of a cancel / refill."""
+    if kind == "cancel":
+        text = ngettext(
+            "{count} selected order(s) are left out: they never reached a panel, are final "
+            "already, or their service offers no cancel.",
+            "{count} selected order(s) are left out: they never reached a panel, are final "
+            "already, or their service offers no cancel.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "{count} selected order(s) are left out: they never reached a panel, are final "
+            "already, or their service offers no refill.",
+            "{count} selected order(s) are left out: they never reached a panel, are final "
+            "already, or their service offers no refill.",
+            count,
+        )
+    return text.format(count=count)
 
 
 def numbers(orders: list[Order], shown: int = 10) -> str:
     """ "#12, #15, #16 and 4 more": which orders an action is about."""
-    text = ", ".join(f"#{o.id}" for o in orders[:shown])
-    return text + (f" and {len(orders) - shown} more" if len(orders) > shown else "")
+    text = left_to_right(", ".join(f"#{o.id}" for o in orders[:shown]))
+    if len(orders) <= shown:
+        return text
+    more = len(orders) - shown
+    # Translators: {numbers} lists order numbers ("#12, #15, #16"); {count} how many more.
+    return ngettext("{numbers} and {count} more", "{numbers} and {count} more", more).format(
+        numbers=text, count=more
+    )
+
+
+def orders_line(orders: list[Order]) -> str:
+    """ "Orders: #12, #15": the last line of a confirmation."""
+    # Translators: {numbers} lists order numbers ("#12, #15 and 4 more").
+    return _("Orders: {numbers}").format(numbers=numbers(orders))
 
 
 class OrderActions(QObject):
@@ -68,14 +147,16 @@ class OrderActions(QObject):
         self._dialects: dict[str, Dialect | None] = {}  # panel -> what it speaks
         events.catalog_changed.connect(lambda panel: self._catalogs.pop(panel, None))
         events.panels_changed.connect(self._catalogs.clear)
-        self.cancel = self._action("Cancel…", lambda: self.ask_bulk("cancel"), "Del")
-        self.refill = self._action("Refill…", lambda: self.ask_bulk("refill"))
-        self.copy_id = self._action("Copy order id", self.copy_ids, QKeySequence.StandardKey.Copy)
-        self.copy_link = self._action("Copy link", self.copy_links, "Ctrl+Shift+C")
-        self.mark_placed = self._action("Mark as placed…", self.ask_mark_placed)
-        self.mark_not_placed = self._action("Mark as not placed…", self.ask_mark_not_placed)
-        self.export_selected = self._action("Export selection…", lambda: self.ask_export(False))
-        self.export_all = self._action("Export all matching…", lambda: self.ask_export(True))
+        self.cancel = self._action(_("Cancel…"), lambda: self.ask_bulk("cancel"), "Del")
+        self.refill = self._action(_("Refill…"), lambda: self.ask_bulk("refill"))
+        self.copy_id = self._action(
+            _("Copy order id"), self.copy_ids, QKeySequence.StandardKey.Copy
+        )
+        self.copy_link = self._action(_("Copy link"), self.copy_links, "Ctrl+Shift+C")
+        self.mark_placed = self._action(_("Mark as placed…"), self.ask_mark_placed)
+        self.mark_not_placed = self._action(_("Mark as not placed…"), self.ask_mark_not_placed)
+        self.export_selected = self._action(_("Export selection…"), lambda: self.ask_export(False))
+        self.export_all = self._action(_("Export all matching…"), lambda: self.ask_export(True))
         for action, name in ((self.cancel, "cancel"), (self.refill, "refill"),
                              (self.copy_id, "copy"), (self.copy_link, "link"),
                              (self.mark_placed, "mark_placed"),
@@ -93,7 +174,7 @@ class OrderActions(QObject):
     @dialog.setter
     def dialog(self, dialog: QWidget) -> None:
         self._dialog = dialog
-        dialog.destroyed.connect(lambda *_: self._forget(dialog))
+        dialog.destroyed.connect(lambda *_args: self._forget(dialog))
 
     def _forget(self, dialog: QWidget) -> None:
         if self._dialog is dialog:
@@ -151,11 +232,10 @@ class OrderActions(QObject):
         for kind, action in (("cancel", self.cancel), ("refill", self.refill)):
             answers = [self.availability(kind, o) for o in orders]
             action.setEnabled(any(answers))
-            verb = BULK[kind][0]
             if len(orders) == 1 and not answers[0]:
-                action.setToolTip(f"{verb}: not possible, {answers[0].reason}.")
+                action.setToolTip(not_possible(kind, answers[0].reason))
             else:
-                action.setToolTip(f"{verb} the selected orders")
+                action.setToolTip(bulk_text(kind, "tip"))
         for action in (self.copy_id, self.copy_link, self.export_selected):
             action.setEnabled(bool(orders))
         self.mark_placed.setEnabled(len(orders) == 1 and len(unknown) == 1)
@@ -167,32 +247,26 @@ class OrderActions(QObject):
         sendable = [o for o in orders if self.availability(kind, o)]
         if not sendable:
             return
-        verb, _, meaning = BULK[kind]
-        count = f"{len(sendable)} order{'s' if len(sendable) != 1 else ''}"
         skipped = len(orders) - len(sendable)
-        note = ""
+        details = bulk_text(kind, "meaning")
         if skipped:
-            note = (
-                f" {skipped} selected order(s) are left out: they never reached a panel, "
-                f"are final already, or their service offers no {kind}."
-            )
-        note += "\n\nOrders: " + numbers(sendable)
+            details += " " + left_out(kind, skipped)
+        details += "\n\n" + orders_line(sendable)
         self.dialog = confirm(
             self._parent,
-            f"{verb} orders",
-            f"{verb} {count}?",
-            meaning + note,
-            f"{verb} {count}",
+            bulk_text(kind, "title"),
+            bulk_question(kind, len(sendable)),
+            details,
+            bulk_button(kind, len(sendable)),
             lambda: self.run_bulk(kind, sendable),
         )
 
     def run_bulk(self, kind: str, orders: list[Order]) -> None:
         """Ask the panels to cancel/refill ``orders`` (no confirmation), then show results."""
-        verb, what, _ = BULK[kind]
         self.jobs.run(
             self._bulk(kind, orders),
-            what,
-            on_done=lambda results: self._bulk_done(verb, orders, results),
+            bulk_text(kind, "job"),
+            on_done=lambda results: self._bulk_done(kind, orders, results),
         )
 
     async def _bulk(self, kind: str, orders: list[Order]) -> list[Result]:
@@ -211,13 +285,14 @@ class OrderActions(QObject):
         answers = await asyncio.gather(*(one_panel(p, g) for p, g in by_panel.items()))
         return [result for results in answers for result in results]
 
-    def _bulk_done(self, verb: str, orders: list[Order], results: list[Result]) -> None:
+    def _bulk_done(self, kind: str, orders: list[Order], results: list[Result]) -> None:
         """The Desk told the views which orders changed; here, what the panels said."""
         done = sum(r.ok for r in results)
-        summary = f"The panels accepted {done} of {len(results)}."
+        # Translators: how many orders of a cancel / refill the panels accepted ("2 of 3").
+        summary = _("The panels accepted {done} of {total}.").format(done=done, total=len(results))
         if done < len(results):
-            summary += " The message says why for the others."
-        dialog = ResultsDialog(self._parent, f"{verb}: results", summary, results)
+            summary += " " + _("The message says why for the others.")
+        dialog = ResultsDialog(self._parent, bulk_text(kind, "results"), summary, results)
         dialog.open()
         self.dialog = dialog
 
@@ -246,14 +321,22 @@ class OrderActions(QObject):
         orders = [o for o in self._selected() if o.state == OrderState.UNKNOWN]
         if not orders:
             return
-        count = f"{len(orders)} order{'s' if len(orders) != 1 else ''}"
+        count = len(orders)
         self.dialog = confirm(
             self._parent,
-            "Mark as not placed",
-            f"Mark {count} as not placed?",
-            "Do this only after checking the panel's order list: smmdesk will not ask the "
-            "panel about them again.\n\nOrders: " + numbers(orders),
-            f"Mark {count} as not placed",
+            _("Mark as not placed"),
+            ngettext(
+                "Mark {count} order as not placed?", "Mark {count} orders as not placed?", count
+            ).format(count=count),
+            _(
+                "Do this only after checking the panel's order list: smmdesk will not ask the "
+                "panel about them again."
+            )
+            + "\n\n"
+            + orders_line(orders),
+            ngettext(
+                "Mark {count} order as not placed", "Mark {count} orders as not placed", count
+            ).format(count=count),
             lambda: self.settle_all(orders),
         )
 
@@ -264,11 +347,15 @@ class OrderActions(QObject):
 
     def settle(self, order: Order, remote_id: str | None) -> None:
         """Record what the reseller found on the panel: ``remote_id``, or None (not there)."""
-        what = "Marking the order as placed" if remote_id is not None else "Marking it not placed"
+        what = (
+            _("Marking the order as placed")
+            if remote_id is not None
+            else _("Marking it not placed")
+        )
         try:
             if remote_id is not None and not remote_id.strip():
                 raise ValidationError(
-                    [FieldProblem("", "The order id is empty. Enter the id the panel shows.")]
+                    [FieldProblem("", _("The order id is empty. Enter the id the panel shows."))]
                 )
             self.desk.resolve_unknown(order.id, remote_id)  # the views hear of it
         except SmmdeskError as exc:
@@ -276,11 +363,11 @@ class OrderActions(QObject):
 
     # --- export -------------------------------------------------------------------------
     def ask_export(self, everything: bool) -> QFileDialog:
-        dialog = QFileDialog(self._parent, "Export orders to CSV", str(Path.home()))
+        dialog = QFileDialog(self._parent, _("Export orders to CSV"), str(Path.home()))
         dialog.setObjectName("exportDialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("CSV files (*.csv)")
+        dialog.setNameFilter(_("CSV files (*.csv)"))
         dialog.setDefaultSuffix("csv")
         dialog.selectFile("orders.csv")
         dialog.fileSelected.connect(lambda path: self.export(path, everything))
@@ -298,7 +385,7 @@ class OrderActions(QObject):
             return
         self.jobs.run(
             export_matching(self.desk, self._query(), path, self._parent),
-            "Exporting orders",
+            _("Exporting orders"),
             on_done=lambda count: self._exported(count, path),
         )
 

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from smmdesk.core.i18n import N_, _, left_to_right
 from smmdesk.core.money import amount_text
 from smmdesk.core.store import Order, OrderState
 from smmdesk.core.vocabulary import cost_tip, order_cost, order_status
@@ -26,11 +27,16 @@ from smmdesk.protocol import CANCELED, COMPLETED, FAILED, IN_PROGRESS, PARTIAL, 
 
 @dataclass(frozen=True)
 class Column:
-    title: str
+    title: str  # English, marked with N_: the header shows _(title) (``header``)
     text: Callable[[Order], str]
     sort: str | None = None  # an OrderQuery.order_by name
     numeric: bool = False  # right-aligned
     tip: Callable[[Order], str] | None = None  # the cell's tooltip
+
+    @property
+    def header(self) -> str:
+        """The column's title as the header shows it, in the current language."""
+        return _(self.title)
 
 
 def local_time(moment: datetime | None) -> str:
@@ -47,7 +53,7 @@ def service_text(order: Order) -> str:
     """ "2 Instagram Likes"; an order tracked by its id: the panel's status says no service."""
     text = f"{order.service_id or ''} {order.service_name or ''}".strip()
     if not text and order.state == OrderState.TRACKED:
-        return "Placed on the panel's site (tracked by id)"
+        return _("Placed on the panel's site (tracked by id)")
     return text
 
 
@@ -58,20 +64,28 @@ def _number(value: int | None) -> str:
 status_label = order_status  # the Status column: the same words as the CLI and the export
 
 
+def _link(order: Order) -> str:
+    if order.link:
+        return left_to_right(order.link)
+    return "—" if order.state == OrderState.TRACKED else ""
+
+
+# The ids, links and times keep reading left to right in a right-to-left window.
 COLUMNS: tuple[Column, ...] = (
-    Column("#", lambda o: str(o.id), "id", numeric=True),
-    Column("Panel", lambda o: o.panel_name, "panel"),
-    Column("Order id", lambda o: o.remote_id or "", "remote_id", numeric=True),
-    Column("Service", service_text, "service"),
-    Column("Link", lambda o: o.link or ("—" if o.state == OrderState.TRACKED else "")),
-    Column("Quantity", lambda o: _number(o.quantity), "quantity", numeric=True),
-    Column("Charge", charge_text, "charge", numeric=True, tip=cost_tip),
-    Column("Status", status_label, "status"),
-    Column("Start count", lambda o: _number(o.start_count), numeric=True),
-    Column("Remains", lambda o: _number(o.remains), numeric=True),
-    Column("Reference", lambda o: o.reference or ""),
-    Column("Created", lambda o: local_time(o.created_at), "created_at"),
-    Column("Updated", lambda o: local_time(o.updated_at), "updated_at"),
+    # Translators: the header of the column of smmdesk's order numbers ("#12").
+    Column(N_("#"), lambda o: left_to_right(f"{o.id}"), "id", numeric=True),
+    Column(N_("Panel"), lambda o: o.panel_name, "panel"),
+    Column(N_("Order id"), lambda o: left_to_right(o.remote_id or ""), "remote_id", numeric=True),
+    Column(N_("Service"), service_text, "service"),
+    Column(N_("Link"), _link),
+    Column(N_("Quantity"), lambda o: _number(o.quantity), "quantity", numeric=True),
+    Column(N_("Charge"), charge_text, "charge", numeric=True, tip=cost_tip),
+    Column(N_("Status"), status_label, "status"),
+    Column(N_("Start count"), lambda o: _number(o.start_count), numeric=True),
+    Column(N_("Remains"), lambda o: _number(o.remains), numeric=True),
+    Column(N_("Reference"), lambda o: o.reference or ""),
+    Column(N_("Created"), lambda o: left_to_right(local_time(o.created_at)), "created_at"),
+    Column(N_("Updated"), lambda o: left_to_right(local_time(o.updated_at)), "updated_at"),
 )
 STATUS_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.title == "Status")
 LINK_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.title == "Link")

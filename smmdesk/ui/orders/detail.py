@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import NotFoundLocally
+from smmdesk.core.i18n import N_, _, left_to_right, pgettext
 from smmdesk.core.money import format_money
 from smmdesk.core.store import (
     Order,
@@ -25,7 +26,7 @@ from smmdesk.core.vocabulary import order_status
 from smmdesk.ui.orders.columns import local_time, status_colour
 from smmdesk.ui.orders.sale_editor import SaleEditor
 
-EMPTY = "Select an order to see its details, its status history and its refills."
+EMPTY = N_("Select an order to see its details, its status history and its refills.")
 
 
 def _text(value: object) -> str:
@@ -38,31 +39,36 @@ def _table(headers: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
     return f"<table cellspacing='0' cellpadding='3'><tr>{head}</tr>{body}</table>"
 
 
+def _ltr(value: object) -> str | None:
+    """A link, an id or a time, kept left to right (None and "" stay empty)."""
+    return left_to_right(str(value)) if value not in (None, "") else None
+
+
 def _fields(order: Order) -> list[tuple[object, ...]]:
-    lost = "yes: the panel no longer knows this order id" if order.lost else None
+    lost = _("yes: the panel no longer knows this order id") if order.lost else None
     return [
-        ("Panel", order.panel_name),
-        ("Panel's order id", order.remote_id or "none yet"),
-        ("Service", f"{order.service_id or ''} {order.service_name or ''}".strip()),
-        ("Type", order.service_type),
-        ("Link", order.link),
-        ("Quantity", order.quantity),
-        ("Expected cost", format_money(order.expected_cost, order.currency, grouping=True)),
-        ("Charge", format_money(order.charge, order.currency, grouping=True)),
-        ("Status", order_status(order)),
-        ("Panel's status text", order.raw_status),
-        ("Start count", order.start_count),
-        ("Remains", order.remains),
-        ("Submission", order.state.explained),
-        ("Problem", order.error),
-        ("Lost", lost),
-        ("Placed from", order.source),
-        ("Reference / customer", order.reference),
-        ("Sale price", format_money(order.sale_price, order.currency, grouping=True)),
-        ("Profit", format_money(order_profit(order), order.currency, grouping=True)),
-        ("Created", local_time(order.created_at)),
-        ("Updated", local_time(order.updated_at)),
-        ("Last checked", local_time(order.checked_at) or "never"),
+        (_("Panel"), order.panel_name),
+        (_("Panel's order id"), _ltr(order.remote_id) or _("none yet")),
+        (_("Service"), f"{order.service_id or ''} {order.service_name or ''}".strip()),
+        (_("Type"), order.service_type),
+        (_("Link"), _ltr(order.link)),
+        (_("Quantity"), order.quantity),
+        (_("Expected cost"), format_money(order.expected_cost, order.currency, grouping=True)),
+        (_("Charge"), format_money(order.charge, order.currency, grouping=True)),
+        (_("Status"), order_status(order)),
+        (_("Panel's status text"), order.raw_status),
+        (_("Start count"), order.start_count),
+        (_("Remains"), order.remains),
+        (_("Submission"), order.state.explained),
+        (_("Problem"), order.error),
+        (_("Lost"), lost),
+        (_("Placed from"), order.source),
+        (_("Reference / customer"), order.reference),
+        (_("Sale price"), format_money(order.sale_price, order.currency, grouping=True)),
+        (_("Profit"), format_money(order_profit(order), order.currency, grouping=True)),
+        (_("Created"), _ltr(local_time(order.created_at))),
+        (_("Updated"), _ltr(local_time(order.updated_at))),
+        (_("Last checked"), _ltr(local_time(order.checked_at)) or _("never")),
     ]
 
 
@@ -77,29 +83,41 @@ def order_html(order: Order, events: list[OrderEvent], refills: list[Refill]) ->
     params = [(name, value) for name, value in order.params.items()]
     currency = order.currency
     history = [
-        (local_time(e.at), e.status, e.remains, format_money(e.charge, currency, grouping=True),
-         e.source, e.note)
+        (_ltr(local_time(e.at)), e.status, e.remains,
+         format_money(e.charge, currency, grouping=True), e.source, e.note)
         for e in events
     ]  # fmt: skip
     refill_rows = [
-        (r.refill_id or "refused", r.status, r.error, local_time(r.created_at)) for r in refills
+        (_ltr(r.refill_id) or _("refused"), r.status, r.error, _ltr(local_time(r.created_at)))
+        for r in refills
     ]
+    # Translators: a column of an order's refills: when each refill was asked for.
+    asked = pgettext("when a refill was asked for", "Asked")
+    refill_heads = (_("Refill id"), _("Status"), _("Problem"), asked)
+    # Translators: the title of an order's details; {id} is smmdesk's number of the order.
+    title = _("Order #{id}").format(id=left_to_right(str(order.id)))
     return (
-        f"<h3>Order #{order.id} <span style='color:{colour}'>● {escape(order_status(order))}"
+        f"<h3>{escape(title)} <span style='color:{colour}'>● {escape(order_status(order))}"
         f"</span></h3><table cellspacing='0' cellpadding='2'>{fields}</table>"
-        "<h4>Sent with</h4>"
-        + (_table(("Field", "Value"), params) if params else "<p>No fields recorded.</p>")
-        + "<h4>Status history</h4>"
+        f"<h4>{escape(_('Sent with'))}</h4>"
         + (
-            _table(("When", "Status", "Remains", "Charge", "From", "Note"), history)
-            if history
-            else "<p>No changes recorded yet.</p>"
+            _table((_("Field"), _("Value")), params)
+            if params
+            else f"<p>{escape(_('No fields recorded.'))}</p>"
         )
-        + "<h4>Refills</h4>"
+        + f"<h4>{escape(_('Status history'))}</h4>"
         + (
-            _table(("Refill id", "Status", "Problem", "Asked"), refill_rows)
+            _table(
+                (_("When"), _("Status"), _("Remains"), _("Charge"), _("From"), _("Note")), history
+            )
+            if history
+            else f"<p>{escape(_('No changes recorded yet.'))}</p>"
+        )
+        + f"<h4>{escape(_('Refills'))}</h4>"
+        + (
+            _table(refill_heads, refill_rows)
             if refill_rows
-            else "<p>No refills asked for.</p>"
+            else f"<p>{escape(_('No refills asked for.'))}</p>"
         )
     )
 
@@ -125,7 +143,7 @@ class DetailPane(QWidget):
     def show_order(self, order_id: int | None) -> None:
         self.order_id = order_id
         if order_id is None:
-            self.browser.setPlainText(EMPTY)
+            self.browser.setPlainText(_(EMPTY))
             self.sale.show_order(None)
             return
         try:

@@ -18,12 +18,16 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from smmdesk.core.i18n import N_, _, left_to_right
+from smmdesk.ui.i18n import keep_left_to_right
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,8 @@ def confirm(
     box.setText(text)
     box.setInformativeText(details)
     accept = box.addButton(accept_label, QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(box.addButton("Don't", QMessageBox.ButtonRole.RejectRole))
+    # Translators: the button that answers no to a confirmation ("Cancel 2 orders?").
+    box.setDefaultButton(box.addButton(_("Don't"), QMessageBox.ButtonRole.RejectRole))
     accept.clicked.connect(on_accepted)
     box.accept_button = accept  # type: ignore[attr-defined]
     box.open()
@@ -64,7 +69,7 @@ def confirm(
 class ResultsDialog(QDialog):
     """One row per order: did the panel accept, and what it said."""
 
-    HEADERS = ("Order", "Panel", "Panel's order id", "Result", "Message")
+    HEADERS = (N_("Order"), N_("Panel"), N_("Panel's order id"), N_("Result"), N_("Message"))
 
     def __init__(self, parent: QWidget, title: str, summary: str, results: list[Result]):
         super().__init__(parent)
@@ -75,7 +80,7 @@ class ResultsDialog(QDialog):
         self.summary = QLabel(summary)
         self.summary.setWordWrap(True)
         self.table = QTableWidget(len(results), len(self.HEADERS))
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.setHorizontalHeaderLabels([_(header) for header in self.HEADERS])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -92,10 +97,10 @@ class ResultsDialog(QDialog):
 
     def _fill(self, row: int, result: Result) -> None:
         values = (
-            "" if result.order_id is None else f"#{result.order_id}",
+            "" if result.order_id is None else left_to_right(f"#{result.order_id}"),
             result.panel,
-            result.remote_id or "",
-            "OK" if result.ok else "Not done",
+            left_to_right(result.remote_id or ""),
+            _("OK") if result.ok else _("Not done"),
             result.message,
         )
         for column, value in enumerate(values):
@@ -119,12 +124,19 @@ def ask_remote_id(
     dialog = QInputDialog(parent)
     dialog.setObjectName("remoteIdDialog")
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.setWindowTitle(f"Order #{order_id} was placed")
+    # Translators: {id} is smmdesk's number of the order.
+    dialog.setWindowTitle(_("Order #{id} was placed").format(id=left_to_right(str(order_id))))
     dialog.setLabelText(
-        f'Look up the order in your order list on "{panel}" and enter the order id the '
-        "panel shows for it:"
+        # Translators: {panel} is the name the reseller gave the panel.
+        _(
+            'Look up the order in your order list on "{panel}" and enter the order id the '
+            "panel shows for it:"
+        ).format(panel=panel)
     )
-    dialog.setOkButtonText("Mark as placed")
+    dialog.setOkButtonText(_("Mark as placed"))
     dialog.textValueSelected.connect(on_entered)
     dialog.open()
+    edit = dialog.findChild(QLineEdit)
+    if edit is not None:  # the id the reseller types reads left to right
+        keep_left_to_right(edit)
     return dialog

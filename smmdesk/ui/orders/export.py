@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.export import ExportCancelled
+from smmdesk.core.i18n import _
 from smmdesk.core.store import Order, OrderQuery
 from smmdesk.ui.errors import show_error
 
@@ -35,7 +36,7 @@ def export_selection(
     try:
         return desk.export_orders(path, query, ids=[order.id for order in orders])
     except SmmdeskError as exc:
-        show_error(parent, exc, "Exporting orders")
+        show_error(parent, exc, _("Exporting orders"))
         return None
 
 
@@ -73,9 +74,9 @@ async def export_matching(
 
 
 def _progress_dialog(parent: QWidget | None, cancel: threading.Event) -> QProgressDialog:
-    dialog = QProgressDialog("Exporting orders to CSV…", "Cancel", 0, 0, parent)
+    dialog = QProgressDialog(_("Exporting orders to CSV…"), _("Cancel"), 0, 0, parent)
     dialog.setObjectName("exportProgress")
-    dialog.setWindowTitle("Exporting orders")
+    dialog.setWindowTitle(_("Exporting orders"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(SHOW_AFTER_MS)
     dialog.setAutoClose(False)

@@ -15,24 +15,42 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from smmdesk.core.i18n import N_, _, pgettext
 from smmdesk.core.store import OrderQuery, OrderState
 from smmdesk.core.vocabulary import status_word
 from smmdesk.protocol import CANONICAL_STATUSES, UNKNOWN
+from smmdesk.ui.i18n import keep_left_to_right
 
 DEBOUNCE_MS = 300
 W = TypeVar("W", bound=QWidget)
 
-# (label, OrderQuery fields)
+# (key, OrderQuery fields). The key names a choice (StatusTabs finds its choices by key): in
+# English, never translated; the box shows ``status_choice_text`` (a status in the
+# vocabulary's words, the others translated where shown).
 STATUS_CHOICES: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("Any status", {}),
-    ("Open (still checked)", {"open_only": True}),
-    *((status_word(status), {"status": status}) for status in CANONICAL_STATUSES),
-    (status_word(UNKNOWN), {"status": UNKNOWN}),
-    (f"{OrderState.UNKNOWN.words.capitalize()} (check the panel)", {"state": OrderState.UNKNOWN}),
-    (OrderState.FAILED.words.capitalize(), {"state": OrderState.FAILED}),
+    (N_("Any status"), {}),
+    (N_("Open (still checked)"), {"open_only": True}),
+    *((status, {"status": status}) for status in CANONICAL_STATUSES),
+    ("Unknown status", {"status": UNKNOWN}),
+    (N_("Outcome unknown (check the panel)"), {"state": OrderState.UNKNOWN}),
+    (N_("Not placed"), {"state": OrderState.FAILED}),
 )
 ANY_TIME, TODAY, LAST_7, LAST_30, CUSTOM = range(5)
-DATE_CHOICES = ("Any time", "Today", "Last 7 days", "Last 30 days", "Between dates…")
+DATE_CHOICES = (
+    N_("Any time"),
+    N_("Today"),
+    N_("Last 7 days"),
+    N_("Last 30 days"),
+    N_("Between dates…"),
+)
+
+
+def status_choice_text(index: int) -> str:
+    """The status box's text for STATUS_CHOICES[index], in the current language."""
+    key, fields = STATUS_CHOICES[index]
+    if "status" in fields:
+        return status_word(fields["status"])  # the same words as the Status column
+    return _(key)
 
 
 def named(widget: W, name: str) -> W:
@@ -55,22 +73,24 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self.panel_box = named(QComboBox(), "panelFilter")
         self.status_box = named(QComboBox(), "statusFilter")
-        for label, _ in STATUS_CHOICES:
-            self.status_box.addItem(label)
+        for index in range(len(STATUS_CHOICES)):
+            self.status_box.addItem(status_choice_text(index))
         self.date_box = named(QComboBox(), "dateFilter")
-        self.date_box.addItems(DATE_CHOICES)
+        self.date_box.addItems([_(choice) for choice in DATE_CHOICES])
         self.since_edit = self._date_edit("sinceFilter", -30)
         self.until_edit = self._date_edit("untilFilter", 0)
         self.text_edit = named(QLineEdit(), "textFilter")
-        self.text_edit.setPlaceholderText("Search link, #number, order id or reference")
+        self.text_edit.setPlaceholderText(_("Search link, #number, order id or reference"))
         self.text_edit.setClearButtonEnabled(True)
+        keep_left_to_right(self.since_edit, self.until_edit, self.text_edit)
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(self._emit)
-        for widget, name in ((self.panel_box, "Panel of the orders shown"),
-                             (self.status_box, "Status of the orders shown"),
-                             (self.date_box, "When the orders shown were placed"),
-                             (self.since_edit, "From"), (self.until_edit, "To"),
-                             (self.text_edit, "Search the orders")):  # fmt: skip
+        for widget, name in ((self.panel_box, _("Panel of the orders shown")),
+                             (self.status_box, _("Status of the orders shown")),
+                             (self.date_box, _("When the orders shown were placed")),
+                             (self.since_edit, pgettext("first day shown", "From")),
+                             (self.until_edit, pgettext("last day shown", "To")),
+                             (self.text_edit, _("Search the orders"))):  # fmt: skip
             widget.setAccessibleName(name)
         self._layout(panels)
         self._connect()
@@ -86,7 +106,8 @@ class FilterBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.set_panels(panels)
-        self._to_label = QLabel("to")
+        # Translators: between the first and the last day shown: "2025-01-01 to 2025-01-31".
+        self._to_label = QLabel(pgettext("between two dates", "to"))
         self._to_label.setVisible(False)
         for widget in (
             self.panel_box,
@@ -138,7 +159,7 @@ class FilterBar(QWidget):
         chosen = self.panel_box.currentData()
         self.panel_box.blockSignals(True)
         self.panel_box.clear()
-        self.panel_box.addItem("All panels", None)
+        self.panel_box.addItem(_("All panels"), None)
         for name in names:
             self.panel_box.addItem(name, name)
         at = self.panel_box.findData(chosen) if chosen is not None else 0

@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from smmdesk.core.errors import NotFoundLocally
+from smmdesk.core.i18n import _
 from smmdesk.core.reads import Reads
 from smmdesk.core.store import Order, OrderQuery
 from smmdesk.ui.orders.columns import (
@@ -143,9 +144,9 @@ class OrdersModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
+            return COLUMNS[section].header
         if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section].sort is None:
-            return "This column cannot be sorted."
+            return _("This column cannot be sorted.")
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

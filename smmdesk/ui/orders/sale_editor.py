@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QPushB
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.i18n import _
 from smmdesk.core.store import Order
 from smmdesk.core.store.sales import parse_sale_price
+from smmdesk.ui.i18n import keep_left_to_right
 from smmdesk.ui.theme import problem_style
 
 
@@ -27,20 +29,21 @@ class SaleEditor(QWidget):
         self.order_id: int | None = None
         self.price = QLineEdit(self)
         self.price.setObjectName("salePrice")
-        self.price.setAccessibleName("Sale price")
-        self.price.setPlaceholderText("Sale price")
+        self.price.setAccessibleName(_("Sale price"))
+        self.price.setPlaceholderText(_("Sale price"))
+        keep_left_to_right(self.price)
         self.customer = QLineEdit(self)
         self.customer.setObjectName("saleCustomer")
-        self.customer.setAccessibleName("Customer")
-        self.customer.setPlaceholderText("Customer")
-        self.save_button = QPushButton("Save", self)
+        self.customer.setAccessibleName(_("Customer"))
+        self.customer.setPlaceholderText(_("Customer"))
+        self.save_button = QPushButton(_("Save"), self)
         self.save_button.setObjectName("saveSale")
         self.save_button.clicked.connect(self.save)
         self.problem = QLabel(self)
         self.problem.setStyleSheet(problem_style())
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 2, 0, 0)
-        row.addWidget(QLabel("Customer pays", self))
+        row.addWidget(QLabel(_("Customer pays"), self))
         row.addWidget(self.price)
         row.addWidget(self.customer, 1)
         row.addWidget(self.save_button)

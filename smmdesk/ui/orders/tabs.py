@@ -23,13 +23,16 @@ from PySide6.QtWidgets import QTabBar, QWidget
 from sqlite_utils import Database
 
 from smmdesk.core.errors import NotFoundLocally
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _, pgettext
 from smmdesk.core.store import OrderQuery
 from smmdesk.core.store.history import _FROM, _where  # the filters' SQL, one source
 from smmdesk.core.store.orders import LOST_AFTER
 from smmdesk.protocol import CANCELED, COMPLETED, PARTIAL
 from smmdesk.ui.orders.filters import STATUS_CHOICES
 
-# tab title -> the filter bar's status choice (its label in STATUS_CHOICES)
+# tab -> the filter bar's status choice (its key in STATUS_CHOICES). The first names the
+# tab in English (never shown: ``tab_title`` says it in the current language).
 TABS = (
     ("All", "Any status"),
     ("Open", "Open (still checked)"),
@@ -38,9 +41,23 @@ TABS = (
     ("Canceled", CANCELED),
     ("Unknown", "Unknown status"),
 )
-_CHOICE_INDEX = {label: i for i, (label, _fields) in enumerate(STATUS_CHOICES)}
+_CHOICE_INDEX = {key: i for i, (key, _fields) in enumerate(STATUS_CHOICES)}
 _COUNTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmdesk-tab-counts")
 RECOUNT_MS = 400
+
+
+def tab_title(tab: int) -> str:
+    """The title of TABS[tab] in the current language: which orders the tab shows."""
+    context = "orders with this status"  # "Open" orders, not "open" a file
+    titles = (
+        pgettext(context, "All"),
+        pgettext(context, "Open"),
+        pgettext(context, "Completed"),
+        pgettext(context, "Partial"),
+        pgettext(context, "Canceled"),
+        pgettext(context, "Unknown"),
+    )
+    return titles[tab]
 
 
 def tab_counts(db: Database, query: OrderQuery) -> list[int]:
@@ -77,11 +94,11 @@ class StatusTabs(QTabBar):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("statusTabs")
-        self.setAccessibleName("Orders by status")
+        self.setAccessibleName(_("Orders by status"))
         self.setDrawBase(False)
         self.setExpanding(False)
-        for title, _choice in TABS:
-            self.addTab(title)
+        for tab in range(len(TABS)):
+            self.addTab(tab_title(tab))
         self.counts: list[int] = [0] * len(TABS)
         self._asked = 0
         self._base: OrderQuery | None = None
@@ -98,8 +115,8 @@ class StatusTabs(QTabBar):
 
     def follow_choice(self, choice: int) -> None:
         """The filter bar's status changed to ``choice``: select its tab, if it has one."""
-        label = STATUS_CHOICES[choice][0] if 0 <= choice < len(STATUS_CHOICES) else ""
-        tab = next((i for i, (_t, c) in enumerate(TABS) if c == label), None)
+        key = STATUS_CHOICES[choice][0] if 0 <= choice < len(STATUS_CHOICES) else ""
+        tab = next((i for i, (_t, c) in enumerate(TABS) if c == key), None)
         self.blockSignals(True)
         self.setCurrentIndex(0 if tab is None else tab)
         self.blockSignals(False)
@@ -125,6 +142,9 @@ class StatusTabs(QTabBar):
         if asked != self._asked:  # a later recount is on its way
             return
         self.counts = counts
-        for tab, ((title, _choice), count) in enumerate(zip(TABS, counts, strict=True)):
-            self.setTabText(tab, f"{title}  {count:,}")
+        for tab, count in enumerate(counts):
+            # Translators: a status tab over the orders table: its title and how many
+            # orders it shows ("Completed  1,050"; two spaces between them).
+            text = _("{title}  {count}").format(title=tab_title(tab), count=format_integer(count))
+            self.setTabText(tab, text)
         self.recounted.emit()

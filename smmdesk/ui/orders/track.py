@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import NotFound
+from smmdesk.core.i18n import _, left_to_right
 from smmdesk.core.ordering import Tracked
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.i18n import keep_left_to_right
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.theme import problem_style
 
@@ -45,10 +47,12 @@ class TrackDialog(QDialog):
         super().__init__(parent)
         self._desk, self._events, self._jobs = desk, events, jobs
         self.setObjectName("trackDialog")
-        self.setWindowTitle("Track orders by id")
+        self.setWindowTitle(_("Track orders by id"))
         intro = QLabel(
-            "Enter the ids of orders you placed on the panel's website (or with another "
-            "tool). smmdesk will follow their status like any other order."
+            _(
+                "Enter the ids of orders you placed on the panel's website (or with another "
+                "tool). smmdesk will follow their status like any other order."
+            )
         )
         intro.setWordWrap(True)
         self.panel_box = QComboBox(self)
@@ -57,9 +61,10 @@ class TrackDialog(QDialog):
             self.panel_box.setCurrentText(panel)
         self.ids = QLineEdit(self)
         self.ids.setObjectName("trackIds")
-        self.ids.setPlaceholderText("e.g. 23512 or 23512, 23513")
+        self.ids.setPlaceholderText(_("e.g. 23512 or 23512, 23513"))
+        keep_left_to_right(self.ids)
         self.reference = QLineEdit(self)
-        self.reference.setPlaceholderText("optional note: customer, shop order number…")
+        self.reference.setPlaceholderText(_("optional note: customer, shop order number…"))
         self.problem = QLabel(self)
         self.problem.setObjectName("trackProblem")
         self.problem.setWordWrap(True)
@@ -67,13 +72,13 @@ class TrackDialog(QDialog):
         self.problem.hide()
         self.ids.textChanged.connect(lambda _text: self.problem.hide())
         form = QFormLayout()
-        form.addRow("Panel", self.panel_box)
-        form.addRow("Order ids", self.ids)
-        form.addRow("Reference", self.reference)
+        form.addRow(_("Panel"), self.panel_box)
+        form.addRow(_("Order ids"), self.ids)
+        form.addRow(_("Reference"), self.reference)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Track")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Track"))
         self.buttons.accepted.connect(self.track)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -93,12 +98,18 @@ class TrackDialog(QDialog):
         for remote_id in ids:
             if not ORDER_ID.fullmatch(remote_id):
                 problems.append(
-                    f"“{remote_id}” is not an order id: the panel's ids are numbers like 23512 "
-                    "(some panels add letters, like ord_01H5)."
+                    # Translators: {id} is what the reseller typed as an order id.
+                    _(
+                        "“{id}” is not an order id: the panel's ids are numbers like 23512 "
+                        "(some panels add letters, like ord_01H5)."
+                    ).format(id=left_to_right(remote_id))
                 )
             elif (known := self._desk.read.find_order(panel_id, remote_id)) is not None:
                 problems.append(
-                    f"Order {remote_id} of {panel} is followed already, as #{known.id}."
+                    # Translators: {id} is the panel's order id, {number} smmdesk's own.
+                    _("Order {id} of {panel} is followed already, as #{number}.").format(
+                        id=left_to_right(remote_id), panel=panel, number=known.id
+                    )
                 )
             else:
                 wanted.append(remote_id)
@@ -121,7 +132,7 @@ class TrackDialog(QDialog):
         self.buttons.setEnabled(False)
         self._jobs.run(
             self._desk.track_orders(panel, ids, reference=self.reference.text().strip() or None),
-            f"Tracking orders on {panel}",
+            _("Tracking orders on {panel}").format(panel=panel),
             on_done=self._tracked,
             on_error=self._failed,
         )
@@ -130,9 +141,11 @@ class TrackDialog(QDialog):
         self.buttons.setEnabled(True)  # the Desk told the views of the orders tracked
         if tracked.errors:
             reasons = " ".join(tracked.errors.values())
-            show_error(self.parentWidget(), NotFound(f"Some orders were not tracked. {reasons}"))
+            # Translators: {reasons} are the panel's answers, one sentence per order.
+            message = _("Some orders were not tracked. {reasons}").format(reasons=reasons)
+            show_error(self.parentWidget(), NotFound(message))
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        show_error(self, error, "Tracking orders")
+        show_error(self, error, _("Tracking orders"))

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.desk import Desk
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _, left_to_right, ngettext
 from smmdesk.core.paths import database_path
 from smmdesk.core.store import Order, OrderQuery
 from smmdesk.ui.events import DeskEvents
@@ -77,7 +79,7 @@ class OrdersPane(QWidget):
         self._recount.timeout.connect(self.update_count)
         # a slow count (a text in most of a million orders) says so instead of an old number
         self._counting = QTimer(self, singleShot=True, interval=COUNTING_MS)
-        self._counting.timeout.connect(lambda: self.count_label.setText("Counting orders…"))
+        self._counting.timeout.connect(lambda: self.count_label.setText(_("Counting orders…")))
         self._lay_out()
         self._connect(events)
         self.update_count()
@@ -86,7 +88,7 @@ class OrdersPane(QWidget):
     # --- building -----------------------------------------------------------------------
     def _make_table(self) -> QTableView:
         table = named(QTableView(self), "ordersTable")
-        table.setAccessibleName("Orders")
+        table.setAccessibleName(_("Orders"))
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -138,7 +140,7 @@ class OrdersPane(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(0, False)
-        self.details_action = QAction("Order &details", self)
+        self.details_action = QAction(_("Order &details"), self)
         self.details_action.setObjectName("action_details")
         self.details_action.setCheckable(True)
         self.details_action.setShortcut(QKeySequence("F9"))
@@ -150,7 +152,7 @@ class OrdersPane(QWidget):
         self.empty_label.setTextFormat(Qt.TextFormat.RichText)
         over = QVBoxLayout(self.table.viewport())
         over.addWidget(self.empty_label)
-        self.splitter.splitterMoved.connect(lambda *_: self._details_moved())
+        self.splitter.splitterMoved.connect(lambda *_args: self._details_moved())
         status_row = QHBoxLayout()
         status_row.addWidget(self.count_label)
         status_row.addStretch(1)
@@ -207,7 +209,7 @@ class OrdersPane(QWidget):
         self.order_actions.update_enabled()
         self._recount.start()
 
-    def _selection_changed(self, *_: object) -> None:
+    def _selection_changed(self, *_args: object) -> None:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         current = self.table.currentIndex().row()
         chosen = rows[0] if len(rows) == 1 else current if current in rows else None
@@ -222,8 +224,14 @@ class OrdersPane(QWidget):
         if selected and selected == held and not self.model.exhausted:
             total = self.model.count_matching()
             self.notice_label.setText(
-                f"{selected:,} loaded orders selected, of {total:,} that match: scroll down "
-                "to load more, or use Export all matching."
+                # Translators: {selected} orders shown are selected, of {total} that match.
+                ngettext(
+                    "{selected} loaded orders selected, of {total} that match: scroll down "
+                    "to load more, or use Export all matching.",
+                    "{selected} loaded orders selected, of {total} that match: scroll down "
+                    "to load more, or use Export all matching.",
+                    selected,
+                ).format(selected=format_integer(selected), total=format_integer(total))
             )
             self._partial_selection = True
         elif self._partial_selection:
@@ -269,19 +277,21 @@ class OrdersPane(QWidget):
             self.details_action.setChecked(shown)
             self.details_action.blockSignals(False)
 
-    def _show_empty(self, *_: object) -> None:
+    def _show_empty(self, *_args: object) -> None:
         """Say what to do when the table shows nothing (none yet, or none match)."""
         if self.model.rowCount() > 0:
             self.empty_label.hide()
             return
         if self.desk.read.count_orders(OrderQuery()) == 0:
-            text = (
+            text = _(
                 "<p style='font-size:13pt'><b>No orders yet</b></p><p>Choose a service above "
                 "and place an order, import orders from a file (Ctrl+I),<br>or follow orders "
                 "placed on a panel's website by their ids (Ctrl+T).</p>"
             )
         else:
-            text = (
+            # Translators: <i>All panels</i>, <i>Any status</i>, <i>Any time</i> are the
+            # filters' first choices: write them as their translations say.
+            text = _(
                 "<p><b>No order matches these filters.</b></p><p>Clear the search or "
                 "choose <i>All panels</i>, <i>Any status</i>, <i>Any time</i>.</p>"
             )
@@ -297,14 +307,21 @@ class OrdersPane(QWidget):
 
     def _show_count(self, total: int) -> None:
         self._counting.stop()
-        self.count_label.setText(f"{total:,} order{'s' if total != 1 else ''}")
+        self.count_label.setText(
+            ngettext("{count} order", "{count} orders", total).format(count=format_integer(total))
+        )
         self.tabs.recount(
             database_path(self.desk.folder), self.filters.query(), changed=self._orders_moved
         )
         self._orders_moved = False
 
     def _exported(self, count: int, path: str) -> None:
-        self.notice_label.setText(f"Exported {count:,} orders to {path}")
+        self.notice_label.setText(
+            # Translators: {path} is the CSV file written.
+            ngettext(
+                "Exported {count} orders to {path}", "Exported {count} orders to {path}", count
+            ).format(count=format_integer(count), path=left_to_right(path))
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Nothing left to run once closed (the desk may close its database next)."""
