@@ -54,7 +54,7 @@ def orders(tmp_path, keystore, make_service):
 
 
 def test_the_window_the_cli_and_the_export_say_the_same(orders, qtbot, tmp_path):
-    pane = OrdersPane(orders, DeskEvents(), Jobs())
+    pane = OrdersPane(orders, DeskEvents(orders), Jobs())
     qtbot.addWidget(pane)
     model = pane.model
     window = {
