@@ -24,6 +24,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _
 from smmdesk.core.refresh import Changes
 from smmdesk.core.schedule import Scheduler
 from smmdesk.core.settings import Settings
@@ -82,7 +84,7 @@ class Refresher(QObject):
         self._timer.stop()
         self._run_task = self._jobs.run(
             self.scheduler.refresh_now(),
-            "Refreshing statuses",
+            _("Refreshing statuses"),
             on_done=lambda changes: self._run_done(changes, manual),
             on_error=self._run_failed,
         )
@@ -99,9 +101,11 @@ class Refresher(QObject):
         elapsed = time.monotonic() - self._run_started
         names = self.scheduler.waiting_for
         if elapsed >= self.slow_after_s and names:
-            self._jobs.retitle(
-                task, f"Refreshing statuses: waiting for {', '.join(names)} ({elapsed:.0f} s)"
-            )
+            # Translators: {panels} are the names of panels ("MainPanel, Second"); "s" is
+            # short for seconds.
+            text = _("Refreshing statuses: waiting for {panels} ({seconds} s)")
+            shown = text.format(panels=", ".join(names), seconds=format_integer(round(elapsed)))
+            self._jobs.retitle(task, shown)
 
     def set_settings(self, settings: Settings) -> None:
         """Apply new settings: the interval at once, the receiver restarted if it changed."""
@@ -111,7 +115,7 @@ class Refresher(QObject):
             self._schedule_next()
         webhook = ("webhook_enabled", "webhook_host", "webhook_port", "webhook_token")
         if any(getattr(old, name) != getattr(settings, name) for name in webhook):
-            self._jobs.run(self._restart_receiver(), "Restarting the webhook receiver")
+            self._jobs.run(self._restart_receiver(), _("Restarting the webhook receiver"))
 
     async def aclose(self) -> None:
         """Stop the schedule and the receiver, waiting for their tasks."""
@@ -137,13 +141,16 @@ class Refresher(QObject):
             lines = " ".join(f"{name}: {text}" for name, text in changes.errors.items())
             show_error(
                 self.parent(),  # type: ignore[arg-type]
-                SmmdeskError(f"Some panels could not be refreshed. {lines}"),
-                "Refreshing statuses",
+                SmmdeskError(
+                    # Translators: {problems} are "panel: what went wrong" one after another.
+                    _("Some panels could not be refreshed. {problems}").format(problems=lines)
+                ),
+                _("Refreshing statuses"),
             )
 
     def _run_failed(self, error: BaseException) -> None:
         self._schedule_next()
-        show_error(self.parent(), error, "Refreshing statuses")  # type: ignore[arg-type]
+        show_error(self.parent(), error, _("Refreshing statuses"))  # type: ignore[arg-type]
 
     def _schedule_next(self) -> None:
         self._timer.start(int(self.settings.refresh_interval * 1000))
@@ -151,7 +158,7 @@ class Refresher(QObject):
     # --- the webhook receiver ------------------------------------------------------------
     def _start_receiver(self) -> None:
         if self.settings.webhook_enabled:
-            self._jobs.run(self._restart_receiver(), "Starting the webhook receiver")
+            self._jobs.run(self._restart_receiver(), _("Starting the webhook receiver"))
 
     async def _restart_receiver(self) -> None:
         if self.receiver is not None:
