@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from smmdesk import __version__
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.i18n import _
 
 log = logging.getLogger("smmdesk.ui")
 
@@ -26,7 +27,10 @@ log = logging.getLogger("smmdesk.ui")
 def describe(error: BaseException, what: str = "") -> tuple[str, str]:
     """(the sentence for the reseller, details) for an error; logs bugs with a traceback."""
     if isinstance(error, SmmdeskError):
-        details = f"The panel said: {error.panel_message}" if error.panel_message else ""
+        details = ""
+        if error.panel_message:
+            # Translators: {message} is the panel's own answer, in the panel's language.
+            details = _("The panel said: {message}").format(message=error.panel_message)
         return error.user_message, details
     trace = "".join(traceback.format_exception(error))
     log.error("unexpected error while %s:\n%s", what or "working", trace)
@@ -34,13 +38,19 @@ def describe(error: BaseException, what: str = "") -> tuple[str, str]:
         f"smmdesk {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
         f"While: {what or 'working'}\n\n{trace}"
     )
-    return (
-        "smmdesk hit an unexpected problem"
-        + (f" while {what[0].lower() + what[1:]}" if what else "")
-        + ". Your data is safe. The details were saved to the log; use Copy details to "
-        "send them to us.",
-        details,
-    )
+    if what:
+        # Translators: {what} is what smmdesk was doing ("refreshing statuses"), its first
+        # letter made small.
+        text = _(
+            "smmdesk hit an unexpected problem while {what}. Your data is safe. The details "
+            "were saved to the log; use Copy details to send them to us."
+        ).format(what=what[0].lower() + what[1:])
+    else:
+        text = _(
+            "smmdesk hit an unexpected problem. Your data is safe. The details were saved "
+            "to the log; use Copy details to send them to us."
+        )
+    return text, details
 
 
 def show_error(parent: QWidget | None, error: BaseException, what: str = "") -> QMessageBox:
@@ -55,7 +65,7 @@ def show_error(parent: QWidget | None, error: BaseException, what: str = "") -> 
     if details:
         box.setDetailedText(details)
     if not isinstance(error, SmmdeskError):
-        copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+        copy = box.addButton(_("Copy details"), QMessageBox.ButtonRole.ActionRole)
         copy.clicked.disconnect()  # keep the box open after copying
         copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
     box.addButton(QMessageBox.StandardButton.Close)

@@ -2,6 +2,7 @@
 
     apply_language(app, settings.language)   once the settings are known, before any window
     keep_left_to_right(link_edit, id_edit)   widgets holding links, ids, numbers, addresses
+    counted_suffix(spin, lambda n: ngettext(" day", " days", n))   a unit after a number
 
 smmdesk's texts come from the one gettext catalog of ``smmdesk.core.i18n`` (the CLI shares
 it); Qt's standard dialogs and buttons ("Cancel", "&Yes", the file dialog) are translated by
@@ -15,11 +16,14 @@ for texts put in labels and cells.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QSpinBox, QWidget
 
+from smmdesk.core.formats import format_money
 from smmdesk.core.i18n import choose_language, is_right_to_left, set_language
 
 log = logging.getLogger(__name__)
@@ -65,3 +69,29 @@ def keep_left_to_right(*widgets: QWidget) -> None:
     labels holding links, ids, usernames, numbers, URLs (in an Arabic window too)."""
     for widget in widgets:
         widget.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def money_text(
+    amount: Decimal | None,
+    currency: str | None = None,
+    *,
+    missing: str = "",
+    cents: bool = True,
+) -> str:
+    """An amount as the window shows it, written the language's way, the currency after a
+    plain space as smmdesk has always written it ("1,234.50 USD"; ru "1 234,50 USD"):
+    exactly two decimals rounded half up (balances, costs), or with ``cents=False`` every
+    decimal kept (rates: "0.55405 USD"). ``formats.format_money`` alone puts a no-break
+    space before the currency, which would change every English text that shows money."""
+    if amount is None:
+        return missing
+    text = format_money(amount, cents=cents)
+    return f"{text} {currency}" if currency else text
+
+
+def counted_suffix(spin: QSpinBox, unit: Callable[[int], str]) -> None:
+    """Give ``spin`` the unit after its number in the form its value takes, kept right as
+    the value changes: ``counted_suffix(days, lambda n: ngettext(" day", " days", n))``
+    (Russian "1 день", "3 дня", "5 дней")."""
+    spin.setSuffix(unit(spin.value()))
+    spin.valueChanged.connect(lambda value: spin.setSuffix(unit(value)))

@@ -31,6 +31,8 @@ from smmdesk.core import backup
 from smmdesk.core.backup import BackupInfo, Restored
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import DamagedDatabase, SmmdeskError
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import N_, _, left_to_right, ngettext
 from smmdesk.core.settings import Settings
 from smmdesk.core.threads import in_thread
 from smmdesk.ui.errors import show_error
@@ -40,7 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-MOVE_FILTER = "smmdesk move or backup files (*.zip)"
+# Translators: a file dialog's filter: keep "(*.zip)" as it is.
+MOVE_FILTER = N_("smmdesk move or backup files (*.zip)")
 START_DELAY_MS = 5000  # the first refresh and the catalog load first
 
 
@@ -116,19 +119,24 @@ class BackupKeeper(QObject):
         window = self.parent()
         if not self._warned:
             self._warned = True
-            show_error(window, error, "Backing up the order book")  # type: ignore[arg-type]
+            show_error(window, error, _("Backing up the order book"))  # type: ignore[arg-type]
         elif hasattr(window, "status"):
-            window.status.say(f"The backup failed: {error}")
+            # Translators: {error} says why.
+            window.status.say(_("The backup failed: {error}").format(error=error))
 
 
 def install(window: MainWindow) -> BackupKeeper:
     """The window's BackupKeeper; "Bring my data" on the welcome page wired up."""
     keeper = BackupKeeper(window.desk, window.settings, window)
-    keeper.backup_finished.connect(
-        lambda info: info and window.status.say(f"Backed up {info.orders} orders.")
-    )
+    keeper.backup_finished.connect(lambda info: info and window.status.say(backed_up_text(info)))
     window.welcome.bring_requested.connect(lambda: bring_my_data(window))
     return keeper
+
+
+def backed_up_text(info: BackupInfo) -> str:
+    """The status bar's line after a backup: "Backed up 5 orders."."""
+    text = ngettext("Backed up {count} order.", "Backed up {count} orders.", info.orders)
+    return text.format(count=format_integer(info.orders))
 
 
 # --- File > Restore from backup… -----------------------------------------------------------
@@ -152,7 +160,7 @@ def restore_in_window(window: MainWindow, which: str | Path) -> asyncio.Task[Any
             window.refresher.start(refresh=False)
 
     return window.jobs.run(
-        work(), "Restoring a backup", on_done=lambda restored: _restored(window, restored)
+        work(), _("Restoring a backup"), on_done=lambda restored: _restored(window, restored)
     )
 
 
@@ -162,9 +170,18 @@ def _restored(window: MainWindow, restored: Restored) -> None:
 
 
 def restored_text(restored: Restored) -> str:
-    text = f"Restored the backup of {backup.when(restored.backup)}: {restored.orders} orders."
+    # Translators: {when} is the backup's date and time ("2025-12-31 14:05").
+    text = ngettext(
+        "Restored the backup of {when}: {count} order.",
+        "Restored the backup of {when}: {count} orders.",
+        restored.orders,
+    ).format(
+        when=left_to_right(backup.when(restored.backup)), count=format_integer(restored.orders)
+    )
     if restored.kept_aside is not None:
-        text += f" What was there before is kept in {restored.kept_aside}."
+        # Translators: {path} is a file's or folder's path.
+        kept = _("What was there before is kept in {path}.")
+        text += " " + kept.format(path=left_to_right(str(restored.kept_aside)))
     if restored.salvage is not None:
         text += f" {restored.salvage.summary()}"
     return text
@@ -187,7 +204,7 @@ def info(parent: QWidget | None, name: str, text: str) -> QMessageBox:
 # --- File > Export everything… and "Bring my data" -----------------------------------------
 def ask_export_everything(window: MainWindow) -> QFileDialog:
     name = f"smmdesk-move-{datetime.now():%Y-%m-%d}.zip"
-    dialog = file_dialog(window, "Export everything to one file", "exportEverythingDialog")
+    dialog = file_dialog(window, _("Export everything to one file"), "exportEverythingDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.selectFile(name)
     dialog.fileSelected.connect(lambda path: export_everything(window, path))
@@ -198,19 +215,26 @@ def ask_export_everything(window: MainWindow) -> QFileDialog:
 def export_everything(window: MainWindow, path: str) -> asyncio.Task[Any]:
     return window.jobs.run(
         in_thread(backup.move_out, window.desk.folder, window.settings, Path(path)),
-        "Exporting everything",
-        on_done=lambda made: info(
-            window,
-            "exportedBox",
-            f"Wrote {made.orders} orders, the catalogs, settings and panels to {made.path}. "
-            "API keys are not in it: on the new computer choose Bring my data, then enter "
-            "each panel's key.",
-        ),
+        _("Exporting everything"),
+        on_done=lambda made: info(window, "exportedBox", exported_text(made.orders, made.path)),
     )
 
 
+def exported_text(orders: int, path: object) -> str:
+    """What Export everything wrote, and what the new computer still needs."""
+    # Translators: {path} is the file written; "Bring my data" is the welcome page's button.
+    text = ngettext(
+        "Wrote {count} order, the catalogs, settings and panels to {path}. API keys are not "
+        "in it: on the new computer choose Bring my data, then enter each panel's key.",
+        "Wrote {count} orders, the catalogs, settings and panels to {path}. API keys are not "
+        "in it: on the new computer choose Bring my data, then enter each panel's key.",
+        orders,
+    )
+    return text.format(count=format_integer(orders), path=left_to_right(str(path)))
+
+
 def bring_my_data(window: MainWindow) -> QFileDialog:
-    dialog = file_dialog(window, "Bring my data from a move file", "bringDialog")
+    dialog = file_dialog(window, _("Bring my data from a move file"), "bringDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.fileSelected.connect(lambda path: bring_in(window, path))
@@ -221,7 +245,7 @@ def bring_my_data(window: MainWindow) -> QFileDialog:
 def bring_in(window: MainWindow, path: str) -> asyncio.Task[Any]:
     return window.jobs.run(
         window.desk.bring_in(Path(path)),
-        "Bringing your data in",
+        _("Bringing your data in"),
         on_done=lambda missing: _brought_in(window, missing),
     )
 
@@ -241,8 +265,11 @@ def _ask_keys(window: MainWindow, missing: list[Any]) -> None:
     editor = PanelEditor(window.desk, window.events, window.jobs, panel, parent=window)
     editor.setObjectName("keyEditor")
     editor.result.setText(
-        f"Your data is here. Paste the API key of {panel.name} (keys stay on the old "
-        "computer's keyring, never in the file)."
+        # Translators: {panel} is a panel's name.
+        _(
+            "Your data is here. Paste the API key of {panel} (keys stay on the old "
+            "computer's keyring, never in the file)."
+        ).format(panel=panel.name)
     )
     editor.finished.connect(lambda _result: _ask_keys(window, rest) if rest else None)
     editor.open()
@@ -252,7 +279,7 @@ def file_dialog(parent: QWidget, title: str, name: str) -> QFileDialog:
     dialog = QFileDialog(parent, title, str(Path.home()))
     dialog.setObjectName(name)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.setNameFilter(MOVE_FILTER)
+    dialog.setNameFilter(_(MOVE_FILTER))
     dialog.setDefaultSuffix("zip")
     return dialog
 
@@ -284,8 +311,8 @@ async def _accepted(damage: DamagedDatabase) -> bool:
     box = QMessageBox(QMessageBox.Icon.Warning, "smmdesk", damage.user_message)
     box.setObjectName("damagedBox")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    restore = box.addButton("Restore the latest backup", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    restore = box.addButton(_("Restore the latest backup"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
     answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
     box.buttonClicked.connect(lambda button: answer.done() or answer.set_result(button is restore))
     box.finished.connect(lambda _code: answer.done() or answer.set_result(False))

@@ -24,19 +24,23 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from smmdesk.core.api.models import Service
-from smmdesk.core.money import format_money
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import N_, _, left_to_right
 from smmdesk.core.ordertypes import CostRule, spec_for
+from smmdesk.ui.i18n import money_text
 from smmdesk.ui.theme import icon
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SERVICE_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Service", "ID", "Type", "Rate", "Min", "Max", "Refill", "Cancel", "Drip")
+# The column titles and their tips (translated where shown).
+COLUMNS = (N_("Service"), N_("ID"), N_("Type"), N_("Rate"), N_("Min"), N_("Max"), N_("Refill"),
+           N_("Cancel"), N_("Drip"))  # fmt: skip
 HEADER_TIPS = {
-    3: "Price per 1000 units (packages: the price of one order)",
-    6: "Refill: the panel tops the order up again if it drops",
-    7: "Cancel: the order can be canceled while it runs",
-    8: "Drip-feed: the quantity sent in runs, at an interval",
+    3: N_("Price per 1000 units (packages: the price of one order)"),
+    6: N_("Refill: the panel tops the order up again if it drops"),
+    7: N_("Cancel: the order can be canceled while it runs"),
+    8: N_("Drip-feed: the quantity sent in runs, at an interval"),
 }
 NAME, ID, TYPE, RATE, MIN, MAX, REFILL, CANCEL, DRIPFEED = range(len(COLUMNS))
 _TOP = 0  # internalId of top-level rows; services under category n carry n + 1
@@ -48,13 +52,20 @@ def is_flat(service: Service) -> bool:
 
 
 def type_text(service: Service) -> str:
-    return service.type_name or f"{service.type} (unknown type)"
+    if service.type_name:
+        return service.type_name
+    # Translators: {type} is the service type as the panel sent it ("Custom Likes").
+    return _("{type} (unknown type)").format(type=service.type)
 
 
 def rate_text(service: Service, currency: str = "") -> str:
     """The rate with its unit: "0.90 USD per 1000", "25.00 USD per order"."""
-    unit = "per order" if is_flat(service) else "per 1000"
-    return f"{format_money(service.rate, currency, grouping=True)} {unit}"
+    rate = left_to_right(money_text(service.rate, currency, cents=False))
+    if is_flat(service):
+        # Translators: {rate} is a price with its currency ("25.00 USD").
+        return _("{rate} per order").format(rate=rate)
+    # Translators: {rate} is a price with its currency ("0.90 USD").
+    return _("{rate} per 1000").format(rate=rate)
 
 
 class CatalogModel(QAbstractItemModel):
@@ -74,7 +85,8 @@ class CatalogModel(QAbstractItemModel):
         self._flat = list(services)
         by_category: dict[str, list[Service]] = {}
         for service in services:
-            by_category.setdefault(service.category or "Other", []).append(service)
+            # Translators: the category of services the panel put in none.
+            by_category.setdefault(service.category or _("Other"), []).append(service)
         self._categories = list(by_category)
         self._children = list(by_category.values())
         self.endResetModel()
@@ -162,9 +174,10 @@ class CatalogModel(QAbstractItemModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return _(COLUMNS[section])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS.get(section)
+            tip = HEADER_TIPS.get(section)
+            return _(tip) if tip else None
         return None
 
     # --- cells ---------------------------------------------------------------------------
@@ -184,10 +197,13 @@ class CatalogModel(QAbstractItemModel):
             return icon("favourite") if service.id in self.favourites else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if index.column() >= REFILL and _flag(service, index.column()) is None:
-                return f"{COLUMNS[index.column()]}: {NOT_SAID}"
+                # Translators: {column} is a column's title ("Refill"), {note} a sentence.
+                text = _("{column}: {note}")
+                return text.format(column=_(COLUMNS[index.column()]), note=_(NOT_SAID))
             if index.column() == TYPE:
                 return type_text(service)
-            return f"{service.id} · {service.name}\n{rate_text(service, self.currency)}"
+            first = f"{left_to_right(service.id)} · {service.name}"
+            return f"{first}\n{rate_text(service, self.currency)}"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (ID, RATE, MIN, MAX):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= REFILL:
@@ -203,7 +219,7 @@ class CatalogModel(QAbstractItemModel):
     def _category_data(self, index: Index, role: int) -> Any:
         name = self._categories[index.row()]
         if role == Qt.ItemDataRole.DisplayRole and index.column() == NAME:
-            return f"{name} ({len(self._children[index.row()])})"
+            return f"{name} ({format_integer(len(self._children[index.row()]))})"
         if role == SORT_ROLE:
             return name.casefold()
         if role == Qt.ItemDataRole.FontRole:
@@ -216,22 +232,24 @@ class CatalogModel(QAbstractItemModel):
         if column == NAME:
             return service.name
         if column == ID:
-            return service.id
+            return left_to_right(service.id)
         if column == TYPE:
             return type_text(service)
         if column == RATE:
-            return format_money(service.rate, grouping=True) + (" flat" if is_flat(service) else "")
+            rate = money_text(service.rate, cents=False)
+            # Translators: {rate} is the price of one order of a package ("25.00").
+            return _("{rate} flat").format(rate=rate) if is_flat(service) else rate
         if column in (MIN, MAX):
-            return f"{service.min if column == MIN else service.max:,}"
+            return format_integer(service.min if column == MIN else service.max)
         return flag_text(_flag(service, column))
 
 
-NOT_SAID = "The catalog does not say: you can try it, the panel answers."
+NOT_SAID = N_("The catalog does not say: you can try it, the panel answers.")
 
 
 def flag_text(flag: bool | None) -> str:
     """A catalog option: offered ("Yes"), not offered ("No"), or not said ("—")."""
-    return "—" if flag is None else "Yes" if flag else "No"
+    return "—" if flag is None else _("Yes") if flag else _("No")
 
 
 def _flag(service: Service, column: int) -> bool | None:
@@ -312,7 +330,7 @@ class CatalogFilter(QSortFilterProxyModel):
             if isinstance(model, CatalogModel):
                 name = model.category_name(self.mapToSource(index))
                 if name:
-                    return f"{name} ({self.rowCount(index)})"
+                    return f"{name} ({format_integer(self.rowCount(index))})"
         return super().data(index, role)
 
     def lessThan(self, left: Index, right: Index) -> bool:

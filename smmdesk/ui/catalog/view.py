@@ -32,6 +32,8 @@ from smmdesk.core import store
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import N_, _, left_to_right, ngettext
 from smmdesk.core.service_info import (
     catalog_average_time,
     catalog_description,
@@ -53,7 +55,7 @@ from smmdesk.ui.jobs import Jobs
 # ("[Server 3] HQ Real Refill 30d – 5K/day") is what tells services apart.
 NAME_SAMPLE = "Instagram Followers [HQ] Real Refill 30d"  # 40 characters
 TYPE_FLOOR = 70  # the Type column gives way first, down to this (elided, tooltip)
-SHOW_CHOICES = ("All services", "★ Favourites", "Recently used")
+SHOW_CHOICES = (N_("All services"), N_("★ Favourites"), N_("Recently used"))
 RECENT_KEPT = 10
 
 
@@ -89,21 +91,21 @@ class CatalogPane(QWidget):
     def _build(self) -> None:
         self.search = QLineEdit(self)
         self.search.setObjectName("serviceSearch")
-        self.search.setPlaceholderText("Search services: name, id, type or category")
+        self.search.setPlaceholderText(_("Search services: name, id, type or category"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search services")
+        self.search.setAccessibleName(_("Search services"))
         self.search.textChanged.connect(self._search)
         self.search.installEventFilter(self)
-        self.grouped = QCheckBox("Group by category", self)
+        self.grouped = QCheckBox(_("Group by category"), self)
         self.grouped.setChecked(True)
         self.grouped.toggled.connect(self._group)
-        self.refresh_button = QPushButton("Refresh", self)
-        self.refresh_button.setToolTip("Fetch this panel's catalog again (new services, prices)")
+        self.refresh_button = QPushButton(_("Refresh"), self)
+        self.refresh_button.setToolTip(_("Fetch this panel's catalog again (new services, prices)"))
         self.refresh_button.clicked.connect(self.refresh)
         self.show_box = QComboBox(self)
         self.show_box.setObjectName("catalogShow")
-        self.show_box.setAccessibleName("Which services to show")
-        self.show_box.addItems(SHOW_CHOICES)
+        self.show_box.setAccessibleName(_("Which services to show"))
+        self.show_box.addItems([_(choice) for choice in SHOW_CHOICES])
         self.show_box.currentIndexChanged.connect(lambda _i: self._show_which())
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -112,7 +114,7 @@ class CatalogPane(QWidget):
         top.addWidget(self.refresh_button)
         self.tree = _Tree(self)
         self.tree.setObjectName("catalogTree")
-        self.tree.setAccessibleName("Services")
+        self.tree.setAccessibleName(_("Services"))
         self.tree.setModel(self.proxy)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -129,7 +131,7 @@ class CatalogPane(QWidget):
         self.setMinimumWidth(self.name_minimum() + 120)  # the rest of the columns elide or scroll
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
-        self.favourite_action = QAction("Add to favourites", self)
+        self.favourite_action = QAction(_("Add to favourites"), self)
         self.favourite_action.setObjectName("action_favourite")
         self.favourite_action.setShortcut(QKeySequence("Ctrl+D"))
         self.favourite_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -205,7 +207,9 @@ class CatalogPane(QWidget):
         chosen = self.current_service()
         self.favourite_action.setEnabled(chosen is not None)
         starred = chosen is not None and chosen.id in self.model.favourites
-        self.favourite_action.setText("Remove from favourites" if starred else "Add to favourites")
+        self.favourite_action.setText(
+            _("Remove from favourites") if starred else _("Add to favourites")
+        )
 
     def _context_menu(self, at: QPoint) -> None:
         if self.proxy.service_at(self.tree.indexAt(at)) is None:
@@ -214,7 +218,7 @@ class CatalogPane(QWidget):
         menu = QMenu(self)
         menu.setObjectName("catalogMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        order = menu.addAction("Order it")
+        order = menu.addAction(_("Order it"))
         order.triggered.connect(lambda _checked=False: self.order_requested.emit())
         menu.addAction(self.favourite_action)
         menu.popup(self.tree.viewport().mapToGlobal(at))
@@ -235,7 +239,8 @@ class CatalogPane(QWidget):
             return
         self._jobs.run(
             self._desk.catalog(name),
-            f"Loading the catalog of {name}",
+            # Translators: {panel} is a panel's name.
+            _("Loading the catalog of {panel}").format(panel=name),
             on_done=lambda services, wanted=name: self._loaded(wanted, services),
         )
 
@@ -246,7 +251,7 @@ class CatalogPane(QWidget):
         name = self.panel
         self._jobs.run(
             self._desk.refresh_catalog(name),
-            f"Refreshing the catalog of {name}",
+            _("Refreshing the catalog of {panel}").format(panel=name),
             on_done=lambda changes: self._refreshed(name, changes),
         )
 
@@ -282,7 +287,7 @@ class CatalogPane(QWidget):
         if self.search.text().strip() or self.current_service() is None:
             first = self._first_service()
             if not first.isValid():
-                self.message.emit("No service matches the search.")
+                self.message.emit(_("No service matches the search."))
                 return
             self.tree.setCurrentIndex(first)
         self.order_requested.emit()
@@ -317,9 +322,21 @@ class CatalogPane(QWidget):
 
     def _refreshed(self, name: str, changes: store.CatalogChanges) -> None:
         """The Desk told the views of the new catalog; here, what changed in it."""
-        parts = [f"{len(changes.added)} new", f"{len(changes.removed)} gone"]
-        parts.append(f"{len(changes.price_changes)} price change(s)")
-        self.message.emit(f"Catalog of {name} refreshed: " + ", ".join(parts) + ".")
+        added, removed = len(changes.added), len(changes.removed)
+        repriced = len(changes.price_changes)
+        parts = [
+            # Translators: a number of services new in the catalog.
+            ngettext("{count} new", "{count} new", added).format(count=format_integer(added)),
+            # Translators: a number of services no longer in the catalog.
+            ngettext("{count} gone", "{count} gone", removed).format(count=format_integer(removed)),
+            ngettext("{count} price change", "{count} price changes", repriced).format(
+                count=format_integer(repriced)
+            ),
+        ]
+        # Translators: {panel} is a panel's name; {changes} lists what changed ("2 new,
+        # 0 gone, 1 price change").
+        text = _("Catalog of {panel} refreshed: {changes}.")
+        self.message.emit(text.format(panel=name, changes=", ".join(parts)))
 
     def _catalog_changed(self, name: str) -> None:
         if name == self.panel:
@@ -372,22 +389,27 @@ class CatalogPane(QWidget):
     def _show_details(self, service: Service | None) -> None:
         if service is None:
             count = len(self.model.services())
-            self.details.setText(
-                f"{count} services. Pick one to order it." if count else "No catalog yet."
-            )
+            text = ngettext(
+                "{count} service. Pick one to order it.",
+                "{count} services. Pick one to order it.",
+                count,
+            ).format(count=format_integer(count))
+            self.details.setText(text if count else _("No catalog yet."))
             return
         terms = [
             type_text(service),
             rate_text(service, self.model.currency),
-            f"min {service.min:,}, max {service.max:,}",
-            _option("refill", service.refill),
-            _option("cancel", service.cancel),
-            _option("drip-feed", service.dripfeed),
+            # Translators: the least and the greatest quantity of a service.
+            _("min {minimum}, max {maximum}").format(
+                minimum=format_integer(service.min), maximum=format_integer(service.max)
+            ),
+            _option(_REFILL, service.refill),
+            _option(_CANCEL, service.cancel),
+            _option(_DRIPFEED, service.dripfeed),
         ]
         about = self._about(service)
-        self.details.setText(
-            f"<b>{service.id} · {_html(service.name)}</b><br>" + " · ".join(terms) + about
-        )
+        title = f"<b>{left_to_right(service.id)} · {_html(service.name)}</b><br>"
+        self.details.setText(title + " · ".join(terms) + about)
 
     def _about(self, service: Service) -> str:
         """The description and the time it takes: the catalog's, else the history's."""
@@ -398,7 +420,8 @@ class CatalogPane(QWidget):
             lines.append(_html(short).replace("\n", "<br>"))
         took = catalog_average_time(service)
         if took:
-            lines.append(f"Average time: {_html(took)} (the panel's figure)")
+            # Translators: {time} is how long the service takes, as the panel wrote it.
+            lines.append(_("Average time: {time} (the panel's figure)").format(time=_html(took)))
         else:
             try:
                 panel_id = self._desk.panel(self.panel).id
@@ -407,13 +430,25 @@ class CatalogPane(QWidget):
             median = self._desk.read.median_completion(panel_id, service.id) if panel_id else None
             if median is not None:
                 span, count = median
-                orders = f"{count} order{'s' if count != 1 else ''}"
-                lines.append(f"Your orders of it took {time_words(span)} (median of {orders})")
+                # Translators: {time} is a length of time ("1 h 30 min").
+                text = ngettext(
+                    "Your orders of it took {time} (median of {count} order)",
+                    "Your orders of it took {time} (median of {count} orders)",
+                    count,
+                )
+                lines.append(text.format(time=time_words(span), count=format_integer(count)))
         return "".join(f"<br>{line}" for line in lines)
 
 
-def _option(word: str, flag: bool | None) -> str:
-    return f"{word}: not said" if flag is None else word if flag else f"no {word}"
+# A catalog option in the details, offered / not offered / not said (translated where shown).
+_REFILL = (N_("refill"), N_("no refill"), N_("refill: not said"))
+_CANCEL = (N_("cancel"), N_("no cancel"), N_("cancel: not said"))
+_DRIPFEED = (N_("drip-feed"), N_("no drip-feed"), N_("drip-feed: not said"))
+
+
+def _option(words: tuple[str, str, str], flag: bool | None) -> str:
+    offered, not_offered, not_said = words
+    return _(not_said) if flag is None else _(offered) if flag else _(not_offered)
 
 
 def _html(text: str) -> str:

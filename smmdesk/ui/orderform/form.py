@@ -28,7 +28,9 @@ from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import FieldProblem, SmmdeskError, ValidationError
-from smmdesk.core.money import amount_text, format_money
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _, left_to_right
+from smmdesk.core.money import format_money
 from smmdesk.core.offers.fallback import refused_for_good
 from smmdesk.core.ordertypes import (
     BoundField,
@@ -43,6 +45,7 @@ from smmdesk.core.store import Panel
 from smmdesk.core.store.sales import parse_sale_price
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.i18n import money_text
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.orderform.view import FormView
 from smmdesk.ui.orders.track import TrackDialog
@@ -76,7 +79,7 @@ class OrderForm(FormView):
         kept = self.values() if same else {}
         self.panel, self.service = panel, service
         if service is None:
-            self.show_empty("Pick a service in the catalog to order it.")
+            self.show_empty(_("Pick a service in the catalog to order it."))
             return
         chosen = self._chosen_panel()
         refused = chosen is not None and chosen.refuses_subscriptions
@@ -147,9 +150,12 @@ class OrderForm(FormView):
             chosen.id, self.service, draft.expected_cost, draft.quantity
         )
         self.suggested_sale = price
-        hint = "What your customer pays (optional)"
+        hint = _("What your customer pays (optional)")
         if price is not None:
-            hint = f"Suggested by your markup: {format_money(price, chosen.currency)}"
+            # Translators: {price} is an amount with its currency ("12.50 USD").
+            hint = _("Suggested by your markup: {price}").format(
+                price=left_to_right(format_money(price, chosen.currency))
+            )
         self.sale_edit.setPlaceholderText(hint)
 
     def _amounts(self, draft: OrderDraft) -> tuple[str, str, bool]:
@@ -157,11 +163,11 @@ class OrderForm(FormView):
         read from the panel's stored balance in one query."""
         chosen = self._chosen_panel()
         currency = chosen.currency if chosen else None
-        cost = format_money(draft.expected_cost, currency, grouping=True)  # exact: its price
+        cost = money_text(draft.expected_cost, currency, cents=False)  # exact: its price
         if chosen is None or chosen.balance is None:
             return cost, "", False
         after: Decimal = chosen.balance - draft.expected_cost
-        return cost, amount_text(after, currency), after < 0
+        return cost, money_text(after, currency), after < 0
 
     # --- placing -------------------------------------------------------------------------
     def ask_to_place(self) -> None:
@@ -185,26 +191,37 @@ class OrderForm(FormView):
         box.setObjectName("confirmOrder")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Place this order?")
-        box.setText(f"Place this order on {chosen.name}?")
+        box.setWindowTitle(_("Place this order?"))
+        # Translators: {panel} is a panel's name.
+        box.setText(_("Place this order on {panel}?").format(panel=chosen.name))
         draft = prepared.draft
         cost, after, short = self._amounts(draft)
         lines = [
-            f"Service: {self.service.id} · {self.service.name}",
-            f"{target_label(self.current_fields)}: {draft.link or '—'}",
-            f"Quantity: {quantity_text(draft)}",
-            f"Cost: {cost}",
+            # Translators: {id} is the service's id on the panel, {name} its name.
+            _("Service: {id} · {name}").format(
+                id=left_to_right(self.service.id), name=self.service.name
+            ),
+            # Translators: {label} is the field's name ("Link", "Username"), {value} its value.
+            _("{label}: {value}").format(
+                label=target_label(self.current_fields),
+                value=left_to_right(draft.link or "—"),
+            ),
+            _("Quantity: {quantity}").format(quantity=left_to_right(quantity_text(draft))),
+            # Translators: {cost} is an amount with its currency ("2.25 USD").
+            _("Cost: {cost}").format(cost=left_to_right(cost)),
         ]
         if after:
-            lines.append(f"Balance after: {after}")
+            lines.append(_("Balance after: {amount}").format(amount=left_to_right(after)))
         sale = self.sale_price()
         if sale is not None:
-            lines.append(f"Sale price: {format_money(sale, chosen.currency)}")
+            price = left_to_right(format_money(sale, chosen.currency))
+            lines.append(_("Sale price: {price}").format(price=price))
         if short:
             box.setIcon(QMessageBox.Icon.Warning)
-        lines += [f"\nNote: {w}" for w in prepared.warnings]
+        # Translators: {warning} is a sentence about the order.
+        lines += ["\n" + _("Note: {warning}").format(warning=w) for w in prepared.warnings]
         box.setInformativeText("\n".join(lines))
-        place = box.addButton("Place order", QMessageBox.ButtonRole.AcceptRole)
+        place = box.addButton(_("Place order"), QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel if short else place)  # Enter never overspends
         place.clicked.connect(self.place)
@@ -222,7 +239,8 @@ class OrderForm(FormView):
             self._desk.send_order(
                 prepared, reference=self.reference() or None, sale_price=self.sale_price()
             ),
-            f"Placing an order on {panel}",
+            # Translators: {panel} is a panel's name.
+            _("Placing an order on {panel}").format(panel=panel),
             on_done=lambda sent: self._sent(panel, sent),
             on_error=lambda error: self._failed(panel, error),
         )
@@ -235,10 +253,15 @@ class OrderForm(FormView):
             self._failed(panel, sent.error)
             return
         self.order_placed.emit(panel, order.service_id or "")
-        notes = "".join(f" Note: {w}" for w in sent.warnings)
-        self.message.emit(
-            f"Order #{order.id} placed on {panel} (panel order id {order.remote_id}).{notes}"
+        notes = "".join(" " + _("Note: {warning}").format(warning=w) for w in sent.warnings)
+        # Translators: {id} is smmdesk's order number, {panel} a panel's name, {remote_id}
+        # the order's id on the panel.
+        placed = _("Order #{id} placed on {panel} (panel order id {remote_id}).").format(
+            id=left_to_right(str(order.id)),
+            panel=panel,
+            remote_id=left_to_right(str(order.remote_id)),
         )
+        self.message.emit(placed + notes)
         self.clear()
         self._refresh_balance(panel)
 
@@ -247,7 +270,7 @@ class OrderForm(FormView):
         other panels that sell the service, or none (an earlier "Order #N placed" would
         now mislead)."""
         self.sending = False
-        show_error(self, error, "Placing the order")
+        show_error(self, error, _("Placing the order"))
         self.message.emit(self._elsewhere(panel, error))
         self.set_service(self.panel, self.service)  # the panel may refuse this type now
 
@@ -260,17 +283,21 @@ class OrderForm(FormView):
         if not others:
             return ""
         names = ", ".join(
-            f"{c.offer.panel} ({format_money(c.offer.rate, c.offer.currency)})" for c in others[:3]
+            f"{c.offer.panel} ({left_to_right(format_money(c.offer.rate, c.offer.currency))})"
+            for c in others[:3]
         )
-        return (
-            f"{panel} refused the order; the same service is sold by {names}: "
+        # Translators: {panel} is a panel's name; {others} lists other panels with
+        # their rates ("Second (0.80 USD)"). Write the menu path as the menus say it.
+        return _(
+            "{panel} refused the order; the same service is sold by {others}: "
             "Business → Compare panels… → Order this on…"
-        )
+        ).format(panel=panel, others=names)
 
     def _refresh_balance(self, panel: str) -> None:
         self._jobs.run(
             self._desk.refresh_balance(panel),
-            f"Reading the balance of {panel}",
+            # Translators: {panel} is a panel's name.
+            _("Reading the balance of {panel}").format(panel=panel),
         )
 
     def open_track_dialog(self) -> TrackDialog:
@@ -293,8 +320,8 @@ def target_label(fields: list[BoundField]) -> str:
     for field in fields:
         if field.name in ("link", "username"):
             return field.label
-    return "Link"
+    return _("Link")
 
 
 def quantity_text(draft: OrderDraft) -> str:
-    return "set by the service" if draft.quantity is None else f"{draft.quantity:,}"
+    return _("set by the service") if draft.quantity is None else format_integer(draft.quantity)

@@ -15,7 +15,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _, ngettext
 from smmdesk.core.importer.massorder import read_mass
+from smmdesk.ui.i18n import keep_left_to_right
 
 EXAMPLE = "1|https://instagram.com/p/Cx1|1000\n2|https://instagram.com/p/Cx2|500"
 
@@ -27,21 +30,26 @@ class MassOrderBox(QWidget):
         super().__init__(parent)
         self.setObjectName("massOrder")
         intro = QLabel(
-            "One order per line: <b>service|link|quantity</b> (for a package: service|link). "
-            "Rows that name no panel go to the panel chosen on the left; each row is checked "
-            "and shown with its cost before anything is placed.",
+            # Translators: keep "service|link|quantity" and "service|link" as they are: the
+            # lines are written with these English words' order, separated by "|".
+            _(
+                "One order per line: <b>service|link|quantity</b> (for a package: "
+                "service|link). Rows that name no panel go to the panel chosen on the left; "
+                "each row is checked and shown with its cost before anything is placed."
+            ),
             self,
         )
         intro.setWordWrap(True)
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("massOrderText")
-        self.text.setAccessibleName("Mass order lines")
+        self.text.setAccessibleName(_("Mass order lines"))
+        keep_left_to_right(self.text)  # links and ids, one order per line
         self.text.setPlaceholderText(EXAMPLE)
         self.text.setTabChangesFocus(True)
         self.text.textChanged.connect(self._count)
         self.count = QLabel(self)
         self.count.setObjectName("massOrderCount")
-        self.check_button = QPushButton("Check and preview…", self)
+        self.check_button = QPushButton(_("Check and preview…"), self)
         self.check_button.setObjectName("massOrderCheck")
         self.check_button.setDefault(True)
         self.check_button.clicked.connect(self._check)
@@ -58,7 +66,8 @@ class MassOrderBox(QWidget):
 
     def _count(self) -> None:
         lines = self.lines()
-        self.count.setText(f"{lines:,} order{'s' if lines != 1 else ''}" if lines else "")
+        text = ngettext("{count} order", "{count} orders", lines)
+        self.count.setText(text.format(count=format_integer(lines)) if lines else "")
         self.check_button.setEnabled(bool(lines))
 
     def _check(self) -> None:

@@ -31,12 +31,15 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import FieldProblem
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import N_, _, left_to_right
 from smmdesk.core.ordertypes import BoundField, spec_for
 from smmdesk.ui.catalog.model import rate_text, type_text
+from smmdesk.ui.i18n import keep_left_to_right
 from smmdesk.ui.orderform.widgets import FieldEditor, editor_for
 from smmdesk.ui.theme import notice_style, problem_style
 
-EXTRAS = "other fields"
+EXTRAS = "other fields"  # the key of the "Other fields" box among the edited ones (not shown)
 
 
 class FormView(QWidget):
@@ -60,12 +63,12 @@ class FormView(QWidget):
         self.general.setWordWrap(True)
         self.general.setStyleSheet(problem_style())
         self.summary = self._summary_box()
-        self.place_button = QPushButton("Place order…", self)
+        self.place_button = QPushButton(_("Place order…"), self)
         self.place_button.setObjectName("placeOrder")
         self.place_button.setDefault(True)
-        self.track_button = QPushButton("Track an order by id…", self)
+        self.track_button = QPushButton(_("Track an order by id…"), self)
         self.track_button.setObjectName("trackOrder")
-        self.clear_button = QPushButton("Clear", self)
+        self.clear_button = QPushButton(_("Clear"), self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
@@ -84,12 +87,13 @@ class FormView(QWidget):
         grid = QGridLayout(box)
         self.quantity_value, self.cost_value, self.after_value = QLabel(), QLabel(), QLabel()
         for row, (title, value) in enumerate(
-            (("Quantity", self.quantity_value), ("Expected cost", self.cost_value),
-             ("Balance after", self.after_value))
+            ((N_("Quantity"), self.quantity_value), (N_("Expected cost"), self.cost_value),
+             (N_("Balance after"), self.after_value))
         ):  # fmt: skip
-            value.setObjectName(title.lower().replace(" ", "_"))
+            value.setObjectName(title.lower().replace(" ", "_"))  # from the English title
             value.setAlignment(Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(QLabel(title), row, 0)
+            keep_left_to_right(value)  # a number or an amount
+            grid.addWidget(QLabel(_(title)), row, 0)
             grid.addWidget(value, row, 1)
         return box
 
@@ -112,11 +116,14 @@ class FormView(QWidget):
         """Lay out the form for ``service``: header, notices, a row per field."""
         page = QWidget()
         column = QVBoxLayout(page)
-        title = QLabel(f"<b>{_html(service.id)} · {_html(service.name)}</b>")
+        title = QLabel(f"<b>{left_to_right(_html(service.id))} · {_html(service.name)}</b>")
         title.setObjectName("formTitle")
         title.setWordWrap(True)
         column.addWidget(title)
-        bounds = f"min {service.min:,}, max {service.max:,}"
+        # Translators: the least and the greatest quantity of a service.
+        bounds = _("min {minimum}, max {maximum}").format(
+            minimum=format_integer(service.min), maximum=format_integer(service.max)
+        )
         terms = QLabel(f"{type_text(service)} · {rate_text(service, currency)} · {bounds}")
         terms.setWordWrap(True)
         column.addWidget(terms)
@@ -135,25 +142,29 @@ class FormView(QWidget):
         if spec_for(service).takes_extras:
             self.extras = QPlainTextEdit()
             self.extras.setObjectName("field_extras")
-            self.extras.setAccessibleName("Other fields")
+            self.extras.setAccessibleName(_("Other fields"))
             self.extras.setPlaceholderText(
-                "Other fields the panel asks for: name=value, one per line"
+                _("Other fields the panel asks for: name=value, one per line")
             )
+            keep_left_to_right(self.extras)  # API field names and their values
             self.extras.setTabChangesFocus(True)
             self.extras.setFixedHeight(self.extras.fontMetrics().lineSpacing() * 3 + 12)
             self.extras.textChanged.connect(lambda: self._edited(EXTRAS))
-            form.addRow("Other fields", self.extras)
+            form.addRow(_("Other fields"), self.extras)
         self.reference_edit = QLineEdit()
         self.reference_edit.setObjectName("field_reference")
-        self.reference_edit.setAccessibleName("Reference")
-        self.reference_edit.setPlaceholderText("Your note: customer, shop order number… (optional)")
-        form.addRow("Reference", self.reference_edit)
+        self.reference_edit.setAccessibleName(_("Reference"))
+        self.reference_edit.setPlaceholderText(
+            _("Your note: customer, shop order number… (optional)")
+        )
+        form.addRow(_("Reference"), self.reference_edit)
         self.sale_edit = QLineEdit()
         self.sale_edit.setObjectName("field_sale_price")
-        self.sale_edit.setAccessibleName("Sale price")
-        self.sale_edit.setPlaceholderText("What your customer pays (optional)")
+        self.sale_edit.setAccessibleName(_("Sale price"))
+        self.sale_edit.setPlaceholderText(_("What your customer pays (optional)"))
+        keep_left_to_right(self.sale_edit)
         self.sale_edit.textChanged.connect(lambda _text: self._edited("sale_price"))
-        form.addRow("Sale price", self.sale_edit)
+        form.addRow(_("Sale price"), self.sale_edit)
         column.addLayout(form)
         column.addStretch(1)
         self._tab_order()
@@ -226,8 +237,11 @@ class FormView(QWidget):
         if self.extras is None:
             return []
         bad = [ln for ln in self.extras.toPlainText().splitlines() if ln.strip() and "=" not in ln]
-        message = "Write other fields as name=value, one per line"
-        return [FieldProblem("", f"{message} ('{bad[0].strip()}' has no '=').")] if bad else []
+        if not bad:
+            return []
+        # Translators: {line} is the line as typed; keep "name=value" and "=" as they are.
+        message = _("Write other fields as name=value, one per line ('{line}' has no '=').")
+        return [FieldProblem("", message.format(line=bad[0].strip()))]
 
     def set_value(self, name: str, text: str) -> None:
         if name in self.editors:
@@ -290,7 +304,7 @@ class FormView(QWidget):
         self.cost_value.setText(cost)
         self.after_value.setText(after)
         self.after_value.setStyleSheet(problem_style() + " font-weight: bold;" if short else "")
-        self.after_value.setToolTip("More than the balance: add funds first." if short else "")
+        self.after_value.setToolTip(_("More than the balance: add funds first.") if short else "")
 
 
 def _html(text: str) -> str:

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _, ngettext
 from smmdesk.core.ordertypes import BoundField, FieldKind, split_lines
 from smmdesk.ui.i18n import keep_left_to_right
 
@@ -70,9 +72,10 @@ class NumberEdit(QLineEdit):
         )
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
         if low is not None and high is not None:
-            self.setPlaceholderText(f"{low:,} – {high:,}")
+            self.setPlaceholderText(f"{format_integer(low)} – {format_integer(high)}")
         elif low is not None:
-            self.setPlaceholderText(f"{low:,} or more")
+            # Translators: {minimum} is the least number the field takes ("10").
+            self.setPlaceholderText(_("{minimum} or more").format(minimum=format_integer(low)))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         step = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}.get(Qt.Key(event.key()))
@@ -144,10 +147,17 @@ class LinesEditor(FieldEditor):
 
     def _edited(self) -> None:
         lines = len(split_lines(self.edit.toPlainText()))
-        text = f"{lines:,} line{'s' if lines != 1 else ''}"
+        count = format_integer(lines)
         low, high = self.field.minimum, self.field.maximum
         if low is not None and high is not None:
-            text += f" (this service takes {low:,} – {high:,})"
+            # Translators: {minimum} – {maximum} is how many lines the service takes.
+            text = ngettext(
+                "{count} line (this service takes {minimum} – {maximum})",
+                "{count} lines (this service takes {minimum} – {maximum})",
+                lines,
+            ).format(count=count, minimum=format_integer(low), maximum=format_integer(high))
+        else:
+            text = ngettext("{count} line", "{count} lines", lines).format(count=count)
         self.count.setText(text)
         self.changed.emit()
 
@@ -165,9 +175,9 @@ class ChoiceEditor(FieldEditor):
     def __init__(self, field: BoundField, parent: QWidget | None = None):
         super().__init__(field, parent)
         self.combo = QComboBox(self)
-        self.combo.addItem("Choose…" if field.required else "(none)", "")
+        self.combo.addItem(_("Choose…") if field.required else _("(none)"), "")
         for code, label in field.choices:
-            self.combo.addItem(f"{label} ({code})", code)
+            self.combo.addItem(f"{_(label) if label else label} ({code})", code)
         self.set_text(field.default)
         self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self._layout.addWidget(self.combo)
@@ -188,7 +198,7 @@ class DateEditor(FieldEditor):
 
     def __init__(self, field: BoundField, parent: QWidget | None = None):
         super().__init__(field, parent)
-        self.switch = QCheckBox("Set a date", self)
+        self.switch = QCheckBox(_("Set a date"), self)
         self.date = QDateEdit(self)
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")

@@ -24,11 +24,12 @@ from smmdesk.core.api import PanelClient
 from smmdesk.core.api.models import Balance
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import KeyringUnavailable, RequestRefused
-from smmdesk.core.money import amount_text
+from smmdesk.core.i18n import _, left_to_right, ngettext
 from smmdesk.core.store import Panel
 from smmdesk.protocol import DEFAULT_RATE_LIMIT
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.i18n import counted_suffix, keep_left_to_right, money_text
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.theme import problem_style
 
@@ -59,10 +60,14 @@ class PanelEditor(QDialog):
         self._desk, self._events, self._jobs = desk, events, jobs
         self.panel = panel
         self.setObjectName("panelEditor")
-        self.setWindowTitle("Add a panel" if panel is None else f"Edit {panel.name}")
+        if panel is None:
+            self.setWindowTitle(_("Add a panel"))
+        else:
+            # Translators: {panel} is a panel's name.
+            self.setWindowTitle(_("Edit {panel}").format(panel=panel.name))
         self.name = QLineEdit(self)
         self.name.setObjectName("panelName")
-        self.name.setPlaceholderText("A short name, e.g. MainPanel")
+        self.name.setPlaceholderText(_("A short name, e.g. MainPanel"))
         self.url = QLineEdit(self)
         self.url.setObjectName("panelUrl")
         self.url.setPlaceholderText("https://panel.example/api/v2")
@@ -70,14 +75,16 @@ class PanelEditor(QDialog):
         self.key.setObjectName("panelKey")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key.setPlaceholderText(
-            "Paste the API key from your account page" if panel is None
-            else "Leave empty to keep the saved key"
+            _("Paste the API key from your account page") if panel is None
+            else _("Leave empty to keep the saved key")
         )  # fmt: skip
         self.pace = QSpinBox(self)
         self.pace.setRange(1, 100_000)
-        self.pace.setSuffix(" requests/min")
         self.pace.setValue(panel.rate_limit if panel else DEFAULT_RATE_LIMIT)
-        self.pace.setToolTip("How many requests per minute smmdesk allows itself on this panel")
+        # Translators: the unit after a number of requests per minute, with its leading space.
+        counted_suffix(self.pace, lambda n: ngettext(" request/min", " requests/min", n))
+        self.pace.setToolTip(_("How many requests per minute smmdesk allows itself on this panel"))
+        keep_left_to_right(self.name, self.url, self.key)
         if panel is not None:
             self.name.setText(panel.name)
             self.name.setReadOnly(True)
@@ -90,22 +97,22 @@ class PanelEditor(QDialog):
         self.result = QLabel(self)
         self.result.setObjectName("testResult")
         self.result.setWordWrap(True)
-        self.test_button = QPushButton("Test connection", self)
+        self.test_button = QPushButton(_("Test connection"), self)
         self.test_button.clicked.connect(self.test)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Add panel" if panel is None else "Save")
+        self.save_button.setText(_("Add panel") if panel is None else _("Save"))
         self.save_button.setEnabled(not self.keyring_note.text())
         self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("API URL", self.url)
-        form.addRow("API key", self.key)
-        form.addRow("Pace", self.pace)
+        form.addRow(_("Name"), self.name)
+        form.addRow(_("API URL"), self.url)
+        form.addRow(_("API key"), self.key)
+        form.addRow(_("Pace"), self.pace)
         layout = QVBoxLayout(self)
         layout.addWidget(self.keyring_note)
         layout.addLayout(form)
@@ -117,13 +124,14 @@ class PanelEditor(QDialog):
     def test(self) -> None:
         """Ask the panel for its balance with what is typed (nothing is kept)."""
         self.result.setStyleSheet("")
-        self.result.setText("Asking the panel…")
+        self.result.setText(_("Asking the panel…"))
         self._busy(True)
+        what = _("Testing the connection")
         self._jobs.run(
             self._test(),
-            "Testing the connection",
+            what,
             on_done=self._tested,
-            on_error=lambda error: self._failed(error, "Testing the connection"),
+            on_error=lambda error: self._failed(error, what),
         )
 
     async def _test(self) -> Balance:
@@ -131,7 +139,7 @@ class PanelEditor(QDialog):
         if self.panel is not None and not key:
             key = self._desk.keys.get(self.panel.name)
         if not key:
-            raise RequestRefused("Paste the panel's API key first (from your account page).")
+            raise RequestRefused(_("Paste the panel's API key first (from your account page)."))
         pacer = self._desk.pacers.get(url, self.pace.value()) if url else None
         async with PanelClient(url, key, pacer=pacer) as client:
             return await client.balance()
@@ -139,8 +147,10 @@ class PanelEditor(QDialog):
     def _tested(self, balance: Balance) -> None:
         self._busy(False)
         self.result.setStyleSheet(OK_STYLE)
-        amount = amount_text(balance.amount, balance.currency)
-        self.result.setText(f"The panel accepted the key. Balance: {amount}.")
+        amount = left_to_right(money_text(balance.amount, balance.currency))
+        # Translators: {amount} is the panel's balance with its currency ("40.00 USD").
+        text = _("The panel accepted the key. Balance: {amount}.")
+        self.result.setText(text.format(amount=amount))
 
     # --- save ----------------------------------------------------------------------------
     def save(self) -> None:
@@ -149,7 +159,11 @@ class PanelEditor(QDialog):
         self._busy(True)
         if self.panel is None:
             work = self._desk.add_panel(name, url, key.strip(), rate_limit=self.pace.value())
-            what = f"Adding the panel {name or ''}".strip()
+            if name:
+                # Translators: {panel} is a panel's name.
+                what = _("Adding the panel {panel}").format(panel=name)
+            else:
+                what = _("Adding the panel")
         else:
             work = self._desk.update_panel(
                 self.panel.name,
@@ -157,7 +171,7 @@ class PanelEditor(QDialog):
                 key=key.strip() or None,
                 rate_limit=self.pace.value(),
             )
-            what = f"Saving the panel {self.panel.name}"
+            what = _("Saving the panel {panel}").format(panel=self.panel.name)
         self._jobs.run(
             work, what, on_done=self._saved, on_error=lambda error: self._failed(error, what)
         )
@@ -175,7 +189,7 @@ class PanelEditor(QDialog):
     def _failed(self, error: BaseException, what: str) -> None:
         self._busy(False)
         self.result.setStyleSheet(problem_style())
-        self.result.setText("The panel did not accept this. See the message.")
+        self.result.setText(_("The panel did not accept this. See the message."))
         show_error(self, error, what)
 
     def _busy(self, busy: bool) -> None:

@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.desk import Desk
-from smmdesk.core.money import amount_text
+from smmdesk.core.i18n import N_, _, left_to_right
 from smmdesk.core.store import Panel
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.i18n import money_text
 from smmdesk.ui.theme import colour, icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -42,7 +43,7 @@ class PanelsModel(QAbstractTableModel):
     """Panels as rows: name, balance (with currency)."""
 
     NAME, BALANCE = 0, 1
-    HEADERS = ("Panel", "Balance")
+    HEADERS = (N_("Panel"), N_("Balance"))
 
     def __init__(self, desk: Desk, parent: Any = None):
         super().__init__(parent)
@@ -109,12 +110,12 @@ class PanelsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+            return _(self.HEADERS[section]) if 0 <= section < len(self.HEADERS) else None
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             if section == self.BALANCE and not self._threshold:
-                return "The low-balance warning is off: set its amount in Settings."
+                return _("The low-balance warning is off: set its amount in Settings.")
             if section == self.BALANCE:
-                return "A balance under the amount set in Settings is shown in bold red."
+                return _("A balance under the amount set in Settings is shown in bold red.")
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -130,8 +131,11 @@ class PanelsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return panel.name
         if role == Qt.ItemDataRole.ToolTipRole:
-            note = f"\nLast refresh failed: {error}" if error else ""
-            return f"{panel.name}\n{panel.url}{note}"
+            lines = [panel.name, left_to_right(panel.url)]
+            if error:
+                # Translators: {error} says why the panel did not answer.
+                lines.append(_("Last refresh failed: {error}").format(error=error))
+            return "\n".join(lines)
         if role == Qt.ItemDataRole.DecorationRole and error:  # not the low-balance sign
             return icon("no_answer")
         return None
@@ -139,17 +143,28 @@ class PanelsModel(QAbstractTableModel):
     def _balance_data(self, panel: Panel, role: int) -> Any:
         low = self.is_low(panel)
         if role == Qt.ItemDataRole.DisplayRole:
-            return amount_text(panel.balance, panel.currency, missing="—")
+            return left_to_right(money_text(panel.balance, panel.currency, missing="—"))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            balance = amount_text(panel.balance, panel.currency, missing="—")
-            seen = panel.balance_at.strftime("%Y-%m-%d %H:%M") if panel.balance_at else "never"
-            under = amount_text(self._threshold, panel.currency)
-            warn = f"\nLow balance: under {under} (Settings)." if low else ""
+            balance = left_to_right(money_text(panel.balance, panel.currency, missing="—"))
+            if panel.balance_at:
+                # Translators: {balance} is an amount ("40.00 USD"); {when} a date and time
+                # ("2025-12-31 14:05").
+                text = _("Balance {balance}, read {when}").format(
+                    balance=balance, when=left_to_right(f"{panel.balance_at:%Y-%m-%d %H:%M}")
+                )
+            else:
+                text = _("Balance {balance}, read never").format(balance=balance)
+            under = left_to_right(money_text(self._threshold, panel.currency))
             if not self._threshold:
-                warn = "\nThe low-balance warning is off: set its amount in Settings."
-            return f"Balance {balance}, read {seen}{warn}"
+                text += "\n" + _("The low-balance warning is off: set its amount in Settings.")
+            elif low:
+                # Translators: {threshold} is the amount set in Settings ("50.00 USD").
+                text += "\n" + _("Low balance: under {threshold} (Settings).").format(
+                    threshold=under
+                )
+            return text
         if role == Qt.ItemDataRole.ForegroundRole and low:
             return QBrush(QColor(colour("low")))
         if role == Qt.ItemDataRole.FontRole and low:
@@ -171,7 +186,7 @@ class PanelsPane(QWidget):
         self.model = PanelsModel(desk, self)
         self.table = QTableView(self)
         self.table.setObjectName("panelsTable")
-        self.table.setAccessibleName("Panels")
+        self.table.setAccessibleName(_("Panels"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -182,13 +197,13 @@ class PanelsPane(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(PanelsModel.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(PanelsModel.BALANCE, QHeaderView.ResizeMode.ResizeToContents)
-        add = QPushButton("Add…", self)
-        add.setToolTip("Add a panel: its API URL and your API key")
-        add.setAccessibleName("Add panel")
+        add = QPushButton(_("Add…"), self)
+        add.setToolTip(_("Add a panel: its API URL and your API key"))
+        add.setAccessibleName(_("Add panel"))
         add.clicked.connect(self.add_requested)
-        manage = QPushButton("Manage…", self)
-        manage.setToolTip("Edit, check or remove your panels")
-        manage.setAccessibleName("Manage panels")
+        manage = QPushButton(_("Manage…"), self)
+        manage.setToolTip(_("Edit, check or remove your panels"))
+        manage.setAccessibleName(_("Manage panels"))
         manage.clicked.connect(self.manage_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(add)

@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 from smmdesk.core import store
 from smmdesk.core.api.models import Balance
 from smmdesk.core.desk import Desk
-from smmdesk.core.money import amount_text
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _, left_to_right, ngettext
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.i18n import money_text
 from smmdesk.ui.jobs import Jobs
 from smmdesk.ui.panels.editor import PanelEditor, keyring_problem
 from smmdesk.ui.panels.speaks import PanelSpeaksDialog
@@ -46,7 +48,7 @@ class PanelManager(QDialog):
         self.editor: PanelEditor | None = None
         self._keyring_problem = ""
         self.setObjectName("panelManager")
-        self.setWindowTitle("Panels")
+        self.setWindowTitle(_("Panels"))
         self.keyring_note = QLabel(self)
         self.keyring_note.setObjectName("keyringProblem")
         self.keyring_note.setWordWrap(True)
@@ -56,12 +58,12 @@ class PanelManager(QDialog):
         self.result = QLabel(self)
         self.result.setObjectName("testResult")
         self.result.setWordWrap(True)
-        self.add_button = QPushButton("Add…", self)
-        self.edit_button = QPushButton("Edit…", self)
-        self.test_button = QPushButton("Test connection", self)
-        self.speaks_button = QPushButton("What it speaks…", self)
-        self.remove_button = QPushButton("Remove…", self)
-        close = QPushButton("Close", self)
+        self.add_button = QPushButton(_("Add…"), self)
+        self.edit_button = QPushButton(_("Edit…"), self)
+        self.test_button = QPushButton(_("Test connection"), self)
+        self.speaks_button = QPushButton(_("What it speaks…"), self)
+        self.remove_button = QPushButton(_("Remove…"), self)
+        close = QPushButton(_("Close"), self)
         side = QVBoxLayout()
         buttons = (self.add_button, self.edit_button, self.test_button, self.speaks_button)
         for button in (*buttons, self.remove_button):
@@ -96,11 +98,17 @@ class PanelManager(QDialog):
         self.keyring_note.setVisible(bool(problem))
         self.list.clear()
         for panel in self._desk.panels():
-            balance = amount_text(panel.balance, panel.currency, missing="—")
+            balance = left_to_right(money_text(panel.balance, panel.currency, missing="—"))
             speaks = ", ".join(panel.dialect.describe())
-            text = f"{panel.name}    {balance}\n{panel.url}\nspeaks: {speaks}"
+            # Translators: {speaks} lists what the panel's API can do ("multiStatus, batch
+            # refill, no cancel").
+            said = _("speaks: {speaks}").format(speaks=speaks)
+            text = f"{panel.name}    {balance}\n{left_to_right(panel.url)}\n{said}"
             item = QListWidgetItem(text)
-            item.setToolTip(f"What {panel.name} speaks: {speaks}")
+            # Translators: {panel} is a panel's name; {speaks} lists what its API can do.
+            item.setToolTip(
+                _("What {panel} speaks: {speaks}").format(panel=panel.name, speaks=speaks)
+            )
             item.setData(Qt.ItemDataRole.UserRole, panel.name)
             self.list.addItem(item)
             if panel.name == chosen:
@@ -140,10 +148,11 @@ class PanelManager(QDialog):
         name = self.chosen()
         if not name:
             return
-        self.result.setText(f"Testing {name}…")
+        # Translators: {panel} is a panel's name.
+        self.result.setText(_("Testing {panel}…").format(panel=name))
         self._jobs.run(
             self._test(name),
-            f"Testing the connection to {name}",
+            _("Testing the connection to {panel}").format(panel=name),
             on_done=lambda found: self._tested(name, *found),
             on_error=lambda error: self._test_failed(name, error),
         )
@@ -153,14 +162,18 @@ class PanelManager(QDialog):
         return balance, await self._desk.detect_dialect(name)
 
     def _tested(self, name: str, balance: Balance, panel: store.Panel) -> None:
-        amount = amount_text(balance.amount, balance.currency)
+        amount = left_to_right(money_text(balance.amount, balance.currency))
         speaks = ", ".join(panel.dialect.describe())
-        self.result.setText(f"{name} answered: balance {amount}. It speaks: {speaks}.")
+        # Translators: {panel} is a panel's name, {amount} its balance ("40.00 USD"), {speaks}
+        # lists what its API can do ("multiStatus, batch refill, no cancel").
+        text = _("{panel} answered: balance {amount}. It speaks: {speaks}.")
+        self.result.setText(text.format(panel=name, amount=amount, speaks=speaks))
         self.reload()
 
     def _test_failed(self, name: str, error: BaseException) -> None:
-        self.result.setText(f"{name} did not answer as it should.")
-        show_error(self, error, f"Testing the connection to {name}")
+        # Translators: {panel} is a panel's name.
+        self.result.setText(_("{panel} did not answer as it should.").format(panel=name))
+        show_error(self, error, _("Testing the connection to {panel}").format(panel=name))
 
     def show_speaks(self) -> PanelSpeaksDialog | None:
         """What the chosen panel speaks, each guess settable by hand."""
@@ -181,14 +194,26 @@ class PanelManager(QDialog):
         box.setObjectName("confirmRemove")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Remove panel")
-        box.setText(f"Remove the panel {name}? Its API key is deleted from the keyring.")
+        box.setWindowTitle(_("Remove panel"))
+        # Translators: {panel} is a panel's name.
+        text = _("Remove the panel {panel}? Its API key is deleted from the keyring.")
+        box.setText(text.format(panel=name))
+        count = format_integer(orders)
         if orders:
             box.setInformativeText(
-                f"It has {orders} order(s) in smmdesk: their history goes too. Export them "
-                "first (Orders > Export) if you want to keep it."
+                ngettext(
+                    "It has {count} order in smmdesk: its history goes too. Export it first "
+                    "(Orders > Export) if you want to keep it.",
+                    "It has {count} orders in smmdesk: their history goes too. Export them "
+                    "first (Orders > Export) if you want to keep it.",
+                    orders,
+                ).format(count=count)
             )
-        label = f"Remove with its {orders} order(s)" if orders else "Remove"
+            label = ngettext(
+                "Remove with its {count} order", "Remove with its {count} orders", orders
+            ).format(count=count)
+        else:
+            label = _("Remove")
         remove = box.addButton(label, QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         remove.clicked.connect(lambda: self.remove(name, purge=bool(orders)))
@@ -198,13 +223,16 @@ class PanelManager(QDialog):
     def remove(self, name: str, *, purge: bool = False) -> None:
         self._jobs.run(
             self._desk.remove_panel(name, purge=purge),
-            f"Removing the panel {name}",
+            _("Removing the panel {panel}").format(panel=name),
             on_done=lambda _panel: self._removed(name),
-            on_error=lambda error: show_error(self, error, f"Removing the panel {name}"),
+            on_error=lambda error: show_error(
+                self, error, _("Removing the panel {panel}").format(panel=name)
+            ),
         )
 
     def _removed(self, name: str) -> None:
-        self.result.setText(f"{name} was removed.")  # the Desk told the views
+        # Translators: {panel} is a panel's name.
+        self.result.setText(_("{panel} was removed.").format(panel=name))  # the Desk told the views
 
 
 __all__ = ["PanelEditor", "PanelManager"]

@@ -24,31 +24,36 @@ from smmdesk.core import store
 from smmdesk.core.api.dialect import DMY_DATE, ISO_DATE, Batch, BatchStatus, Dialect
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.i18n import N_, _
 from smmdesk.ui.errors import show_error
 from smmdesk.ui.jobs import Jobs
 
 AUTO = "auto"
-_YES_NO = (("yes", "yes"), ("no", "no"))
-# (field, label, choices as (value text for Desk.set_dialect, words shown))
+_YES_NO = (("yes", N_("yes")), ("no", N_("no")))
+# (field, label, choices as (value text for Desk.set_dialect, words shown)); the label and
+# the words are translated where shown, the value texts never (Desk.set_dialect reads them).
 CHOICES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    ("batch_status", "Order status", (
-        (BatchStatus.MULTI_STATUS.value, "100 at a time (multiStatus)"),
-        (BatchStatus.STATUS_ORDERS.value, "100 at a time (status with orders)"),
-        (BatchStatus.ONE_BY_ONE.value, "one order at a time"),
+    ("batch_status", N_("Order status"), (
+        (BatchStatus.MULTI_STATUS.value, N_("100 at a time (multiStatus)")),
+        (BatchStatus.STATUS_ORDERS.value, N_("100 at a time (status with orders)")),
+        (BatchStatus.ONE_BY_ONE.value, N_("one order at a time")),
     )),
-    ("refill", "Refill", ((Batch.BATCH.value, "many at a time"),
-                          (Batch.SINGLE.value, "one order at a time"), (Batch.NONE.value, "none"))),
-    ("refill_status", "Refill status", ((Batch.BATCH.value, "many at a time"),
-                                        (Batch.SINGLE.value, "one at a time"))),
-    ("cancel", "Cancel by API", _YES_NO),
-    ("subscriptions", "Subscriptions by API", _YES_NO),
-    ("list_separator", "Lists (usernames, keywords …)", (("lines", "one per line"),
-                                                        ("commas", "separated by commas"))),
-    ("expiry_format", "Expiry dates", (("yyyy-mm-dd", "YYYY-MM-DD"), ("d/m/y", "d/m/Y"))),
-    ("request_id", "Send a request id with each order", _YES_NO),
-    ("quantity_always", "Send the quantity for every order", _YES_NO),
-    ("dripfeed_total", "Drip-feed bounds on runs × quantity", _YES_NO),
+    ("refill", N_("Refill"), ((Batch.BATCH.value, N_("many at a time")),
+                              (Batch.SINGLE.value, N_("one order at a time")),
+                              (Batch.NONE.value, N_("none")))),
+    ("refill_status", N_("Refill status"), ((Batch.BATCH.value, N_("many at a time")),
+                                            (Batch.SINGLE.value, N_("one at a time")))),
+    ("cancel", N_("Cancel by API"), _YES_NO),
+    ("subscriptions", N_("Subscriptions by API"), _YES_NO),
+    ("list_separator", N_("Lists (usernames, keywords …)"), (("lines", N_("one per line")),
+                                                            ("commas", N_("separated by commas")))),
+    # the date patterns stay as they are: they say how the panel writes dates
+    ("expiry_format", N_("Expiry dates"), (("yyyy-mm-dd", "YYYY-MM-DD"), ("d/m/y", "d/m/Y"))),
+    ("request_id", N_("Send a request id with each order"), _YES_NO),
+    ("quantity_always", N_("Send the quantity for every order"), _YES_NO),
+    ("dripfeed_total", N_("Drip-feed bounds on runs × quantity"), _YES_NO),
 )  # fmt: skip
+_PATTERNS = frozenset({"YYYY-MM-DD", "d/m/Y"})  # shown as they are, never translated
 
 
 def current_text(dialect: Dialect, field: str) -> str:
@@ -72,7 +77,8 @@ class PanelSpeaksDialog(QDialog):
         super().__init__(parent)
         self._desk, self._jobs, self.name = desk, jobs, name
         self.setObjectName("panelSpeaks")
-        self.setWindowTitle(f"What {name} speaks")
+        # Translators: {panel} is a panel's name.
+        self.setWindowTitle(_("What {panel} speaks").format(panel=name))
         self.summary = QLabel(self)
         self.summary.setObjectName("speaksSummary")
         self.summary.setWordWrap(True)
@@ -81,13 +87,13 @@ class PanelSpeaksDialog(QDialog):
         for field, label, choices in CHOICES:
             box = QComboBox(self)
             box.setObjectName(f"speaks_{field}")
-            box.setAccessibleName(label)
-            box.addItem("Detected", AUTO)
+            box.setAccessibleName(_(label))
+            box.addItem(_("Detected"), AUTO)
             for value, words in choices:
-                box.addItem(words, value)
+                box.addItem(words if words in _PATTERNS else _(words), value)
             self.boxes[field] = box
-            form.addRow(label, box)
-        self.detect_button = QPushButton("Detect again", self)
+            form.addRow(_(label), box)
+        self.detect_button = QPushButton(_("Detect again"), self)
         self.detect_button.clicked.connect(self.detect)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -105,9 +111,12 @@ class PanelSpeaksDialog(QDialog):
         """Show what ``panel`` speaks: detected values as "Detected", set ones as set."""
         dialect = panel.dialect
         self.summary.setText(
-            f"{panel.name} speaks: {', '.join(dialect.describe())}. Leave a line on "
-            "“Detected” to let smmdesk decide; choose a value only if the panel's API page "
-            "says otherwise."
+            # Translators: {panel} is a panel's name; {speaks} lists what its API can do.
+            # “Detected” is the first choice of every line of this dialog.
+            _(
+                "{panel} speaks: {speaks}. Leave a line on “Detected” to let smmdesk decide; "
+                "choose a value only if the panel's API page says otherwise."
+            ).format(panel=panel.name, speaks=", ".join(dialect.describe()))
         )
         for field, box in self.boxes.items():
             wanted = current_text(dialect, field) if field in dialect.overrides else AUTO
@@ -122,7 +131,7 @@ class PanelSpeaksDialog(QDialog):
                 if chosen != was:
                     panel = self._desk.set_dialect(self.name, field, chosen)
         except SmmdeskError as error:
-            show_error(self, error, f"Saving what {self.name} speaks")
+            show_error(self, error, _("Saving what {panel} speaks").format(panel=self.name))
             return
         self.changed.emit()
         self.accept()
@@ -131,7 +140,7 @@ class PanelSpeaksDialog(QDialog):
         self.detect_button.setEnabled(False)
         self._jobs.run(
             self._desk.detect_dialect(self.name),
-            f"Finding out what {self.name} speaks",
+            _("Finding out what {panel} speaks").format(panel=self.name),
             on_done=self._detected,
             on_error=self._failed,
         )
@@ -143,4 +152,4 @@ class PanelSpeaksDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.detect_button.setEnabled(True)
-        show_error(self, error, f"Finding out what {self.name} speaks")
+        show_error(self, error, _("Finding out what {panel} speaks").format(panel=self.name))

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.desk import Desk
+from smmdesk.core.i18n import _
 from smmdesk.core.settings import Settings
 from smmdesk.core.webhook import path_for as webhook_path
 from smmdesk.ui.backups.flows import install as install_backups
@@ -102,8 +103,8 @@ class MainWindow(QMainWindow):
         self.order_tabs = QTabWidget(self)
         self.order_tabs.setObjectName("orderTabs")
         self.order_tabs.setDocumentMode(True)
-        self.order_tabs.addTab(self.form, "One order")
-        self.order_tabs.addTab(self.mass_order, "Mass order")
+        self.order_tabs.addTab(self.form, _("One order"))
+        self.order_tabs.addTab(self.mass_order, _("Mass order"))
         self.orders = OrdersPane(desk, events, jobs, self)
         self.welcome = WelcomePage(self)
         self.welcome.setMinimumSize(1, 1)  # hidden behind the orders, it must not set their least
@@ -112,9 +113,15 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.welcome)
         self.setCentralWidget(self.pages)
         self.docks = {
-            "panels": self._dock("Panels", self.panels, Qt.DockWidgetArea.TopDockWidgetArea),
-            "services": self._dock("Services", self.catalog, Qt.DockWidgetArea.TopDockWidgetArea),
-            "order": self._dock("New order", self.order_tabs, Qt.DockWidgetArea.TopDockWidgetArea),
+            "panels": self._dock(
+                "panels", _("Panels"), self.panels, Qt.DockWidgetArea.TopDockWidgetArea
+            ),
+            "services": self._dock(
+                "services", _("Services"), self.catalog, Qt.DockWidgetArea.TopDockWidgetArea
+            ),
+            "order": self._dock(
+                "new_order", _("New order"), self.order_tabs, Qt.DockWidgetArea.TopDockWidgetArea
+            ),
         }
         self.status = DeskStatusBar(self.jobs, self)
         self.jobs.went_wrong.connect(self.status.forget)
@@ -124,9 +131,10 @@ class MainWindow(QMainWindow):
         self.panels.model.set_threshold(self.settings.balance_threshold)
         self.backups = install_backups(self)
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """A dock shown as ``title``; ``name`` (English, never translated) keys its saved place."""
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
+        dock.setObjectName(f"dock_{name}")
         dock.setWidget(widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -232,7 +240,7 @@ class MainWindow(QMainWindow):
         self.notifier.set_settings(settings)
         self.backups.set_settings(settings)
         self.panels.model.set_threshold(settings.balance_threshold)
-        self.status.say("Settings saved.")
+        self.status.say(_("Settings saved."))
 
     def track_orders(self) -> QWidget:
         return self.form.open_track_dialog()
@@ -267,9 +275,9 @@ class MainWindow(QMainWindow):
 
     def try_demo(self) -> None:
         if start_demo():
-            self.status.say("The demo opens in a separate window.")
+            self.status.say(_("The demo opens in a separate window."))
         else:
-            self.status.say("The demo could not be started: run smmdesk --demo.")
+            self.status.say(_("The demo could not be started: run smmdesk --demo."))
 
     def bring_to_front(self) -> None:
         self.showNormal()

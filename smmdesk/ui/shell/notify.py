@@ -25,21 +25,71 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
-from smmdesk.core.money import amount_text
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _, left_to_right, ngettext
 from smmdesk.core.settings import Settings
 from smmdesk.core.vocabulary import finished_word
+from smmdesk.protocol import CANCELED, COMPLETED, FAILED, IN_PROGRESS, PARTIAL, PENDING
 from smmdesk.ui.events import DeskEvents
+from smmdesk.ui.i18n import money_text
+
+
+def _one_order(order: str, status: str) -> str:
+    """The sentence for one order that became final; ``order`` is "#3" or "#3 (service)"."""
+    if status == COMPLETED:
+        # Translators: {order} is the order's number ("#3"), followed by its service in
+        # brackets when known ("#3 (Instagram Likes)").
+        return _("Order {order} completed.").format(order=order)
+    if status == PARTIAL:
+        return _("Order {order} came back partial.").format(order=order)
+    if status == CANCELED:
+        return _("Order {order} canceled.").format(order=order)
+    if status == FAILED:
+        return _("Order {order} failed.").format(order=order)
+    if status == PENDING:
+        return _("Order {order} is pending.").format(order=order)
+    if status == IN_PROGRESS:
+        return _("Order {order} is in progress.").format(order=order)
+    # Translators: {status} is a status the panel sent that smmdesk does not know.
+    return _("Order {order} {status}.").format(order=order, status=finished_word(status))
+
+
+def _counted(status: str, n: int) -> str:
+    """How many orders ended in ``status``: "2 completed" (a part of a list)."""
+    count = format_integer(n)
+    if status == COMPLETED:
+        return ngettext("{count} completed", "{count} completed", n).format(count=count)
+    if status == PARTIAL:
+        text = ngettext("{count} came back partial", "{count} came back partial", n)
+        return text.format(count=count)
+    if status == CANCELED:
+        return ngettext("{count} canceled", "{count} canceled", n).format(count=count)
+    if status == FAILED:
+        return ngettext("{count} failed", "{count} failed", n).format(count=count)
+    if status == PENDING:
+        return ngettext("{count} is pending", "{count} are pending", n).format(count=count)
+    if status == IN_PROGRESS:
+        text = ngettext("{count} is in progress", "{count} are in progress", n)
+        return text.format(count=count)
+    # Translators: {status} is a status the panel sent that smmdesk does not know.
+    return _("{count} {status}").format(count=count, status=finished_word(status))
 
 
 def orders_message(finished: Mapping[int, str], describe: Any = None) -> str:
     """A sentence for orders that became final: local id -> final status."""
     if len(finished) == 1:
         order_id, status = next(iter(finished.items()))
-        what = describe(order_id) if describe else ""
-        return f"Order #{order_id}{what} {finished_word(status)}."
+        service = describe(order_id) if describe else ""
+        order = left_to_right(f"#{order_id}")
+        if service:
+            order = f"{order} ({service})"
+        return _one_order(order, status)
     counts = Counter(finished.values())
-    parts = [f"{n} {finished_word(status)}" for status, n in counts.most_common()]
-    return f"{len(finished)} orders finished: " + ", ".join(parts) + "."
+    parts = ", ".join(_counted(status, n) for status, n in counts.most_common())
+    n = len(finished)
+    # Translators: {details} lists how the orders ended ("2 completed, 1 canceled").
+    text = ngettext("{count} order finished: {details}.", "{count} orders finished: {details}.", n)
+    return text.format(count=format_integer(n), details=parts)
 
 
 class Notifier(QObject):
@@ -84,7 +134,7 @@ class Notifier(QObject):
     def refresh_finished(self, changes: Any) -> None:
         finished: Mapping[int, str] = getattr(changes, "finished", {}) or {}
         if finished and self.settings.notify_orders:
-            title = "Order finished" if len(finished) == 1 else "Orders finished"
+            title = ngettext("Order finished", "Orders finished", len(finished))
             self.notify(title, orders_message(finished, self._describe))
         if getattr(changes, "balances", None):
             self.check_balances()
@@ -97,12 +147,16 @@ class Notifier(QObject):
         for panel in self._desk.panels():
             low = panel.balance is not None and panel.balance < threshold
             if low and panel.name not in self._low:
-                balance = amount_text(panel.balance, panel.currency)
-                under = amount_text(threshold, panel.currency)
+                balance = money_text(panel.balance, panel.currency)
+                under = money_text(threshold, panel.currency)
                 self.notify(
-                    "Low balance",
-                    f"The balance of {panel.name} is {balance}, under your threshold of "
-                    f"{under}. Add funds on the panel to keep ordering.",
+                    _("Low balance"),
+                    # Translators: {panel} is a panel's name; {balance} and {threshold} are
+                    # amounts with their currency ("40.00 USD").
+                    _(
+                        "The balance of {panel} is {balance}, under your threshold of "
+                        "{threshold}. Add funds on the panel to keep ordering."
+                    ).format(panel=panel.name, balance=balance, threshold=under),
                     warning=True,
                 )
             if low:
@@ -121,4 +175,4 @@ class Notifier(QObject):
             order = self._desk.read.get_order(order_id)
         except SmmdeskError:
             return ""
-        return f" ({order.service_name})" if order.service_name else ""
+        return order.service_name or ""

@@ -25,6 +25,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _
 from smmdesk.core.refresh import Changes
 from smmdesk.core.schedule import Scheduler
 from smmdesk.core.settings import Settings
@@ -83,7 +85,7 @@ class Refresher(QObject):
 
     def _watch_run(self, task: asyncio.Task[Changes]) -> None:
         """Every run the schedule starts is shown as a job (a bug goes to the one display)."""
-        self._run_task = self._jobs.watch(task, "Refreshing statuses", on_error=self._run_failed)
+        self._run_task = self._jobs.watch(task, _("Refreshing statuses"), on_error=self._run_failed)
         self._run_started = time.monotonic()
         self._watch.start()
 
@@ -96,9 +98,11 @@ class Refresher(QObject):
         elapsed = time.monotonic() - self._run_started
         names = self.scheduler.waiting_for
         if elapsed >= self.slow_after_s and names:
-            self._jobs.retitle(
-                task, f"Refreshing statuses: waiting for {', '.join(names)} ({elapsed:.0f} s)"
-            )
+            # Translators: {panels} are the names of panels ("MainPanel, Second"); "s" is
+            # short for seconds.
+            text = _("Refreshing statuses: waiting for {panels} ({seconds} s)")
+            shown = text.format(panels=", ".join(names), seconds=format_integer(round(elapsed)))
+            self._jobs.retitle(task, shown)
 
     def set_settings(self, settings: Settings) -> None:
         """Apply new settings: the interval at once, the receiver restarted if it changed."""
@@ -106,7 +110,7 @@ class Refresher(QObject):
         self.scheduler.interval_s = settings.refresh_interval  # applies at once
         webhook = ("webhook_enabled", "webhook_host", "webhook_port", "webhook_token")
         if any(getattr(old, name) != getattr(settings, name) for name in webhook):
-            self._jobs.run(self._restart_receiver(), "Restarting the webhook receiver")
+            self._jobs.run(self._restart_receiver(), _("Restarting the webhook receiver"))
 
     async def aclose(self) -> None:
         """Stop the schedule and the receiver, waiting for their tasks."""
@@ -135,17 +139,20 @@ class Refresher(QObject):
             lines = " ".join(f"{name}: {text}" for name, text in changes.errors.items())
             show_error(
                 self.parent(),  # type: ignore[arg-type]
-                SmmdeskError(f"Some panels could not be refreshed. {lines}"),
-                "Refreshing statuses",
+                SmmdeskError(
+                    # Translators: {problems} are "panel: what went wrong" one after another.
+                    _("Some panels could not be refreshed. {problems}").format(problems=lines)
+                ),
+                _("Refreshing statuses"),
             )
 
     def _run_failed(self, error: BaseException) -> None:
-        show_error(self.parent(), error, "Refreshing statuses")  # type: ignore[arg-type]
+        show_error(self.parent(), error, _("Refreshing statuses"))  # type: ignore[arg-type]
 
     # --- the webhook receiver ------------------------------------------------------------
     def _start_receiver(self) -> None:
         if self.settings.webhook_enabled:
-            self._jobs.run(self._restart_receiver(), "Starting the webhook receiver")
+            self._jobs.run(self._restart_receiver(), _("Starting the webhook receiver"))
 
     async def _restart_receiver(self) -> None:
         if self.receiver is not None:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _
 from smmdesk.ui.shell.mainwindow import MainWindow
 
 TIMEOUT_S = 60.0
@@ -44,12 +46,15 @@ async def wait_until_ready(window: MainWindow, timeout: float = TIMEOUT_S) -> bo
 async def capture(window: MainWindow, path: Path, timeout: float = TIMEOUT_S) -> int:
     """Save a picture of ``window`` at ``path`` once it is ready; the exit code."""
     if not await wait_until_ready(window, timeout):
-        print(f"smmdesk: the window was not ready after {timeout:.0f} s.", file=sys.stderr)
+        # Translators: "s" is short for seconds.
+        text = _("the window was not ready after {seconds} s.")
+        print(f"smmdesk: {text.format(seconds=format_integer(round(timeout)))}", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path), "PNG"):
-        print(f"smmdesk: could not save the screenshot to {path}.", file=sys.stderr)
+        text = _("could not save the screenshot to {path}.").format(path=path)
+        print(f"smmdesk: {text}", file=sys.stderr)
         return 1
-    print(f"Screenshot saved to {path}")
+    print(_("Screenshot saved to {path}").format(path=path))
     window.close()  # as the reseller quitting: the layout is kept for the next start
     return 0

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import AddOutcomeUnknown, DamagedDatabase, SmmdeskError
+from smmdesk.core.i18n import _, left_to_right, ngettext
 from smmdesk.core.logs import setup_logging
 from smmdesk.core.paths import data_dir
 from smmdesk.core.secrets import KeyStore
@@ -69,7 +70,7 @@ class Session:
             apply_language(QApplication.instance(), settings.language)  # before any window
             if theme:  # this run only (--theme): the saved setting stays
                 settings = replace(settings, theme=theme)
-            window = MainWindow(desk, settings, title_note="demo" if session else "")
+            window = MainWindow(desk, settings, title_note=_("demo") if session else "")
         except BaseException:
             await desk.aclose()
             if session is not None:
@@ -86,24 +87,26 @@ class Session:
     def start(self) -> None:
         window = self.window
         if self.desk.stale_sending:
-            ids = ", ".join(f"#{order.id}" for order in self.desk.stale_sending)
-            show_error(
-                window,
-                AddOutcomeUnknown(
-                    f"smmdesk stopped last time while sending order(s) {ids}, so they may or "
-                    "may not have been placed. They were NOT sent again. Check the panel's "
-                    "order list, then mark each one as placed (with its id) or not placed in "
-                    "the orders view."
-                ),
-                "Starting smmdesk",
+            stale = self.desk.stale_sending
+            ids = ", ".join(left_to_right(f"#{order.id}") for order in stale)
+            # Translators: {ids} are local order numbers ("#3, #4").
+            text = ngettext(
+                "smmdesk stopped last time while sending order {ids}, so it may or may not "
+                "have been placed. It was NOT sent again. Check the panel's order list, then "
+                "mark it as placed (with its id) or not placed in the orders view.",
+                "smmdesk stopped last time while sending orders {ids}, so they may or may not "
+                "have been placed. They were NOT sent again. Check the panel's order list, "
+                "then mark each one as placed (with its id) or not placed in the orders view.",
+                len(stale),
             )
+            show_error(window, AddOutcomeUnknown(text.format(ids=ids)), _("Starting smmdesk"))
         if self.demo is None:
             window.start(refresh=True)
             return
         window.start(refresh=False)
         window.jobs.run(
             make_history(self.desk, self.demo),
-            "Preparing the demo's orders",
+            _("Preparing the demo's orders"),
             on_done=self._history_made,
         )
 
@@ -134,8 +137,17 @@ def _open_desk(demo: DemoSession | None, chosen: str | None) -> Desk:
         raise SessionError(error.user_message) from None
     except (OSError, sqlite3.DatabaseError) as error:
         log.exception("cannot open the data folder")
-        raise SessionError(
-            f"smmdesk cannot open its data in {chosen or 'the data folder'} ({error}). "
-            "Choose another folder with --data-dir, or restore the folder from a backup."
-        ) from None
+        if chosen:
+            # Translators: {folder} is a folder's path; {error} the system's reason.
+            text = _(
+                "smmdesk cannot open its data in {folder} ({error}). Choose another folder "
+                "with --data-dir, or restore the folder from a backup."
+            ).format(folder=left_to_right(chosen), error=error)
+        else:
+            # Translators: {error} is the system's reason ("Permission denied").
+            text = _(
+                "smmdesk cannot open its data in the data folder ({error}). Choose another "
+                "folder with --data-dir, or restore the folder from a backup."
+            ).format(error=error)
+        raise SessionError(text) from None
     return desk

@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core.errors import LocalFileError, SmmdeskError
 from smmdesk.core.exchange import parse_rates_text, rates_text
-from smmdesk.core.i18n import AUTO, LANGUAGES
+from smmdesk.core.i18n import AUTO, LANGUAGES, N_, _, ngettext
 from smmdesk.core.settings import Settings, int_range, limits
 from smmdesk.ui.backups.dialogs import BackupSettingsBox
 from smmdesk.ui.errors import show_error
+from smmdesk.ui.i18n import counted_suffix, keep_left_to_right
 
 
 def webhook_url(host: str, port: int, path: str) -> str:
@@ -47,7 +48,11 @@ def webhook_url(host: str, port: int, path: str) -> str:
     return f"http://{shown_host}:{port}{path}"
 
 
-THEME_LABELS = {"system": "Like the system (light or dark)", "light": "Light", "dark": "Dark"}
+THEME_LABELS = {
+    "system": N_("Like the system (light or dark)"),
+    "light": N_("Light"),
+    "dark": N_("Dark"),
+}
 
 
 class SettingsDialog(QDialog):
@@ -61,46 +66,54 @@ class SettingsDialog(QDialog):
         self.paths = dict(panels)
         self.settings = settings
         self.setObjectName("settingsDialog")
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(_("Settings"))
         self.interval = QSpinBox(self)
         self.interval.setRange(*int_range("refresh_interval"))
-        self.interval.setSuffix(" seconds")
         self.interval.setValue(settings.refresh_interval)
-        self.notify = QCheckBox("Tell me when orders finish, come back partial or are canceled")
+        # Translators: the unit after a number of seconds, with its leading space.
+        counted_suffix(self.interval, lambda n: ngettext(" second", " seconds", n))
+        self.notify = QCheckBox(_("Tell me when orders finish, come back partial or are canceled"))
         self.notify.setChecked(settings.notify_orders)
         self.threshold = QLineEdit(str(settings.balance_threshold), self)
         self.threshold.setObjectName("balanceThreshold")
-        self.threshold.setToolTip("Warn when a panel's balance falls under this amount; 0 = never")
+        self.threshold.setToolTip(
+            _("Warn when a panel's balance falls under this amount; 0 = never")
+        )
         self.theme = QComboBox(self)
         self.theme.setObjectName("themeChoice")
         for value in limits("theme").choices:
-            self.theme.addItem(THEME_LABELS.get(value, value), value)
+            self.theme.addItem(_(THEME_LABELS[value]) if value in THEME_LABELS else value, value)
         self.theme.setCurrentIndex(max(self.theme.findData(settings.theme), 0))
         self.language = QComboBox(self)
         self.language.setObjectName("languageChoice")
-        self.language.setToolTip("Used the next time smmdesk starts")
-        self.language.addItem("Like the system", AUTO)
+        self.language.setToolTip(_("Used the next time smmdesk starts"))
+        self.language.addItem(_("Like the system"), AUTO)
         for code, name in LANGUAGES.items():  # each in its own language
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(settings.language), 0))
         general = QFormLayout()
-        general.addRow("Refresh statuses every", self.interval)
+        general.addRow(_("Refresh statuses every"), self.interval)
         general.addRow("", self.notify)
-        general.addRow("Warn when a balance falls under", self.threshold)
+        general.addRow(_("Warn when a balance falls under"), self.threshold)
         self.rates = QLineEdit(rates_text(settings.exchange_rates), self)
         self.rates.setObjectName("exchangeRates")
-        self.rates.setPlaceholderText("EUR=1.08, RUB=0.011 (1 unit in the report currency)")
+        self.rates.setPlaceholderText(
+            # Translators: keep "EUR=1.08, RUB=0.011" as it is: rates are written this way.
+            _("EUR=1.08, RUB=0.011 (1 unit in the report currency)")
+        )
         self.report_currency = QLineEdit(settings.report_currency, self)
         self.report_currency.setObjectName("reportCurrency")
         self.balance_days = QSpinBox(self)
         self.balance_days.setRange(*int_range("balance_days"))
-        self.balance_days.setSuffix(" days")
         self.balance_days.setValue(settings.balance_days)
-        general.addRow("Totals in currency", self.report_currency)
-        general.addRow("Exchange rates", self.rates)
-        general.addRow("Needs attention when a balance lasts under", self.balance_days)
-        general.addRow("Look", self.theme)
-        general.addRow("Language", self.language)
+        # Translators: the unit after a number of days, with its leading space.
+        counted_suffix(self.balance_days, lambda n: ngettext(" day", " days", n))
+        keep_left_to_right(self.threshold, self.rates, self.report_currency)
+        general.addRow(_("Totals in currency"), self.report_currency)
+        general.addRow(_("Exchange rates"), self.rates)
+        general.addRow(_("Needs attention when a balance lasts under"), self.balance_days)
+        general.addRow(_("Look"), self.theme)
+        general.addRow(_("Language"), self.language)
         layout = QVBoxLayout(self)
         layout.addLayout(general)
         layout.addWidget(self._webhook_box(settings, panels))
@@ -116,8 +129,8 @@ class SettingsDialog(QDialog):
         self.resize(580, self.sizeHint().height())
 
     def _webhook_box(self, settings: Settings, panels: list[str]) -> QGroupBox:
-        box = QGroupBox("Webhook receiver (status updates pushed by panels)", self)
-        self.webhook = QCheckBox("Receive status updates from panels that can send them")
+        box = QGroupBox(_("Webhook receiver (status updates pushed by panels)"), self)
+        self.webhook = QCheckBox(_("Receive status updates from panels that can send them"))
         self.webhook.setChecked(settings.webhook_enabled)
         self.host = QLineEdit(settings.webhook_host, box)
         self.port = QSpinBox(box)
@@ -128,23 +141,26 @@ class SettingsDialog(QDialog):
         self.url = QLineEdit(box)
         self.url.setObjectName("webhookUrl")
         self.url.setReadOnly(True)
-        self.copy = QPushButton("Copy", box)
+        keep_left_to_right(self.host, self.port, self.url)
+        self.copy = QPushButton(_("Copy"), box)
         self.copy.clicked.connect(lambda: QApplication.clipboard().setText(self.url.text()))
         url_row = QHBoxLayout()
         url_row.addWidget(self.url_panel)
         url_row.addWidget(self.url, 1)
         url_row.addWidget(self.copy)
         note = QLabel(
-            "Give the panel this URL (it holds a secret: share it with the panel only). A panel "
-            "on the internet can reach this computer only through a tunnel you run, such as "
-            "cloudflared or ngrok pointing at the address and port above."
+            _(
+                "Give the panel this URL (it holds a secret: share it with the panel only). A "
+                "panel on the internet can reach this computer only through a tunnel you run, "
+                "such as cloudflared or ngrok pointing at the address and port above."
+            )
         )
         note.setWordWrap(True)
         form = QFormLayout(box)
         form.addRow(self.webhook)
-        form.addRow("Listen on address", self.host)
-        form.addRow("Port", self.port)
-        form.addRow("URL for panel", url_row)
+        form.addRow(_("Listen on address"), self.host)
+        form.addRow(_("Port"), self.port)
+        form.addRow(_("URL for panel"), url_row)
         form.addRow(note)
         for signal in (
             self.host.textChanged,
@@ -159,7 +175,7 @@ class SettingsDialog(QDialog):
         path = self.paths.get(self.url_panel.currentText())
         if path is None:
             self.url.setText("")
-            self.url.setPlaceholderText("Add a panel first: each panel gets its own address.")
+            self.url.setPlaceholderText(_("Add a panel first: each panel gets its own address."))
             return
         self.url.setText(webhook_url(host, self.port.value(), path))
 
@@ -181,17 +197,20 @@ class SettingsDialog(QDialog):
             )
             new.save()
         except SmmdeskError as error:
-            show_error(self, error, "Saving the settings")
+            show_error(self, error, _("Saving the settings"))
             return
         except OSError as error:
             reason = error.strerror or str(error)
             show_error(
                 self,
                 LocalFileError(
-                    f"smmdesk could not write its settings ({reason}). Check that the data "
-                    "folder is on a disk with free space that you can write to."
+                    # Translators: {reason} is the system's reason ("No space left on device").
+                    _(
+                        "smmdesk could not write its settings ({reason}). Check that the data "
+                        "folder is on a disk with free space that you can write to."
+                    ).format(reason=reason)
                 ),
-                "Saving the settings",
+                _("Saving the settings"),
             )
             return
         self.settings = new

@@ -11,10 +11,11 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from smmdesk.core.i18n import N_, _
 from smmdesk.ui.jobs import Jobs
 
 MESSAGE_MS = 10_000
-NEVER = "Not refreshed yet"
+NEVER = N_("Not refreshed yet")
 
 
 class DeskStatusBar(QStatusBar):
@@ -29,7 +30,7 @@ class DeskStatusBar(QStatusBar):
         self.progress.setMaximumWidth(110)
         self.progress.setMaximumHeight(14)
         self.progress.setTextVisible(False)
-        self.refresh_label = QLabel(NEVER, self)
+        self.refresh_label = QLabel(_(NEVER), self)
         self.refresh_label.setObjectName("lastRefresh")
         self.addPermanentWidget(self.busy_label)
         self.addPermanentWidget(self.progress)
@@ -38,23 +39,32 @@ class DeskStatusBar(QStatusBar):
         jobs.busy_changed.connect(self.set_busy)
 
     def set_busy(self, busy: bool, what: str) -> None:
-        if busy and what.startswith("Refreshing statuses") and self.refresh_label.text() == NEVER:
-            self.refresh_label.setText("First refresh running…")
+        first = self.refresh_label.text() == _(NEVER)
+        if busy and what.startswith(_("Refreshing statuses")) and first:
+            self.refresh_label.setText(_("First refresh running…"))
         self.progress.setVisible(busy)
         self.busy_label.setVisible(busy)
         self.busy_label.setText(f"{what}…" if busy and what else "")
 
     def show_refresh(self, when: datetime | None, errors: dict[str, str]) -> None:
         """Show the last refresh time and which panels failed (with why, in the tooltip)."""
-        text = f"Last refresh {when:%H:%M:%S}" if when else NEVER
+        time = f"{when:%H:%M:%S}" if when else ""  # the same in every language (24 hours)
         if errors:
             names = ", ".join(sorted(errors))
-            text += f" · ⚠ {names} did not answer"
+            if when:
+                # Translators: {time} is a time of day ("14:05:09"); {panels} names panels.
+                text = _("Last refresh {time} · ⚠ {panels} did not answer")
+            else:
+                # Translators: {panels} are the names of panels ("MainPanel, Second").
+                text = _("Not refreshed yet · ⚠ {panels} did not answer")
+            text = text.format(time=time, panels=names)
             self.refresh_label.setToolTip(
                 "\n".join(f"{name}: {why}" for name, why in sorted(errors.items()))
             )
         else:
-            self.refresh_label.setToolTip("Statuses, balances and refills of every panel")
+            # Translators: {time} is a time of day ("14:05:09").
+            text = _("Last refresh {time}").format(time=time) if when else _(NEVER)
+            self.refresh_label.setToolTip(_("Statuses, balances and refills of every panel"))
         self.refresh_label.setText(text)
 
     def say(self, text: str) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QToolBar
 
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.i18n import N_, _, left_to_right
 from smmdesk.ui.theme import themed
 
 if TYPE_CHECKING:
@@ -26,10 +27,11 @@ if TYPE_CHECKING:
 
 SHOWN = ("add_panel", "add_funds", "refresh", "new_order", "mass_order", "find_service",
          "import", "track", "export", "settings")  # fmt: skip
-SHORT = {"add_panel": "Add panel", "refresh": "Refresh", "new_order": "New order",
-         "mass_order": "Mass order",
-         "find_service": "Find", "import": "Import", "track": "Track", "export": "Export",
-         "settings": "Settings"}  # fmt: skip
+# The toolbar's short words (translated where shown).
+SHORT = {"add_panel": N_("Add panel"), "refresh": N_("Refresh"), "new_order": N_("New order"),
+         "mass_order": N_("Mass order"),
+         "find_service": N_("Find"), "import": N_("Import"), "track": N_("Track"),
+         "export": N_("Export"), "settings": N_("Settings")}  # fmt: skip
 
 
 def site_of(api_url: str) -> str:
@@ -46,21 +48,23 @@ def open_site(window: MainWindow) -> str:
     except SmmdeskError:
         address = ""
     if not address:
-        window.status.say("Choose a panel first: its website opens to add funds.")
+        window.status.say(_("Choose a panel first: its website opens to add funds."))
         return ""
     QDesktopServices.openUrl(QUrl(address))
-    window.status.say(f"Opened {address} in your browser: add funds there.")
+    # Translators: {address} is the panel's website ("https://panel.example/").
+    text = _("Opened {address} in your browser: add funds there.")
+    window.status.say(text.format(address=left_to_right(address)))
     return address
 
 
 def build_toolbar(window: MainWindow) -> QToolBar:
     made = window.actions_by_name
-    funds = QAction("Add funds", window)
+    funds = QAction(_("Add funds"), window)
     funds.setObjectName("action_add_funds")
-    funds.setToolTip("Open the chosen panel's website to add funds")
+    funds.setToolTip(_("Open the chosen panel's website to add funds"))
     funds.triggered.connect(lambda _checked=False: open_site(window))
     made["add_funds"] = funds
-    bar = QToolBar("Main toolbar", window)
+    bar = QToolBar(_("Main toolbar"), window)
     bar.setObjectName("mainToolbar")
     bar.setMovable(False)
     bar.setIconSize(QSize(18, 18))
@@ -69,10 +73,10 @@ def build_toolbar(window: MainWindow) -> QToolBar:
         action = made[name]
         themed(action, name)
         if name in SHORT:
-            action.setIconText(SHORT[name])
+            action.setIconText(_(SHORT[name]))
         keys = action.shortcut().toString(action.shortcut().SequenceFormat.NativeText)
         tip = action.toolTip() or action.text().replace("&", "")
-        action.setToolTip(f"{tip} ({keys})" if keys else tip)
+        action.setToolTip(f"{tip} ({left_to_right(keys)})" if keys else tip)
         bar.addAction(action)
         if name in ("add_funds", "find_service"):
             bar.addSeparator()

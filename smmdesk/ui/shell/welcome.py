@@ -16,10 +16,11 @@ import sys
 from PySide6.QtCore import QProcess, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from smmdesk.core.i18n import N_, _
 from smmdesk.ui.resources import app_icon
 from smmdesk.ui.theme import notice_style
 
-TEXT = """
+TEXT = N_("""
 <h2>Welcome to smmdesk</h2>
 <p>smmdesk keeps every SMM panel you buy from in one window: balances, services, orders
 and their statuses.</p>
@@ -32,7 +33,7 @@ file.</li>
 </ul>
 <p>Not ready yet? <b>Try the demo</b>: a practice panel with some orders to look at, in a
 separate window. Nothing you do there costs money or touches your data.</p>
-"""
+""")
 
 
 def demo_command() -> tuple[str, list[str]]:
@@ -60,25 +61,27 @@ class WelcomePage(QWidget):
         icon = QLabel(self)
         icon.setPixmap(app_icon().pixmap(96, 96))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel(TEXT, self)
+        text = QLabel(_(TEXT), self)
         text.setObjectName("welcomeText")
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
-        self.add_button = QPushButton("Add your panel…", self)
+        self.add_button = QPushButton(_("Add your panel…"), self)
         self.add_button.setObjectName("welcomeAdd")
         self.add_button.setDefault(True)
         self.add_button.setMinimumHeight(36)
         self.add_button.clicked.connect(self.add_requested)
-        self.demo_button = QPushButton("Try the demo", self)
+        self.demo_button = QPushButton(_("Try the demo"), self)
         self.demo_button.setObjectName("welcomeDemo")
         self.demo_button.setMinimumHeight(36)
         self.demo_button.clicked.connect(self.demo_requested)
-        self.bring_button = QPushButton("Bring my data…", self)
+        self.bring_button = QPushButton(_("Bring my data…"), self)
         self.bring_button.setObjectName("welcomeBring")
         self.bring_button.setMinimumHeight(36)
         self.bring_button.setToolTip(
-            "Moving from another computer? Open the file you made there with File > Export "
-            "everything…, then enter each panel's key."
+            _(
+                "Moving from another computer? Open the file you made there with File > "
+                "Export everything…, then enter each panel's key."
+            )
         )
         self.bring_button.clicked.connect(self.bring_requested)
         self.keyring_note = QLabel(self)
@@ -107,5 +110,7 @@ class WelcomePage(QWidget):
 
     def set_keyring_problem(self, problem: str) -> None:
         """Say up front when API keys can't be kept (no usable system keyring)."""
-        self.keyring_note.setText(f"<b>Before you add a panel:</b> {problem}" if problem else "")
+        # Translators: {problem} says why API keys can't be kept on this computer.
+        note = _("<b>Before you add a panel:</b> {problem}")
+        self.keyring_note.setText(note.format(problem=problem) if problem else "")
         self.keyring_note.setVisible(bool(problem))

@@ -119,7 +119,7 @@ def test_choosing_a_service_tells_the_form(pane: CatalogPane, qtbot: Any) -> Non
 def test_refresh_says_what_changed(pane: CatalogPane, qtbot: Any) -> None:
     with qtbot.waitSignal(pane.message, timeout=10_000) as said:
         pane.refresh()
-    assert said.args[0] == "Catalog of demo refreshed: 0 new, 0 gone, 0 price change(s)."
+    assert said.args[0] == "Catalog of demo refreshed: 0 new, 0 gone, 0 price changes."
 
 
 def test_the_catalogs_description_and_average_time_are_shown(gui_desk: Any, qtbot: Any) -> None:
