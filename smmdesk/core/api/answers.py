@@ -30,6 +30,7 @@ from smmdesk.core.errors import (
     SubscriptionsRefused,
     UpstreamFailure,
 )
+from smmdesk.core.i18n import N_, _
 from smmdesk.protocol import means_not_found, squash
 
 Headers = Mapping[str, str]
@@ -42,7 +43,7 @@ _FAILED = frozenset({"error", "fail", "failed"})  # SmartPanel's {"status": "err
 def load_json(body: bytes) -> Any:
     """The JSON value of ``body`` (floats as Decimal), or ``_NOT_JSON``."""
     try:
-        return json.loads(body, parse_float=Decimal, parse_constant=lambda _: None)
+        return json.loads(body, parse_float=Decimal, parse_constant=lambda constant: None)
     except (ValueError, RecursionError, TypeError):
         return _NOT_JSON
 
@@ -83,7 +84,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 def message_text(value: Any) -> str:
     """A short text from an error value (a string, or an object/list holding one)."""
-    for _ in range(4):
+    for _depth in range(4):
         if isinstance(value, dict):
             value = next(
                 (value[k] for k in ("message", "error", "text", "msg") if k in value), None
@@ -150,22 +151,38 @@ def _error_page(status_code: int, headers: Headers) -> PanelError:
     """The exception an error status with a non-JSON body (an HTML page) means."""
     if status_code >= 500:
         return UpstreamFailure(
-            f"The panel (or the service in front of it) answered with an error page "
-            f"(HTTP {status_code}). Try again in a few minutes.",
+            # Translators: {code} is an HTTP status code like 502.
+            _(
+                "The panel (or the service in front of it) answered with an error page "
+                "(HTTP {code}). Try again in a few minutes."
+            ).format(code=status_code),
             status_code=status_code,
         )
     if status_code in (401, 402, 429):
         return error_for(status_code, None, headers)
     if status_code == 404:
-        return InvalidResponse(NOT_AN_API + " (The address answered HTTP 404.)", status_code=404)
+        return InvalidResponse(
+            _(
+                "This is not a panel API address — it usually ends in /api/v2 (some panels use "
+                "/api/v1). Copy the API URL from the panel's API page. (The address answered "
+                "HTTP 404.)"
+            ),
+            status_code=404,
+        )
     return InvalidResponse(
-        f"The panel answered with a web page (HTTP {status_code}) instead of data. {NOT_AN_API} "
-        "If the address is right, the site may be behind a protection page: try again later.",
+        # Translators: {code} is an HTTP status code like 403.
+        _(
+            "The panel answered with a web page (HTTP {code}) instead of data. This is not a "
+            "panel API address — it usually ends in /api/v2 (some panels use /api/v1). Copy "
+            "the API URL from the panel's API page. If the address is right, the site may be "
+            "behind a protection page: try again later."
+        ).format(code=status_code),
         status_code=status_code,
     )
 
 
-NOT_AN_API = (
+# Shown with _(NOT_AN_API) where it is raised (smmdesk.core.api.client).
+NOT_AN_API = N_(
     "This is not a panel API address — it usually ends in /api/v2 (some panels use /api/v1). "
     "Copy the API URL from the panel's API page."
 )
@@ -174,10 +191,14 @@ NOT_AN_API = (
 def _redirect(status_code: int, headers: Headers) -> InvalidResponse:
     location = (header(headers, "location") or "").split("?")[0].split("#")[0][:200]
     return InvalidResponse(
-        f"The panel's API URL answered with a redirect (HTTP {status_code}): the panel has "
-        "probably moved. smmdesk does not follow redirects, so that your API key goes only "
-        "where you said. Check the panel's current API URL and update it.",
-        panel_message=f"Redirects to {location}" if location else None,
+        # Translators: {code} is an HTTP status code like 301.
+        _(
+            "The panel's API URL answered with a redirect (HTTP {code}): the panel has "
+            "probably moved. smmdesk does not follow redirects, so that your API key goes only "
+            "where you said. Check the panel's current API URL and update it."
+        ).format(code=status_code),
+        # Translators: {location} is the web address the panel redirects to.
+        panel_message=_("Redirects to {location}").format(location=location) if location else None,
         status_code=status_code,
     )
 

@@ -41,6 +41,7 @@ from smmdesk.core.errors import (
     Unsupported,
     UpstreamFailure,
 )
+from smmdesk.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from smmdesk.core.api.client import PanelClient
@@ -48,11 +49,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 ONE_BY_ONE_CONCURRENCY = 4  # per chunk; the pacer holds the panel's per-minute budget
 
-NO_CANCEL = (
+NO_CANCEL = N_(
     "This panel has no cancel action in its API, so smmdesk did not send the request. Ask "
     "the panel's support to cancel the order, or cancel it on the panel's website."
 )
-NO_REFILL = (
+NO_REFILL = N_(
     "This panel has no refill action in its API. Ask for the refill on the panel's website "
     "or from its support."
 )
@@ -123,14 +124,14 @@ async def _one_by_one(
 
 async def cancel(client: PanelClient, chunk: list[str]) -> list[CancelResult]:
     if client.dialect.cancel is False:
-        raise Unsupported(NO_CANCEL)
+        raise Unsupported(_(NO_CANCEL))
     parser = partial(parse.parse_cancel, ids=chunk)
     try:
         results = await client.request("cancel", {"orders": ",".join(chunk)}, parser, Kind.WRITE)
     except PanelError as error:
         if probe.means_unknown_action(error):
             client.learn(cancel=False)
-            raise Unsupported(NO_CANCEL, panel_message=error.panel_message) from None
+            raise Unsupported(_(NO_CANCEL), panel_message=error.panel_message) from None
         raise
     client.learn(cancel=True)
     return results
@@ -142,7 +143,7 @@ async def cancel(client: PanelClient, chunk: list[str]) -> list[CancelResult]:
 async def refill(client: PanelClient, chunk: list[str]) -> list[RefillResult]:
     mode = client.dialect.refill
     if mode is Batch.NONE:
-        raise Unsupported(NO_REFILL)
+        raise Unsupported(_(NO_REFILL))
     if mode is not Batch.SINGLE:
         parser = partial(parse.parse_refill_many, ids=chunk)
         try:
@@ -185,7 +186,7 @@ def _about_one_order(result: RefillResult) -> bool:
 def _no_refill(client: PanelClient, error: PanelError) -> None:
     if probe.means_unknown_action(error):
         client.learn(refill=Batch.NONE, refill_status=Batch.NONE)
-        raise Unsupported(NO_REFILL, panel_message=error.panel_message) from None
+        raise Unsupported(_(NO_REFILL), panel_message=error.panel_message) from None
 
 
 async def _in_turn_each(ids: list[str], ask: Callable[[str], Awaitable[T]]) -> list[T]:

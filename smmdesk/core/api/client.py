@@ -41,6 +41,7 @@ import time
 import uuid
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from typing import TypeVar
 
@@ -76,6 +77,8 @@ from smmdesk.core.errors import (
     UpstreamFailure,
     ValidationError,
 )
+from smmdesk.core.formats import format_decimal
+from smmdesk.core.i18n import N_, _
 from smmdesk.protocol import squash
 
 log = logging.getLogger(__name__)
@@ -90,17 +93,44 @@ MAX_RETRY_WAIT = 60.0  # a longer Retry-After is reported instead of waited for
 MAX_BACKOFF = 30.0
 _RESERVED_FIELDS = frozenset({"key", "action", "service"})
 _MASK = "[API key hidden]"
-_DROPPED = "The connection to the panel broke before its answer arrived."
-_CUT_OFF = "The panel's answer was cut off before it was complete."
-_WHAT = {
-    "balance": "balance",
-    "services": "service list",
-    "status": "order status",
-    "multiStatus": "order status",
-    "refill_status": "refill status",
-    "cancel": "cancel",
-    "refill": "refill",
+_DROPPED = N_("The connection to the panel broke before its answer arrived.")
+_CUT_OFF = N_("The panel's answer was cut off before it was complete.")
+# What a refused request was, by action: "The panel refused the ... request."
+_REFUSED = {
+    "balance": N_("The panel refused the balance request."),
+    "services": N_("The panel refused the service list request."),
+    "status": N_("The panel refused the order status request."),
+    "multiStatus": N_("The panel refused the order status request."),
+    "refill_status": N_("The panel refused the refill status request."),
+    "cancel": N_("The panel refused the cancel request."),
+    "refill": N_("The panel refused the refill request."),
 }
+# A write whose result is unknown, by action; {problem} is the sentence saying what broke.
+_UNKNOWN_RESULT = {
+    "cancel": N_(
+        "{problem} smmdesk cannot tell whether the panel received the cancel request, and did "
+        "not send it again. Refresh the orders to see their real state."
+    ),
+    "refill": N_(
+        "{problem} smmdesk cannot tell whether the panel received the refill request, and did "
+        "not send it again. Refresh the orders to see their real state."
+    ),
+}
+_UNKNOWN_OTHER = N_(
+    "{problem} smmdesk cannot tell whether the panel received the request, and did not send "
+    "it again. Refresh the orders to see their real state."
+)
+# A malformed id, by the kind of id (the field's name stays the program's: "order").
+_NOT_AN_ID = {
+    "order": N_("{value} is not a valid order id."),
+    "service": N_("{value} is not a valid service id."),
+    "refill": N_("{value} is not a valid refill id."),
+}
+
+
+def _seconds(value: float) -> str:
+    """A number of seconds (or megabytes) as ``{:g}`` writes it, in the user's language."""
+    return format_decimal(Decimal(f"{value:g}"))
 
 
 class _State(enum.Enum):
@@ -157,7 +187,7 @@ class PanelClient:
         self.url = check_panel_url(url)
         if not isinstance(key, str) or not key.strip():
             raise RequestRefused(
-                "The API key is empty. Copy it from the API page of your account on the panel."
+                _("The API key is empty. Copy it from the API page of your account on the panel.")
             )
         self._key = key.strip()
         self._host = origin(self.url)[1]
@@ -374,7 +404,10 @@ class PanelClient:
         return _Broken(
             True,
             "deadline",
-            f"The panel did not finish its answer within {self._deadline:g} s.",
+            # Translators: {seconds} is a number of seconds ("90").
+            _("The panel did not finish its answer within {seconds} s.").format(
+                seconds=_seconds(self._deadline)
+            ),
             final=True,
         )
 
@@ -386,13 +419,16 @@ class PanelClient:
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError) as e:
             return self._not_reached(e)
         except httpx.TimeoutException:
-            return _Broken(True, "timeout", f"The panel did not answer within {self._timeout:g} s.")
+            # Translators: {seconds} is a number of seconds ("30").
+            message = _("The panel did not answer within {seconds} s.")
+            return _Broken(True, "timeout", message.format(seconds=_seconds(self._timeout)))
         except httpx.HTTPError as e:
-            return _Broken(True, type(e).__name__, _DROPPED)
+            return _Broken(True, type(e).__name__, _(_DROPPED))
         try:
             body = await self._read(response)
         except httpx.HTTPError as e:
-            return _Broken(True, f"answer cut off ({type(e).__name__})", _CUT_OFF, cut_off=True)
+            reason = f"answer cut off ({type(e).__name__})"
+            return _Broken(True, reason, _(_CUT_OFF), cut_off=True)
         finally:
             await _quietly_close(response)
         if body is None:
@@ -400,8 +436,11 @@ class PanelClient:
             return _Broken(
                 True,
                 "answer too large",
-                f"The panel's answer was larger than {megabytes:g} MB, so smmdesk stopped "
-                "reading it.",
+                # Translators: {megabytes} is a size in megabytes ("32").
+                _(
+                    "The panel's answer was larger than {megabytes} MB, so smmdesk stopped "
+                    "reading it."
+                ).format(megabytes=_seconds(megabytes)),
                 cut_off=True,
                 final=True,
             )
@@ -429,25 +468,28 @@ class PanelClient:
 
     def _not_reached(self, exc: httpx.HTTPError) -> _Broken:
         if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-            message = (
-                f"The security certificate of {self._host} could not be verified, so smmdesk "
+            # Translators: {host} is the panel's site, like "panel.example".
+            message = _(
+                "The security certificate of {host} could not be verified, so smmdesk "
                 "did not send anything. Check the panel's URL; if it is right, the panel's "
                 "site has a certificate problem."
-            )
+            ).format(host=self._host)
         else:
-            message = (
-                f"smmdesk could not connect to {self._host}. Check your internet connection "
+            # Translators: {host} is the panel's site, like "panel.example".
+            message = _(
+                "smmdesk could not connect to {host}. Check your internet connection "
                 "and the panel's URL."
-            )
+            ).format(host=self._host)
         return _Broken(False, type(exc).__name__, message)
 
     def _broken_error(self, action: str, kind: Kind, broken: _Broken) -> SmmdeskError:
         if kind in (Kind.ADD, Kind.ADD_ONCE) and broken.reached:
-            return AddOutcomeUnknown(f"{broken.message} {AddOutcomeUnknown.default_message}")
+            return AddOutcomeUnknown(_unknown_add_text(broken.message))
         if kind is Kind.WRITE and broken.reached:
             return TransportError(_unknown_result(action, broken.message))
         if broken.cut_off:
-            return InvalidResponse(f"{broken.message} Try again later.")
+            # Translators: {problem} is a sentence saying what broke.
+            return InvalidResponse(_("{problem} Try again later.").format(problem=broken.message))
         return TransportError(broken.message)
 
     def _retry_wait(
@@ -468,7 +510,8 @@ class PanelClient:
         if unknown and kind is Kind.ADD:
             raise _unknown_add(reply)
         if unknown and kind is Kind.WRITE:
-            raise TransportError(_unknown_result(action, "The panel's answer could not be read."))
+            unreadable = _("The panel's answer could not be read.")
+            raise TransportError(_unknown_result(action, unreadable))
         if kind is Kind.SAFE and isinstance(error, UpstreamFailure):
             return self._delay(attempt)
         return None
@@ -525,26 +568,41 @@ def _leaves_unknown(reply: _Reply, error: SmmdeskError) -> bool:
 
 def _unknown_add(reply: _Reply) -> AddOutcomeUnknown:
     what = (
-        f"The panel answered the order with an error page (HTTP {reply.status_code})."
+        # Translators: {code} is an HTTP status code like 502.
+        _("The panel answered the order with an error page (HTTP {code}).").format(
+            code=reply.status_code
+        )
         if reply.status_code >= 500
-        else "The panel's answer to the order could not be read."
+        else _("The panel's answer to the order could not be read.")
     )
-    return AddOutcomeUnknown(f"{what} {AddOutcomeUnknown.default_message}")
+    return AddOutcomeUnknown(_unknown_add_text(what))
+
+
+def _unknown_add_text(problem: str) -> str:
+    """``problem`` (a sentence saying what broke) followed by what an unknown add means."""
+    # Translators: {problem} is a sentence saying what broke; {advice} is the long
+    # explanation that the order was not sent again and what to check.
+    return _("{problem} {advice}").format(
+        problem=problem, advice=_(AddOutcomeUnknown.default_message)
+    )
 
 
 def _explained(action: str, exc: SmmdeskError) -> SmmdeskError:
     """``exc`` in the words of ``action``: a refused balance or status request is not about
     "the order's fields", and a balance or catalog "not found" means a wrong address."""
-    what = _WHAT.get(action)
-    if what is None or type(exc) not in (BadRequest, NotFound):
+    refused = _REFUSED.get(action)
+    if refused is None or type(exc) not in (BadRequest, NotFound):
         return exc
     if action in ("balance", "services") and isinstance(exc, NotFound):
         replaced: SmmdeskError = InvalidResponse(
-            NOT_AN_API, panel_message=exc.panel_message, status_code=exc.status_code
+            _(NOT_AN_API), panel_message=exc.panel_message, status_code=exc.status_code
         )
-    elif isinstance(exc, BadRequest) and exc.user_message == BadRequest.default_message:
+    elif isinstance(exc, BadRequest) and exc.user_message in (
+        BadRequest.default_message,
+        _(BadRequest.default_message),
+    ):
         replaced = BadRequest(
-            f"The panel refused the {what} request.",
+            _(refused),
             panel_message=exc.panel_message,
             status_code=exc.status_code,
         )
@@ -554,16 +612,14 @@ def _explained(action: str, exc: SmmdeskError) -> SmmdeskError:
 
 
 def _unknown_result(action: str, what: str) -> str:
-    return (
-        f"{what} smmdesk cannot tell whether the panel received the {action} request, and did "
-        "not send it again. Refresh the orders to see their real state."
-    )
+    return _(_UNKNOWN_RESULT.get(action, _UNKNOWN_OTHER)).format(problem=what)
 
 
 def _one_id(value: object, field: str) -> str:
     ident = parse.to_id(value if isinstance(value, str) else str(value))
     if ident is None:
-        raise ValidationError([FieldProblem(field, f"{value!r} is not a valid {field} id.")])
+        text = _NOT_AN_ID.get(field, N_("{value} is not a valid id."))
+        raise ValidationError([FieldProblem(field, _(text).format(value=repr(value)))])
     return ident
 
 

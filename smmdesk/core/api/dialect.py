@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from smmdesk.core.errors import SettingRefused
+from smmdesk.core.i18n import N_, _
 
 
 class BatchStatus(enum.StrEnum):
@@ -81,8 +82,11 @@ class Dialect:
         override). Raises ConfigError with the accepted values."""
         if name not in _SETTABLE:
             raise SettingRefused(
-                f'"{name}" is not something smmdesk can set for a panel. Choose one of: '
-                f"{', '.join(_SETTABLE)}."
+                # Translators: {name} is what the user typed; {names} lists the settable
+                # names (batch_status, refill, ...), which stay as they are.
+                _(
+                    '"{name}" is not something smmdesk can set for a panel. Choose one of: {names}.'
+                ).format(name=name, names=", ".join(_SETTABLE))
             )
         if text.strip().lower() == "auto":
             default = getattr(Dialect(), name)
@@ -92,29 +96,45 @@ class Dialect:
 
     # --- reading -----------------------------------------------------------------------
     def describe(self) -> list[str]:
-        """What the panel speaks, in words ("multiStatus", "batch refill", "no cancel" …)."""
+        """What the panel speaks, in English words ("multiStatus", "batch refill", "no
+        cancel" …): for the log and ``--json``. ``described`` gives them translated."""
+        return [text.format(**values) for text, values in self._words()]
+
+    def described(self) -> list[str]:
+        """``describe`` in the current language, for people (the window, the CLI's text)."""
+        return [_(text).format(**values) for text, values in self._words()]
+
+    def _words(self) -> list[tuple[str, dict[str, str]]]:
+        """The English texts (marked) of ``describe``, with their placeholders' values."""
         words = [
-            "status: not checked yet"
+            N_("status: not checked yet")
             if self.batch_status is None
             else _STATUS_WORDS[self.batch_status]
         ]
-        words.append(_batch_words("refill", self.refill))
-        words.append(_batch_words("refill status", self.refill_status))
-        words.append({True: "cancel", False: "no cancel", None: "cancel: not checked"}[
+        words.append(_REFILL_WORDS.get(self.refill, _REFILL_WORDS[Batch.NONE]))
+        words.append(_REFILL_STATUS_WORDS.get(self.refill_status, _REFILL_STATUS_WORDS[Batch.NONE]))
+        words.append({True: N_("cancel"), False: N_("no cancel"), None: N_("cancel: not checked")}[
             self.cancel])  # fmt: skip
         if self.subscriptions is False:
-            words.append("no subscriptions by API")
-        words.append("lists one per line" if self.list_separator == "\n" else "lists with commas")
-        words.append("expiry " + ("YYYY-MM-DD" if self.expiry_format == ISO_DATE else "d/m/Y"))
+            words.append(N_("no subscriptions by API"))
+        words.append(
+            N_("lists one per line") if self.list_separator == "\n" else N_("lists with commas")
+        )
+        words.append(
+            N_("expiry YYYY-MM-DD") if self.expiry_format == ISO_DATE else N_("expiry d/m/Y")
+        )
         if self.request_id:
-            words.append("request_id on add")
+            words.append(N_("request_id on add"))
         if self.quantity_always:
-            words.append("quantity on every order")
+            words.append(N_("quantity on every order"))
         if self.dripfeed_total:
-            words.append("drip-feed bounds on the total")
+            words.append(N_("drip-feed bounds on the total"))
+        found: list[tuple[str, dict[str, str]]] = [(word, {}) for word in words]
         if self.mangles:
-            words.append(f"changes {' '.join(self.mangles)} in texts")
-        return words
+            # Translators: {characters} are the characters a panel changes, like "+ % <".
+            changes = N_("changes {characters} in texts")
+            found.append((changes, {"characters": " ".join(self.mangles)}))
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -167,7 +187,8 @@ def _yes_no(text: str) -> bool:
         return True
     if low in ("no", "false", "0", "off"):
         return False
-    raise SettingRefused(f'Write yes or no (or auto), not "{text}".')
+    # Translators: yes, no and auto are the words to type; keep them as they are.
+    raise SettingRefused(_('Write yes or no (or auto), not "{text}".').format(text=text))
 
 
 def _choice(kind: type[enum.StrEnum]) -> Any:
@@ -176,7 +197,10 @@ def _choice(kind: type[enum.StrEnum]) -> Any:
             return kind(text)
         except ValueError:
             allowed = ", ".join(v.value for v in kind)
-            raise SettingRefused(f'Choose one of {allowed} (or auto), not "{text}".') from None
+            # Translators: {allowed} lists the values to type (batch, single, none); keep
+            # them and "auto" as they are.
+            message = _('Choose one of {allowed} (or auto), not "{text}".')
+            raise SettingRefused(message.format(allowed=allowed, text=text)) from None
 
     return read
 
@@ -184,14 +208,17 @@ def _choice(kind: type[enum.StrEnum]) -> Any:
 def _separator(text: str) -> str:
     choices = {"lines": "\n", "newline": "\n", "commas": ",", "comma": ","}
     if text.lower() not in choices:
-        raise SettingRefused(f'Write lines or commas (or auto), not "{text}".')
+        # Translators: lines, commas and auto are the words to type; keep them as they are.
+        raise SettingRefused(_('Write lines or commas (or auto), not "{text}".').format(text=text))
     return choices[text.lower()]
 
 
 def _expiry(text: str) -> str:
     choices = {"yyyy-mm-dd": ISO_DATE, "iso": ISO_DATE, "d/m/y": DMY_DATE, "dmy": DMY_DATE}
     if text.lower() not in choices:
-        raise SettingRefused(f'Write YYYY-MM-DD or d/m/Y (or auto), not "{text}".')
+        # Translators: YYYY-MM-DD, d/m/Y and auto are what to type; keep them as they are.
+        message = _('Write YYYY-MM-DD or d/m/Y (or auto), not "{text}".')
+        raise SettingRefused(message.format(text=text))
     return choices[text.lower()]
 
 
@@ -209,16 +236,21 @@ _SETTABLE: dict[str, Any] = {
 }
 SETTABLE = tuple(_SETTABLE)
 
+# The words of ``Dialect.describe`` (English, marked; ``described`` translates them).
 _STATUS_WORDS = {
-    BatchStatus.MULTI_STATUS: "multiStatus",
-    BatchStatus.STATUS_ORDERS: "status with orders",
-    BatchStatus.ONE_BY_ONE: "one status per order",
+    BatchStatus.MULTI_STATUS: N_("multiStatus"),
+    BatchStatus.STATUS_ORDERS: N_("status with orders"),
+    BatchStatus.ONE_BY_ONE: N_("one status per order"),
 }
-
-
-def _batch_words(what: str, mode: Batch | None) -> str:
-    if mode is None:
-        return f"{what}: not checked"
-    return {Batch.BATCH: f"batch {what}", Batch.SINGLE: f"{what} one by one"}.get(
-        mode, f"no {what}"
-    )
+_REFILL_WORDS: dict[Batch | None, str] = {
+    None: N_("refill: not checked"),
+    Batch.BATCH: N_("batch refill"),
+    Batch.SINGLE: N_("refill one by one"),
+    Batch.NONE: N_("no refill"),
+}
+_REFILL_STATUS_WORDS: dict[Batch | None, str] = {
+    None: N_("refill status: not checked"),
+    Batch.BATCH: N_("batch refill status"),
+    Batch.SINGLE: N_("refill status one by one"),
+    Batch.NONE: N_("no refill status"),
+}

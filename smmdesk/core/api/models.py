@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from smmdesk.core.i18n import pgettext
+
 
 @dataclass(frozen=True)
 class Balance:
@@ -34,8 +36,12 @@ class Service:
 
 
 def offered(flag: bool | None) -> str:
-    """A catalog flag in words: "yes", "no", or "not said" (the catalog does not say)."""
-    return "not said" if flag is None else "yes" if flag else "no"
+    """A catalog flag in words (translated): "yes", "no", or "not said" (the catalog does
+    not say), as the compare tables show whether a service offers refill or cancel."""
+    if flag is None:
+        # Translators: a service's catalog does not say whether it offers refill / cancel.
+        return pgettext("offered", "not said")
+    return pgettext("offered", "yes") if flag else pgettext("offered", "no")
 
 
 @dataclass(frozen=True)

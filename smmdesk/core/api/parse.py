@@ -35,6 +35,7 @@ from smmdesk.core.api.models import (
     Service,
 )
 from smmdesk.core.errors import InvalidResponse
+from smmdesk.core.i18n import N_, _
 from smmdesk.protocol import PENDING, canonical_status, canonical_type, squash
 
 log = logging.getLogger(__name__)
@@ -42,16 +43,48 @@ log = logging.getLogger(__name__)
 _MAX_DIGITS = 15  # larger numbers are nonsense from a panel (and costly to handle)
 MAX_CHARGE = Decimal(10) ** 9  # a charge above this for one order is nonsense
 MAX_COUNT = 10**12  # remains / start counts above this are nonsense
-NO_ANSWER = "The panel did not answer for this id."
-UNREADABLE = "The panel's answer for this id could not be read."
+# Per-id errors of batch answers (ItemError.message), shown with _() where they are made.
+NO_ANSWER = N_("The panel did not answer for this id.")
+UNREADABLE = N_("The panel's answer for this id could not be read.")
+# An answer of the wrong shape, by what was asked.
+_SHAPES = {
+    "balance": N_(
+        "The panel's answer to the balance request is not in the form smmdesk expects. "
+        "Try again later; if it keeps happening, this panel may not follow the standard API."
+    ),
+    "services": N_(
+        "The panel's answer to the services request is not in the form smmdesk expects. "
+        "Try again later; if it keeps happening, this panel may not follow the standard API."
+    ),
+    "order": N_(
+        "The panel's answer to the order request is not in the form smmdesk expects. "
+        "Try again later; if it keeps happening, this panel may not follow the standard API."
+    ),
+    "status": N_(
+        "The panel's answer to the status request is not in the form smmdesk expects. "
+        "Try again later; if it keeps happening, this panel may not follow the standard API."
+    ),
+    "cancel": N_(
+        "The panel's answer to the cancel request is not in the form smmdesk expects. "
+        "Try again later; if it keeps happening, this panel may not follow the standard API."
+    ),
+    "refill": N_(
+        "The panel's answer to the refill request is not in the form smmdesk expects. "
+        "Try again later; if it keeps happening, this panel may not follow the standard API."
+    ),
+    "refill status": N_(
+        "The panel's answer to the refill status request is not in the form smmdesk expects. "
+        "Try again later; if it keeps happening, this panel may not follow the standard API."
+    ),
+}
+_SHAPE_OTHER = N_(
+    "The panel's answer is not in the form smmdesk expects. "
+    "Try again later; if it keeps happening, this panel may not follow the standard API."
+)
 
 
 def _shape(what: str, status_code: int) -> InvalidResponse:
-    return InvalidResponse(
-        f"The panel's answer to the {what} request is not in the form smmdesk expects. "
-        "Try again later; if it keeps happening, this panel may not follow the standard API.",
-        status_code=status_code,
-    )
+    return InvalidResponse(_(_SHAPES.get(what, _SHAPE_OTHER)), status_code=status_code)
 
 
 def decode_json(status_code: int, headers: Headers, body: bytes) -> Any:
@@ -274,8 +307,12 @@ class ImpossibleValues(InvalidResponse):
 
     def __init__(self, what: str):
         super().__init__(
-            f"The panel's answer has impossible values ({what}), so smmdesk kept the order's "
-            "last known state. If it keeps happening, tell the panel's support."
+            # Translators: {values} are the panel's own field names with the numbers it sent
+            # ("charge -1, remains -5"); keep them as they are.
+            _(
+                "The panel's answer has impossible values ({values}), so smmdesk kept the "
+                "order's last known state. If it keeps happening, tell the panel's support."
+            ).format(values=what)
         )
 
 
@@ -288,12 +325,12 @@ def parse_status(status_code: int, headers: Headers, body: bytes) -> OrderStatus
 
 def _status_item(item: Any) -> OrderStatus | ItemError:
     if isinstance(item, str):
-        return ItemError(message_text(item) or UNREADABLE)
+        return ItemError(message_text(item) or _(UNREADABLE))
     message = error_message(item)
     if message is not None:
         return ItemError(message)
     try:
-        return order_status(item) or ItemError(UNREADABLE)
+        return order_status(item) or ItemError(_(UNREADABLE))
     except ImpossibleValues as exc:
         return ItemError(exc.user_message)
 
@@ -316,7 +353,7 @@ def read_multi_status(
     items = _by_id(data, ("order", "id"))
     if items is None:
         raise _shape("status", status_code)
-    return {i: _status_item(items[i]) if i in items else ItemError(NO_ANSWER) for i in ids}
+    return {i: _status_item(items[i]) if i in items else ItemError(_(NO_ANSWER)) for i in ids}
 
 
 _DONE = frozenset({"success", "ok", "true", "1", "yes", "done", "accepted", "requested"})
@@ -324,7 +361,7 @@ _DONE |= {"canceled", "cancelled"}
 
 
 def _cancel_outcome(value: Any) -> tuple[bool, str | None]:
-    for _ in range(3):
+    for _depth in range(3):
         if not isinstance(value, dict):
             break
         message = error_message(value)
@@ -333,7 +370,7 @@ def _cancel_outcome(value: Any) -> tuple[bool, str | None]:
         value = value["cancel"] if "cancel" in value else value.get("status")
     if value is True or (not isinstance(value, bool) and squash(_text(value)) in _DONE):
         return True, None
-    return False, message_text(value) or "The panel did not confirm the cancel request."
+    return False, message_text(value) or _("The panel did not confirm the cancel request.")
 
 
 def parse_cancel(
@@ -346,13 +383,13 @@ def parse_cancel(
         raise _shape("cancel", status_code)
     results = []
     for i in ids:
-        ok, error = _cancel_outcome(items[i]) if i in items else (False, NO_ANSWER)
+        ok, error = _cancel_outcome(items[i]) if i in items else (False, _(NO_ANSWER))
         results.append(CancelResult(i, ok=ok, error=error))
     return results
 
 
 def _refill_outcome(value: Any) -> tuple[str | None, str | None]:
-    for _ in range(3):
+    for _depth in range(3):
         if not isinstance(value, dict):
             break
         message = error_message(value)
@@ -361,7 +398,7 @@ def _refill_outcome(value: Any) -> tuple[str | None, str | None]:
         value = value.get("refill", value.get("id"))
     refill_id = to_id(value)
     if refill_id is None:
-        return None, message_text(value) or UNREADABLE
+        return None, message_text(value) or _(UNREADABLE)
     return refill_id, None
 
 
@@ -370,7 +407,7 @@ def parse_refill(status_code: int, headers: Headers, body: bytes) -> str:
     data = decode(status_code, headers, body)
     refill_id, message = _refill_outcome(data)
     if refill_id is None:
-        if message and message != UNREADABLE and isinstance(data, dict):
+        if message and message != _(UNREADABLE) and isinstance(data, dict):
             raise error_for(status_code, message, headers)
         raise _shape("refill", status_code)
     return refill_id
@@ -386,7 +423,7 @@ def parse_refill_many(
     return [
         RefillResult(i, *_refill_outcome(items[i]))
         if i in items
-        else RefillResult(i, None, NO_ANSWER)
+        else RefillResult(i, None, _(NO_ANSWER))
         for i in ids
     ]
 
@@ -402,7 +439,7 @@ def _refill_status_item(refill_id: str, item: Any) -> RefillStatus | ItemError:
             return ItemError(message)
     if isinstance(item, str) and item.strip():
         return RefillStatus(refill_id, canonical_status(item), item.strip())
-    return ItemError(UNREADABLE)
+    return ItemError(_(UNREADABLE))
 
 
 def parse_refill_status(
@@ -411,7 +448,7 @@ def parse_refill_status(
     data = decode(status_code, headers, body)
     result = _refill_status_item(refill_id, data if isinstance(data, dict) else None)
     if isinstance(result, ItemError):
-        if result.message != UNREADABLE:
+        if result.message != _(UNREADABLE):
             raise error_for(status_code, result.message, headers)
         raise _shape("refill status", status_code)
     return result
@@ -425,5 +462,5 @@ def parse_refill_statuses(
     if items is None:
         raise _shape("refill status", status_code)
     return {
-        i: _refill_status_item(i, items[i]) if i in items else ItemError(NO_ANSWER) for i in ids
+        i: _refill_status_item(i, items[i]) if i in items else ItemError(_(NO_ANSWER)) for i in ids
     }

@@ -12,11 +12,11 @@ import ipaddress
 from urllib.parse import urlsplit, urlunsplit
 
 from smmdesk.core.errors import PanelAddressRefused
+from smmdesk.core.i18n import _
 
 Origin = tuple[str, str, int]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_FIX = "Copy the API URL from the panel's API page (for example https://panel.example/api/v2)."
 
 
 def is_loopback(host: str) -> bool:
@@ -36,39 +36,61 @@ def check_panel_url(url: str) -> str:
     Raises ConfigError with a sentence saying what is wrong and what to do.
     """
     if not isinstance(url, str) or not url.strip():
-        raise PanelAddressRefused(f"The panel's API URL is empty. {_FIX}")
+        raise PanelAddressRefused(
+            _(
+                "The panel's API URL is empty. Copy the API URL from the panel's API page "
+                "(for example https://panel.example/api/v2)."
+            )
+        )
     url = url.strip()
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
         raise PanelAddressRefused(
-            f"The panel's API URL is not a valid web address. {_FIX}"
+            _(
+                "The panel's API URL is not a valid web address. Copy the API URL from the "
+                "panel's API page (for example https://panel.example/api/v2)."
+            )
         ) from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         raise PanelAddressRefused(
-            f"The panel's API URL must start with https:// and name the panel's site. {_FIX}"
+            _(
+                "The panel's API URL must start with https:// and name the panel's site. Copy "
+                "the API URL from the panel's API page (for example https://panel.example/api/v2)."
+            )
         )
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         raise PanelAddressRefused(
-            "The panel's API URL must not contain a user name or password. Remove the part "
-            "before '@'; smmdesk sends the API key separately."
+            _(
+                "The panel's API URL must not contain a user name or password. Remove the part "
+                "before '@'; smmdesk sends the API key separately."
+            )
         )
     if parts.query or "?" in url:
         raise PanelAddressRefused(
-            "The panel's API URL must not contain a query string (the part after '?'). "
-            "Remove it; smmdesk sends the API key and the action itself."
+            _(
+                "The panel's API URL must not contain a query string (the part after '?'). "
+                "Remove it; smmdesk sends the API key and the action itself."
+            )
         )
     if parts.fragment or "#" in url:
-        raise PanelAddressRefused("The panel's API URL must not contain a '#' part. Remove it.")
+        raise PanelAddressRefused(_("The panel's API URL must not contain a '#' part. Remove it."))
     if scheme == "http" and not is_loopback(parts.hostname):
         raise PanelAddressRefused(
-            "The panel's API URL uses plain http://, which would send your API key "
-            "unencrypted. Use the https:// address of the panel."
+            _(
+                "The panel's API URL uses plain http://, which would send your API key "
+                "unencrypted. Use the https:// address of the panel."
+            )
         )
     if port == 0:
-        raise PanelAddressRefused(f"The panel's API URL has an invalid port. {_FIX}")
+        raise PanelAddressRefused(
+            _(
+                "The panel's API URL has an invalid port. Copy the API URL from the panel's "
+                "API page (for example https://panel.example/api/v2)."
+            )
+        )
     return url
 
 

@@ -35,6 +35,7 @@ import zstandard
 from smmdesk import __version__
 from smmdesk.core.backup.files import atomic_file, disk_error, is_disk_error, make_folder
 from smmdesk.core.errors import BackupUnusable, RequestRefused
+from smmdesk.core.i18n import _
 
 FORMAT, VERSION = "smmdesk-archive", 1
 MANIFEST, SETTINGS_MEMBER = "manifest.json", "settings.json"
@@ -74,7 +75,10 @@ def snapshot(
     db_path, target = Path(db_path), Path(target)
     if not db_path.is_file():
         raise RequestRefused(
-            f"There is no smmdesk order book at {db_path} yet, so there is nothing to back up."
+            # Translators: {path} is the database file's path.
+            _(
+                "There is no smmdesk order book at {path} yet, so there is nothing to back up."
+            ).format(path=db_path)
         )
     make_folder(target.parent)
     raw = target.with_name(f".{target.name}.{os.getpid()}.sqlite3.part")
@@ -163,7 +167,10 @@ def read_info(path: Path) -> BackupInfo:
             raise ValueError("not an smmdesk archive")
         if int(manifest.get("version", 0)) > VERSION:
             raise BackupUnusable(
-                f"{path.name} was written by a newer smmdesk. Update smmdesk to read it."
+                # Translators: {name} is a backup file's name.
+                _("{name} was written by a newer smmdesk. Update smmdesk to read it.").format(
+                    name=path.name
+                )
             )
         return BackupInfo(
             path=path,
@@ -177,12 +184,17 @@ def read_info(path: Path) -> BackupInfo:
             extra={"has_settings": SETTINGS_MEMBER in names},
         )
     except FileNotFoundError:
-        raise BackupUnusable(f"There is no file {path}. Check the name.") from None
+        raise BackupUnusable(
+            _("There is no file {path}. Check the name.").format(path=path)
+        ) from None
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
         if isinstance(exc, BackupUnusable):
             raise
         raise BackupUnusable(
-            f"{path.name} is not a smmdesk backup smmdesk can read ({exc}). Choose another one."
+            # Translators: {name} is a file's name; {reason} is the system's own words.
+            _(
+                "{name} is not a smmdesk backup smmdesk can read ({reason}). Choose another one."
+            ).format(name=path.name, reason=exc)
         ) from None
 
 
@@ -208,7 +220,10 @@ def extract_database(archive: Path, target: Path) -> dict[str, Any]:
             return check_copy(partial, Path(archive))
     except (zipfile.BadZipFile, KeyError, EOFError, zstandard.ZstdError) as exc:
         raise BackupUnusable(
-            f"{Path(archive).name} is damaged ({exc}). Choose another backup."
+            # Translators: {name} is a backup file's name; {reason} is the system's own words.
+            _("{name} is damaged ({reason}). Choose another backup.").format(
+                name=Path(archive).name, reason=exc
+            )
         ) from None
 
 
@@ -218,12 +233,18 @@ def check_copy(path: Path, archive: Path) -> dict[str, Any]:
         verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
             raise BackupUnusable(
-                f"The database inside {archive.name} is damaged ({verdict}). Choose another backup."
+                # Translators: {name} is a backup file's name; {reason} is SQLite's own words.
+                _(
+                    "The database inside {name} is damaged ({reason}). Choose another backup."
+                ).format(name=archive.name, reason=verdict)
             )
         return database_facts(conn)
     except sqlite3.DatabaseError as exc:
         raise BackupUnusable(
-            f"The database inside {archive.name} cannot be read ({exc}). Choose another backup."
+            # Translators: {name} is a backup file's name; {reason} is SQLite's own words.
+            _(
+                "The database inside {name} cannot be read ({reason}). Choose another backup."
+            ).format(name=archive.name, reason=exc)
         ) from None
     finally:
         conn.close()

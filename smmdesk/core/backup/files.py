@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from smmdesk.core.errors import StorageError
+from smmdesk.core.i18n import _
 
 PART_SUFFIX = ".part"
 # errors that mean "this disk will not take the file", not a bug
@@ -96,19 +97,42 @@ def disk_error(exc: BaseException, where: Path) -> StorageError:
     if code in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)) or (
         isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()
     ):
-        reason = "the disk is full (or the file would be larger than this disk allows)"
+        # Translators: {path} is the file or folder smmdesk was writing.
+        message = _(
+            "smmdesk could not write {path} because the disk is full (or the file would be "
+            "larger than this disk allows). Nothing was changed. Free some space or choose "
+            "another folder (Settings, or --folder), then try again."
+        )
     elif "i/o error" in str(exc).lower():
-        reason = "the disk refused to write it (it may be full, or failing)"
+        # Translators: {path} is the file or folder smmdesk was writing.
+        message = _(
+            "smmdesk could not write {path} because the disk refused to write it (it may be "
+            "full, or failing). Nothing was changed. Free some space or choose another folder "
+            "(Settings, or --folder), then try again."
+        )
     elif code == errno.EROFS or "readonly" in str(exc).lower():
-        reason = "the disk is read-only"
+        # Translators: {path} is the file or folder smmdesk was writing.
+        message = _(
+            "smmdesk could not write {path} because the disk is read-only. Nothing was "
+            "changed. Free some space or choose another folder (Settings, or --folder), then "
+            "try again."
+        )
     elif code in (errno.EACCES, errno.EPERM):
-        reason = "smmdesk may not write there"
+        # Translators: {path} is the file or folder smmdesk was writing.
+        message = _(
+            "smmdesk could not write {path} because smmdesk may not write there. Nothing was "
+            "changed. Free some space or choose another folder (Settings, or --folder), then "
+            "try again."
+        )
     else:
-        reason = str(getattr(exc, "strerror", None) or exc)
-    return StorageError(
-        f"smmdesk could not write {where} because {reason}. Nothing was changed. Free some "
-        "space or choose another folder (Settings, or --folder), then try again."
-    )
+        # Translators: {path} is the file or folder smmdesk was writing; {reason} is the
+        # system's own words for the error.
+        message = _(
+            "smmdesk could not write {path} because {reason}. Nothing was changed. Free some "
+            "space or choose another folder (Settings, or --folder), then try again."
+        )
+    reason = str(getattr(exc, "strerror", None) or exc)
+    return StorageError(message.format(path=where, reason=reason))
 
 
 def remove_stale_parts(folder: Path, *, older_than_s: float = STALE_AFTER_S) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 from smmdesk.core.backup.archive import BackupInfo
 from smmdesk.core.backup.rotation import backups_dir, latest_backup
 from smmdesk.core.errors import DamagedDatabase
+from smmdesk.core.i18n import _, ngettext
 from smmdesk.core.paths import database_path
 from smmdesk.core.settings import Settings
 
@@ -46,7 +47,7 @@ def check_database(folder: Path) -> bool:
     if problem is None and db.stat().st_size == 0:
         latest = latest_backup(backups_dir(folder, Settings.load(folder)))
         if latest is not None and latest.orders:
-            problem = "the file is empty"
+            problem = _("the file is empty")
     if problem is not None:
         raise damaged(Path(folder), problem)
     return True
@@ -101,21 +102,31 @@ def damaged(folder: Path, problem: str) -> DamagedDatabase:
     """The DamagedDatabase for ``folder``, offering its latest good backup."""
     db = database_path(folder)
     latest = latest_backup(backups_dir(folder, Settings.load(folder)))
-    said = f"smmdesk's order book {db} is damaged ({problem})."
     if latest is None:
-        offer = (
-            "There is no backup of it yet. Move the file out of the data folder to start "
-            "with an empty order book, or restore a copy you kept with 'smmdesk-cli restore "
-            "FILE'."
-        )
+        # Translators: {path} is the database file; {problem} what SQLite found wrong.
+        # 'smmdesk-cli restore FILE' is a command: keep it.
+        message = _(
+            "smmdesk's order book {path} is damaged ({problem}). There is no backup of it "
+            "yet. Move the file out of the data folder to start with an empty order book, or "
+            "restore a copy you kept with 'smmdesk-cli restore FILE'."
+        ).format(path=db, problem=problem)
     else:
-        offer = (
-            f"The latest good backup is from {when(latest)} with {latest.orders} order(s): "
-            f"restore it with '{RESTORE_HINT}' (in the program: File > Restore from "
-            "backup…). The damaged file is kept aside, and orders placed since are "
-            "recovered from it where it can still be read."
+        # Translators: {path} is the database file; {problem} what SQLite found wrong;
+        # {when} the backup's date and time; {command} a command to type (keep its quotes).
+        message = ngettext(
+            "smmdesk's order book {path} is damaged ({problem}). The latest good backup is "
+            "from {when} with {count} order(s): restore it with '{command}' (in the program: "
+            "File > Restore from backup…). The damaged file is kept aside, and orders placed "
+            "since are recovered from it where it can still be read.",
+            "smmdesk's order book {path} is damaged ({problem}). The latest good backup is "
+            "from {when} with {count} order(s): restore it with '{command}' (in the program: "
+            "File > Restore from backup…). The damaged file is kept aside, and orders placed "
+            "since are recovered from it where it can still be read.",
+            latest.orders,
+        ).format(
+            path=db, problem=problem, when=when(latest), count=latest.orders, command=RESTORE_HINT
         )
-    return DamagedDatabase(f"{said} {offer}", path=str(db), latest=latest)
+    return DamagedDatabase(message, path=str(db), latest=latest)
 
 
 def when(info: BackupInfo) -> str:

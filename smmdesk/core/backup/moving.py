@@ -24,6 +24,7 @@ from smmdesk.core.backup.files import atomic_file
 from smmdesk.core.backup.restore import Restored, restore
 from smmdesk.core.backup.rotation import backup_now
 from smmdesk.core.errors import NotFoundLocally, RequestRefused
+from smmdesk.core.i18n import _, ngettext
 from smmdesk.core.paths import database_path
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.settings import SETTINGS_NAME, Settings
@@ -48,11 +49,25 @@ def move_in(folder: Path, source: Path, *, replace: bool = False) -> MovedIn:
     folder = Path(folder)
     info = read_info(Path(source))
     held = _holds(database_path(folder))
-    if held and not replace:
+    if held is not None and not replace:
+        panels, orders = held
+        # Translators: {panels} is "2 panel(s)", {orders} is "15 order(s)" (their own texts).
+        message = _(
+            "This data folder already holds {panels} and {orders}. Bring your data into a "
+            "new, empty data folder (--data-dir), or replace what is here with --replace (it "
+            "is backed up first)."
+        )
         raise RequestRefused(
-            f"This data folder already holds {held}. Bring your data into a new, empty data "
-            "folder (--data-dir), or replace what is here with --replace (it is backed up "
-            "first)."
+            message.format(
+                # Translators: how many panels a data folder holds, inside a sentence.
+                panels=ngettext("{count} panel(s)", "{count} panel(s)", panels).format(
+                    count=panels
+                ),
+                # Translators: how many orders a data folder holds, inside a sentence.
+                orders=ngettext("{count} order(s)", "{count} order(s)", orders).format(
+                    count=orders
+                ),
+            )
         )
     settings = Settings.load(folder)
     restored = restore(folder, settings, info.path)
@@ -62,10 +77,11 @@ def move_in(folder: Path, source: Path, *, replace: bool = False) -> MovedIn:
     return MovedIn(restored, info.panels)
 
 
-def _holds(db: Path) -> str:
-    """What a data folder's order book already holds ("" when nothing)."""
+def _holds(db: Path) -> tuple[int, int] | None:
+    """How many panels and orders a data folder's order book already holds (None when
+    nothing)."""
     if not db.exists():
-        return ""
+        return None
     try:
         conn = sqlite3.connect(str(db), timeout=15)
         try:
@@ -74,10 +90,10 @@ def _holds(db: Path) -> str:
         finally:
             conn.close()
     except sqlite3.DatabaseError:
-        return ""  # no tables yet, or damaged: nothing to keep from being replaced
+        return None  # no tables yet, or damaged: nothing to keep from being replaced
     if not panels and not orders:
-        return ""
-    return f"{panels} panel(s) and {orders} order(s)"
+        return None
+    return int(panels), int(orders)
 
 
 def _take_settings(folder: Path, carried: bytes) -> None:

@@ -29,6 +29,7 @@ from smmdesk.core.backup.health import integrity_problem
 from smmdesk.core.backup.rotation import backup_now, backups_dir, latest_backup
 from smmdesk.core.backup.salvage import Salvage, recover_into
 from smmdesk.core.errors import BackupUnusable, NotFoundLocally
+from smmdesk.core.i18n import _
 from smmdesk.core.paths import database_path
 from smmdesk.core.settings import Settings
 from smmdesk.core.store.migrations import MIGRATIONS
@@ -53,7 +54,10 @@ def resolve(folder: Path, settings: Settings, which: str | Path) -> BackupInfo:
     newest = latest_backup(where)
     if newest is None:
         raise NotFoundLocally(
-            f"There is no backup in {where} yet. Name a backup file instead of 'latest'."
+            # Translators: {folder} is the backups folder; 'latest' is a word to type: keep it.
+            _("There is no backup in {folder} yet. Name a backup file instead of 'latest'.").format(
+                folder=where
+            )
         )
     return newest
 
@@ -148,8 +152,12 @@ def _refuse_newer(schema: list[str], info: BackupInfo) -> None:
     unknown = set(schema) - {m.__name__ for m in MIGRATIONS}
     if unknown:
         raise BackupUnusable(
-            f"{info.path.name} was made by a newer smmdesk (database changes "
-            f"{', '.join(sorted(unknown))} are unknown to this one). Update smmdesk first."
+            # Translators: {name} is a backup file's name; {changes} lists database changes by
+            # their program names ("m012_refills").
+            _(
+                "{name} was made by a newer smmdesk (database changes {changes} are unknown to "
+                "this one). Update smmdesk first."
+            ).format(name=info.path.name, changes=", ".join(sorted(unknown)))
         )
 
 

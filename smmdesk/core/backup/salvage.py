@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from smmdesk.core.i18n import _, ngettext
+
 # merged in this order, so an order's panel is there before the order
 TABLES = ("panels", "orders", "order_events", "refills")
 BATCH, PROBE = 500, 2000
@@ -37,13 +39,29 @@ class Salvage:
     damaged_tables: tuple[str, ...] = ()  # tables with pages that could not be read
 
     def summary(self) -> str:
-        text = (
-            f"{self.added} order(s) placed after the backup and {self.updated} newer order "
-            "state(s) were recovered from the damaged file"
-        )
+        """What was recovered, in a sentence for the reseller."""
+        # Translators: how many orders came back, inside the sentence below.
+        added = ngettext(
+            "{count} order(s) placed after the backup",
+            "{count} order(s) placed after the backup",
+            self.added,
+        ).format(count=self.added)
+        # Translators: how many orders' states came back, inside the sentence below.
+        updated = ngettext(
+            "{count} newer order state(s)", "{count} newer order state(s)", self.updated
+        ).format(count=self.updated)
         if self.damaged_tables:
-            text += f"; parts of {', '.join(self.damaged_tables)} could not be read"
-        return text + "."
+            # Translators: {added} is "3 order(s) placed after the backup", {updated} is
+            # "2 newer order state(s)"; {tables} lists table names (orders, refills).
+            text = _(
+                "{added} and {updated} were recovered from the damaged file; parts of {tables} "
+                "could not be read."
+            )
+        else:
+            # Translators: {added} is "3 order(s) placed after the backup", {updated} is
+            # "2 newer order state(s)".
+            text = _("{added} and {updated} were recovered from the damaged file.")
+        return text.format(added=added, updated=updated, tables=", ".join(self.damaged_tables))
 
 
 def recover_into(db_path: Path, damaged_path: Path) -> Salvage:
@@ -139,7 +157,7 @@ def _merge(
 ) -> bool:
     """Merge one table; False when some of it could not be read."""
     names = ", ".join(f'"{c}"' for c in columns)
-    marks = ", ".join("?" for _ in columns)
+    marks = ", ".join("?" for _column in columns)
     newer = "updated_at" in columns
     at = columns.index("updated_at") if newer else -1
     troubles: list[str] = []

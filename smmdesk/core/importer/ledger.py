@@ -39,6 +39,7 @@ from sqlite_utils import Database
 from smmdesk.core import sending, store
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import FieldProblem, NotFoundLocally, ValidationError
+from smmdesk.core.i18n import _
 from smmdesk.core.importer.rawfile import OrderFile, RawRow
 from smmdesk.core.ordertypes import OrderDraft
 from smmdesk.core.store.sql import now, parse_time, sql_in, time_text, transaction
@@ -111,8 +112,17 @@ class Duplicate:
 
     def describe(self) -> str:
         when = self.at.astimezone().strftime("%Y-%m-%d %H:%M")
-        order = f" as order {self.remote_id}" if self.remote_id else ""
-        return f"row {self.number} of “{self.file_name}”, sent {when}{order}"
+        if self.remote_id:
+            # Translators: part of "Possible duplicate of {earlier}."; {file} is a file's
+            # name, {when} a date and time, {remote_id} the panel's order id.
+            text = _("row {number} of “{file}”, sent {when} as order {remote_id}")
+        else:
+            # Translators: part of "Possible duplicate of {earlier}."; {file} is a file's
+            # name, {when} a date and time.
+            text = _("row {number} of “{file}”, sent {when}")
+        return text.format(
+            number=self.number, file=self.file_name, when=when, remote_id=self.remote_id
+        )
 
 
 class RowTaken(Exception):
@@ -160,7 +170,9 @@ def find_import(db: Database, file_hash: str) -> ImportRecord | None:
 def get_import(db: Database, import_id: int) -> ImportRecord:
     row = db.execute(f"{_IMPORT_SELECT} WHERE id = ?", (import_id,)).fetchone()
     if row is None:
-        raise NotFoundLocally(f"smmdesk has no import number {import_id}. Check the number.")
+        raise NotFoundLocally(
+            _("smmdesk has no import number {id}. Check the number.").format(id=import_id)
+        )
     return _import(db, row)
 
 
@@ -289,20 +301,22 @@ def resolve_row(
     the next run. Neither: it is not there, and it is not to be sent."""
     row = load_row(db, import_id, number)
     if row.state not in UNSETTLED or row.order_id is None:
-        raise ValidationError(
-            [FieldProblem("", f"Row {number} is {row.state.words}: nothing to resolve.")]
-        )
+        # Translators: {state} is a row's state in words ("placed", "not sent yet").
+        message = _("Row {number} is {state}: nothing to resolve.")
+        problem = FieldProblem("", message.format(number=number, state=_(row.state.words)))
+        raise ValidationError([problem])
     with transaction(db):
         order = store.get_order(db, row.order_id)
         if order.state == store.OrderState.SENDING:
-            store.mark_unknown(db, order.id, "Left sending; checked by the user.")
+            store.mark_unknown(db, order.id, _("Left sending; checked by the user."))
         if remote_id is not None and remote_id.strip():
             store.resolve_unknown(db, order.id, remote_id.strip())
             _set_row(db, import_id, number, RowState.PLACED, None)
         else:
             store.resolve_unknown(db, order.id, None)
             state = RowState.READY if resend else RowState.NOT_PLACED
-            note = "To send again (chosen by the user)." if resend else "Not on the panel."
+            again, gone = _("To send again (chosen by the user)."), _("Not on the panel.")
+            note = again if resend else gone
             _set_row(db, import_id, number, state, note)
     return load_row(db, import_id, number)
 
@@ -334,7 +348,9 @@ def load_row(db: Database, import_id: int, number: int) -> RowRecord:
         f"{_ROW_SELECT} WHERE r.import_id = ? AND r.row_number = ?", (import_id, number)
     ).fetchone()
     if found is None:
-        raise NotFoundLocally(f"This import has no row {number}. Check the row number.")
+        raise NotFoundLocally(
+            _("This import has no row {number}. Check the row number.").format(number=number)
+        )
     return _row(found)
 
 

@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Iterator
 
+from smmdesk.core.i18n import N_, _, ngettext
 from smmdesk.core.importer.rawfile import RawRow
 from smmdesk.core.ordertypes.fields import shown
 
@@ -22,13 +23,16 @@ _MASS_LINE = re.compile(r"^\s*\d+\s*\|")
 _NUMBER = re.compile(r"^\d+$")
 _LINKISH = re.compile(r"[/.@]|^https?:", re.IGNORECASE)
 _SAMPLE = 20
-EXPECTED = "expected service|link|quantity (or service|link for a package)"
+# The problems of a mass-order line that fits no shape (shown after "This row can't be read:").
+_NO_BAR = N_(
+    "expected service|link|quantity (or service|link for a package), found “{line}” (no “|”)"
+)
 
 
 def is_mass_text(text: str) -> bool:
     """Whether at least half of the first non-blank lines start ``<number>|``."""
     sample: list[str] = []
-    for _, line in physical_lines(text):
+    for _number, line in physical_lines(text):
         if line.strip():
             sample.append(line)
             if len(sample) == _SAMPLE:
@@ -58,8 +62,17 @@ def split_line(line: str) -> tuple[dict[str, str], str | None]:
     if len(parts) in (2, 3):
         return values, None
     if len(parts) == 1:
-        return values, f"{EXPECTED}, found “{shown(line, 60)}” (no “|”)"
-    return values, f"{EXPECTED}, found {len(parts)} fields: “{shown(line, 60)}”"
+        # Translators: {line} is the start of the line; service|link|quantity stays as is.
+        return values, _(_NO_BAR).format(line=shown(line, 60))
+    # Translators: {line} is the start of the line; service|link|quantity stays as is.
+    found = ngettext(
+        "expected service|link|quantity (or service|link for a package), found {count} field: "
+        "“{line}”",
+        "expected service|link|quantity (or service|link for a package), found {count} fields: "
+        "“{line}”",
+        len(parts),
+    )
+    return values, found.format(count=len(parts), line=shown(line, 60))
 
 
 def physical_lines(text: str) -> Iterator[tuple[int, str]]:

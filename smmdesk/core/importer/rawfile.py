@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from smmdesk.core.errors import LocalFileError
+from smmdesk.core.i18n import N_, _
 
 
 class ImportFileError(LocalFileError):
     """A file smmdesk cannot read as orders. The message says why, where, and what to do;
     ``line`` and ``column`` (1-based, None when the whole file is at fault) say where."""
 
-    default_message = "smmdesk cannot read this file as orders."
+    default_message = N_("smmdesk cannot read this file as orders.")
 
     def __init__(
         self, user_message: str, *, line: int | None = None, column: int | None = None
@@ -72,7 +73,8 @@ class OrderFile:
 def file_label(name: str) -> str:
     """How messages name the file: its base name in quotes, or "the file"."""
     base = re.split(r"[\\/]", name)[-1]  # a Windows or POSIX path: show the name only
-    return f"“{base}”" if base else "the file"
+    # Translators: how a message names pasted orders or a file without a name ("{label}").
+    return f"“{base}”" if base else _("the file")
 
 
 def column_letter(index: int) -> str:

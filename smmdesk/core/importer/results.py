@@ -16,6 +16,7 @@ from pathlib import Path
 
 from smmdesk.core.errors import LocalFileError
 from smmdesk.core.export import cell
+from smmdesk.core.i18n import _
 from smmdesk.core.importer.submit import RowResult
 from smmdesk.core.store.sql import now
 
@@ -52,7 +53,10 @@ def write_results(path: Path, rows: Iterable[RowResult]) -> Path:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise LocalFileError(
-            f"smmdesk could not write the import's result file {path.name}: "
-            f"{exc.strerror or exc}. Check that the data folder is writable."
+            # Translators: {name} is a file's name; {reason} is the system's own words.
+            _(
+                "smmdesk could not write the import's result file {name}: "
+                "{reason}. Check that the data folder is writable."
+            ).format(name=path.name, reason=exc.strerror or exc)
         ) from None
     return path

@@ -35,6 +35,7 @@ from smmdesk.core.errors import (
     SmmdeskError,
     TransportError,
 )
+from smmdesk.core.i18n import _
 from smmdesk.core.importer import ledger
 from smmdesk.core.importer.ledger import RowState
 from smmdesk.core.importer.validate import Preview, PreviewRow, row_plans
@@ -162,7 +163,7 @@ async def submit(
     todo = [row for row in preview.rows if row.valid and row.draft and row.number in sendable]
     if skip_duplicates:
         skipped = [row.number for row in todo if row.duplicate]
-        note = "Not sent: a possible duplicate of an order already sent (skipped as asked)."
+        note = _("Not sent: a possible duplicate of an order already sent (skipped as asked).")
         ledger.note_rows(desk.db, record.id, skipped, note)
         todo = [row for row in todo if not row.duplicate]
     run = _Run(desk, record, control or Control(), on_progress, len(todo))
@@ -211,9 +212,10 @@ class _Run:
             try:
                 client = self.desk.client(panel)
             except SmmdeskError as exc:
-                self._stop(panel.name, f"Not sent: {exc}")
+                # Translators: an import row's note; {error} says why the panel can't be used.
+                self._stop(panel.name, _("Not sent: {error}").format(error=exc))
                 continue
-            workers += [self._worker(panel, client, queue) for _ in range(concurrency)]
+            workers += [self._worker(panel, client, queue) for _worker in range(concurrency)]
         tasks = [asyncio.ensure_future(worker) for worker in workers]
         try:
             await asyncio.gather(*tasks)
@@ -298,22 +300,23 @@ class _Run:
             if name in self.stopped:
                 note = self.stopped[name]
             elif self.control.canceled:
-                note = "Not sent: the import was canceled. Run it again to place the rest."
+                note = _("Not sent: the import was canceled. Run it again to place the rest.")
             else:
-                note = "Not sent: the import stopped. Run it again to place the rest."
+                note = _("Not sent: the import stopped. Run it again to place the rest.")
             ledger.note_rows(self.desk.db, self.record.id, [row.number for row in queue], note)
 
 
 def _stop_note(panel_name: str, exc: SmmdeskError) -> str:
     if isinstance(exc, InsufficientFunds):
-        return (
-            f'Not sent: the balance of panel "{panel_name}" ran out. Add funds on the panel, '
+        return _(
+            'Not sent: the balance of panel "{panel}" ran out. Add funds on the panel, '
             "then run the import again: only the rows not placed yet are sent."
-        )
-    return (
-        f'Not sent: panel "{panel_name}" stopped taking orders ({exc.user_message}) Fix '
+        ).format(panel=panel_name)
+    # Translators: {problem} is the panel's error, a whole sentence ending with a full stop.
+    return _(
+        'Not sent: panel "{panel}" stopped taking orders ({problem}) Fix '
         "that, then run the import again: only the rows not placed yet are sent."
-    )
+    ).format(panel=panel_name, problem=exc.user_message)
 
 
 def _result(row: ledger.RowRecord, shown: PreviewRow | None) -> RowResult:
@@ -323,9 +326,9 @@ def _result(row: ledger.RowRecord, shown: PreviewRow | None) -> RowResult:
     }.get(row.state, row.state)
     error = row.error
     if row.state is RowState.SENDING and not error:
-        error = STOPPED_WHILE_SENDING
+        error = _(STOPPED_WHILE_SENDING)
     if row.state is RowState.READY and not error:
-        error = "Not sent yet."
+        error = _("Not sent yet.")
     link = row.link or (shown.link if shown else None)
     service = row.service or (shown.service_id if shown else None)
     return RowResult(

@@ -33,6 +33,7 @@ from smmdesk.core import sending, store
 from smmdesk.core.api.models import Service
 from smmdesk.core.desk import CATALOG_MAX_AGE
 from smmdesk.core.errors import SmmdeskError, ValidationError
+from smmdesk.core.i18n import N_, _
 from smmdesk.core.importer import ledger
 from smmdesk.core.importer.ledger import SENDABLE, UNSETTLED, RowState
 from smmdesk.core.importer.rawfile import OrderFile, RawRow
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
 SLICE_SECONDS = 0.008  # checking runs this long between two yields to the event loop
 DUPLICATE_CHUNK = 1000  # fingerprints looked up between two yields
-NO_PANEL = (
+NO_PANEL = N_(
     "This row names no panel. Choose the panel for rows without one, or add a panel column "
     "to the file."
 )
@@ -220,26 +221,28 @@ class _RowChecker:
             error=None,
         )
         if raw.problem:
-            return replace(base, error=f"This row can't be read: {raw.problem}")
+            # Translators: {problem} says what is wrong with the row's line.
+            message = _("This row can't be read: {problem}").format(problem=raw.problem)
+            return replace(base, error=message)
         if values.get("sale_price", "").strip():
             try:
                 base = replace(base, sale_price=parse_sale_price(values["sale_price"]))
             except ValidationError as exc:
                 return replace(base, error=str(exc))
         if panel is None:
-            return replace(base, error=_unknown_panel(named, self.panels) if named else NO_PANEL)
+            return replace(base, error=_unknown_panel(named, self.panels) if named else _(NO_PANEL))
         catalog = self.catalogs.get(panel.name.casefold())
         if isinstance(catalog, str):
             return replace(base, error=catalog)
         if service_id is None:
-            message = "The service is missing: give the service id from the panel's catalog."
+            message = _("The service is missing: give the service id from the panel's catalog.")
             return replace(base, error=message)
         service = (catalog or {}).get(_service_key(service_id))
         if service is None:
-            message = (
-                f'Panel "{panel.name}" has no service {service_id}. Check the service id in '
+            message = _(
+                'Panel "{panel}" has no service {service}. Check the service id in '
                 "the panel's catalog."
-            )
+            ).format(panel=panel.name, service=service_id)
             return replace(base, error=message)
         return self._prepared(base, panel, service)
 
@@ -323,13 +326,17 @@ async def _catalogs(
         except SmmdeskError as exc:
             services = store.load_catalog(desk.db, panel.id)
             if not services:
-                return (
-                    f'The catalog of panel "{panel.name}" could not be loaded, so this row '
-                    f"can't be checked: {exc}"
-                )
+                # Translators: {error} is why the catalog could not be loaded (a sentence).
+                return _(
+                    'The catalog of panel "{panel}" could not be loaded, so this row '
+                    "can't be checked: {error}"
+                ).format(panel=panel.name, error=exc)
             notes.append(
-                f'The catalog of panel "{panel.name}" could not be fetched again ({exc}); '
-                "the rows were checked against the copy kept."
+                # Translators: {error} is why the catalog could not be fetched (a sentence).
+                _(
+                    'The catalog of panel "{panel}" could not be fetched again ({error}); '
+                    "the rows were checked against the copy kept."
+                ).format(panel=panel.name, error=exc)
             )
         return {_service_key(s.id): s for s in services}
 
@@ -343,8 +350,11 @@ async def _balances(desk: Desk, panels: list[store.Panel], notes: list[str]) -> 
             await desk.refresh_balance(panel.name)
         except SmmdeskError as exc:
             notes.append(
-                f'The balance of panel "{panel.name}" could not be read ({exc}); the last '
-                "known balance is shown."
+                # Translators: {error} is why the balance could not be read (a sentence).
+                _(
+                    'The balance of panel "{panel}" could not be read ({error}); the last '
+                    "known balance is shown."
+                ).format(panel=panel.name, error=exc)
             )
 
     await asyncio.gather(*(one(panel) for panel in panels))
@@ -369,7 +379,10 @@ async def _flag_duplicates(desk: Desk, rows: list[PreviewRow], file_hash: str) -
     for row in rows:
         earlier = found.get(row.fingerprint or "") if row.to_send else None
         if earlier is not None:
-            row = replace(row, duplicate=f"Possible duplicate of {earlier.describe()}.")
+            # Translators: {earlier} is "row 3 of “shop.csv”, sent 2024-05-01 10:00 as order
+            # 123" (its own text).
+            duplicate = _("Possible duplicate of {earlier}.").format(earlier=earlier.describe())
+            row = replace(row, duplicate=duplicate)
         flagged.append(row)
     return flagged
 
@@ -388,11 +401,13 @@ def _totals(rows: list[PreviewRow], panels: dict[str, store.Panel]) -> list[Pane
 
 
 def _unknown_panel(named: str, panels: dict[str, store.Panel]) -> str:
-    known = ", ".join(sorted(p.name for p in panels.values())) or "none yet"
-    return (
-        f'smmdesk has no panel named "{named}" (panels: {known}). Fix the panel column, or '
+    # Translators: in place of the list of panels when there is none.
+    known = ", ".join(sorted(p.name for p in panels.values())) or _("none yet")
+    # Translators: {known} lists the panels' names, or says "none yet".
+    return _(
+        'smmdesk has no panel named "{name}" (panels: {known}). Fix the panel column, or '
         "add the panel first."
-    )
+    ).format(name=named, known=known)
 
 
 def _service_key(service_id: str) -> str:

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import NotFoundLocally
+from smmdesk.core.i18n import _
 from smmdesk.core.store.panels import get_panel_by_id
 from smmdesk.core.store.sql import money_text, now, parse_time, time_text, transaction
 
@@ -106,8 +107,10 @@ def get_service(db: Database, panel_id: int, service_id: str) -> Service:
     if row is None:
         panel = get_panel_by_id(db, panel_id)
         raise NotFoundLocally(
-            f'The saved catalog of the panel "{panel.name}" has no service {service_id}. '
-            "Refresh the catalog and check the service id."
+            _(
+                'The saved catalog of the panel "{panel}" has no service {service}. '
+                "Refresh the catalog and check the service id."
+            ).format(panel=panel.name, service=service_id)
         )
     return service_from_row(row)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from smmdesk.core.errors import StorageError
+from smmdesk.core.i18n import _
 from smmdesk.core.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 15_000
@@ -26,8 +27,11 @@ def open_db(path: str | Path) -> Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise StorageError(
-            f"smmdesk cannot open its database {path} ({exc}). Check that the data folder "
-            "exists and that you may write to it.",
+            # Translators: {path} is the database file; {reason} is SQLite's own message.
+            _(
+                "smmdesk cannot open its database {path} ({reason}). Check that the data folder "
+                "exists and that you may write to it."
+            ).format(path=path, reason=exc),
             kind="read_only",
         ) from None
     db = Database(conn)
@@ -39,8 +43,11 @@ def open_db(path: str | Path) -> Database:
     except sqlite3.DatabaseError as exc:
         db.close()
         raise StorageError(
-            f"smmdesk cannot use the database {path} ({exc}). If the file is damaged, move "
-            "it away and start again with an empty data folder.",
+            # Translators: {path} is the database file; {reason} is SQLite's own message.
+            _(
+                "smmdesk cannot use the database {path} ({reason}). If the file is damaged, "
+                "move it away and start again with an empty data folder."
+            ).format(path=path, reason=exc),
             kind="damaged",
         ) from None
     except BaseException:

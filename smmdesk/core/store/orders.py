@@ -28,6 +28,7 @@ from sqlite_utils import Database
 
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import FieldProblem, NotFoundLocally, ValidationError
+from smmdesk.core.i18n import N_, _, pgettext
 from smmdesk.core.store.panels import get_panel_by_id
 from smmdesk.core.store.sql import (
     money_text,
@@ -49,7 +50,8 @@ LOST_AFTER = 3
 # A "sending" row older than this belongs to a process that died mid-request.
 STALE_SENDING = timedelta(minutes=10)
 # Why an order whose add was cut short (a dead process, a cancel mid-request) is unknown.
-STOPPED_WHILE_SENDING = (
+# Marked; translated where it is written (``_(STOPPED_WHILE_SENDING)``).
+STOPPED_WHILE_SENDING = N_(
     "smmdesk stopped while this order was being sent, so it may or may not have been placed. "
     "Check the panel's order list."
 )
@@ -170,7 +172,7 @@ def record_sending(
 def mark_placed(db: Database, order_id: int, remote_id: str) -> Order:
     """The panel answered with ``remote_id``: the order exists there (status Pending)."""
     with transaction(db):
-        order = _in_state(db, order_id, _UNSETTLED, "marked as placed")
+        order = _in_state(db, order_id, _UNSETTLED, _CANNOT_PLACE)
         _set_remote_id(db, order, str(remote_id), OrderState.PLACED, "add")
         return get_order(db, order_id)
 
@@ -178,28 +180,30 @@ def mark_placed(db: Database, order_id: int, remote_id: str) -> Order:
 def mark_failed(db: Database, order_id: int, error: str) -> Order:
     """The panel refused the order: nothing was placed."""
     with transaction(db):
-        _in_state(db, order_id, _UNSETTLED, "marked as failed")
+        _in_state(db, order_id, _UNSETTLED, _CANNOT_FAIL)
         _set_state(db, order_id, OrderState.FAILED, error)
-        add_event(db, order_id, "add", note=f"Not placed: {error}")
+        # Translators: a note in an order's history; {error} is why (often the panel's words).
+        add_event(db, order_id, "add", note=_("Not placed: {error}").format(error=error))
         return get_order(db, order_id)
 
 
 def mark_unknown(db: Database, order_id: int, error: str) -> Order:
     """The connection broke mid-request: the panel may or may not have the order."""
     with transaction(db):
-        _in_state(db, order_id, _UNSETTLED, "marked as unknown")
+        _in_state(db, order_id, _UNSETTLED, _CANNOT_UNKNOWN)
         _set_state(db, order_id, OrderState.UNKNOWN, error)
-        add_event(db, order_id, "add", note=f"Outcome unknown: {error}")
+        add_event(db, order_id, "add", note=_outcome_unknown(error))
         return get_order(db, order_id)
 
 
 def resolve_unknown(db: Database, order_id: int, remote_id: str | None) -> Order:
     """The user checked the panel: it has the order as ``remote_id``, or (None) it has not."""
     with transaction(db):
-        order = _in_state(db, order_id, (OrderState.UNKNOWN,), "resolved")
+        order = _in_state(db, order_id, (OrderState.UNKNOWN,), _CANNOT_RESOLVE)
         if remote_id is None:
-            _set_state(db, order_id, OrderState.FAILED, "Not on the panel (checked by the user).")
-            add_event(db, order_id, "add", note="Checked by the user: not on the panel.")
+            not_there = _("Not on the panel (checked by the user).")
+            _set_state(db, order_id, OrderState.FAILED, not_there)
+            add_event(db, order_id, "add", note=_("Checked by the user: not on the panel."))
         else:
             _set_remote_id(
                 db, order, str(remote_id).strip(), OrderState.PLACED, "add", by_user=True
@@ -221,7 +225,7 @@ def expire_sending(
     may have reached the panel and are never resent blindly.
     """
     cutoff = time_text((at or now()) - older_than)
-    error = STOPPED_WHILE_SENDING
+    error = _(STOPPED_WHILE_SENDING)
     with transaction(db):
         # "sending" rows are few (orders in flight): told so, the planner reads them through
         # orders_by_state_created whatever its statistics average out to
@@ -238,7 +242,7 @@ def expire_sending(
         ]
         for order_id in ids:
             _set_state(db, order_id, OrderState.UNKNOWN, error)
-            add_event(db, order_id, "add", note=f"Outcome unknown: {error}")
+            add_event(db, order_id, "add", note=_outcome_unknown(error))
         return [get_order(db, order_id) for order_id in ids]
 
 
@@ -249,7 +253,9 @@ def get_order(db: Database, order_id: int) -> Order:
     """The order with local id ``order_id``; NotFoundLocally if there is none."""
     row = db.execute(f"{ORDER_SELECT} WHERE o.id = ?", (order_id,)).fetchone()
     if row is None:
-        raise NotFoundLocally(f"smmdesk has no order #{order_id}. Check the order number.")
+        raise NotFoundLocally(
+            _("smmdesk has no order #{id}. Check the order number.").format(id=order_id)
+        )
     return order_from_row(row)
 
 
@@ -337,12 +343,40 @@ def order_from_row(r: tuple[Any, ...]) -> Order:
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _in_state(db: Database, order_id: int, allowed: tuple[OrderState, ...], action: str) -> Order:
+# Translators: {state} is an order's state: sending, placed, failed, unknown or tracked.
+_CANNOT_PLACE = N_("Order #{id} is {state}, so it cannot be marked as placed.")
+# Translators: {state} is an order's state: sending, placed, failed, unknown or tracked.
+_CANNOT_FAIL = N_("Order #{id} is {state}, so it cannot be marked as failed.")
+# Translators: {state} is an order's state: sending, placed, failed, unknown or tracked.
+_CANNOT_UNKNOWN = N_("Order #{id} is {state}, so it cannot be marked as unknown.")
+# Translators: {state} is an order's state: sending, placed, failed, unknown or tracked.
+_CANNOT_RESOLVE = N_("Order #{id} is {state}, so it cannot be resolved.")
+
+
+def _state_word(state: OrderState) -> str:
+    """The state's own word ("failed"), in the current language."""
+    words = {
+        OrderState.SENDING: pgettext("order state", "sending"),
+        OrderState.PLACED: pgettext("order state", "placed"),
+        OrderState.FAILED: pgettext("order state", "failed"),
+        OrderState.UNKNOWN: pgettext("order state", "unknown"),
+        OrderState.TRACKED: pgettext("order state", "tracked"),
+    }
+    return words.get(state, str(state))
+
+
+def _outcome_unknown(error: str) -> str:
+    # Translators: a note in an order's history; {error} says what broke.
+    return _("Outcome unknown: {error}").format(error=error)
+
+
+def _in_state(db: Database, order_id: int, allowed: tuple[OrderState, ...], refusal: str) -> Order:
+    """The order, when it is in one of ``allowed``; else ``refusal`` (marked, with {id} and
+    {state}) as a ValidationError."""
     order = get_order(db, order_id)
     if order.state not in allowed:
-        raise ValidationError(
-            [FieldProblem("", f"Order #{order_id} is {order.state}, so it cannot be {action}.")]
-        )
+        message = _(refusal).format(id=order_id, state=_state_word(order.state))
+        raise ValidationError([FieldProblem("", message)])
     return order
 
 
@@ -367,8 +401,11 @@ def _set_remote_id(
             [
                 FieldProblem(
                     "remote_id",
-                    f"Order {remote_id} of the panel is already in smmdesk as #{other.id}. "
-                    "Check the order id on the panel.",
+                    # Translators: {remote_id} is the panel's order id; {id} smmdesk's own.
+                    _(
+                        "Order {remote_id} of the panel is already in smmdesk as #{id}. "
+                        "Check the order id on the panel."
+                    ).format(remote_id=remote_id, id=other.id),
                 )
             ]
         )
@@ -377,14 +414,13 @@ def _set_remote_id(
         "updated_at = ? WHERE id = ?",
         (remote_id, state, PENDING, time_text(now()), order.id),
     )
-    how = "Entered by the user" if by_user else "Placed"
-    add_event(
-        db,
-        order.id,
-        source,
-        note=f"{how}: order {remote_id} of the panel.",
-        status=PENDING,
-    )
+    if by_user:
+        # Translators: a note in an order's history; {remote_id} is the panel's order id.
+        note = _("Entered by the user: order {remote_id} of the panel.")
+    else:
+        # Translators: a note in an order's history; {remote_id} is the panel's order id.
+        note = _("Placed: order {remote_id} of the panel.")
+    add_event(db, order.id, source, note=note.format(remote_id=remote_id), status=PENDING)
 
 
 def _int_or_none(text: object) -> int | None:

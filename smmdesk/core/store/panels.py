@@ -21,6 +21,8 @@ from sqlite_utils import Database
 
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.errors import NotFoundLocally, RequestRefused
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import _, ngettext
 from smmdesk.core.store.sql import money_text, now, parse_money, parse_time, time_text, transaction
 from smmdesk.protocol import DEFAULT_RATE_LIMIT
 
@@ -68,8 +70,10 @@ def check_new_panel_name(db: Database, name: str) -> None:
     name = _check_name(name)
     if _find(db, name) is not None:
         raise RequestRefused(
-            f'A panel named "{name}" already exists. Choose another name, or remove '
-            "the old panel first."
+            _(
+                'A panel named "{name}" already exists. Choose another name, or remove '
+                "the old panel first."
+            ).format(name=name)
         )
 
 
@@ -77,10 +81,14 @@ def get_panel(db: Database, name: str) -> Panel:
     """The panel called ``name`` (any case); NotFoundLocally when there is none."""
     panel = _find(db, name.strip())
     if panel is None:
-        known = ", ".join(p.name for p in list_panels(db)) or "none yet"
+        # Translators: in place of the list of panels when there is none.
+        known = ", ".join(p.name for p in list_panels(db)) or _("none yet")
         raise NotFoundLocally(
-            f'smmdesk has no panel named "{name}" (panels: {known}). Check the name, or add '
-            "the panel first."
+            # Translators: {known} lists the panels' names, or says "none yet".
+            _(
+                'smmdesk has no panel named "{name}" (panels: {known}). Check the name, or add '
+                "the panel first."
+            ).format(name=name, known=known)
         )
     return panel
 
@@ -88,7 +96,7 @@ def get_panel(db: Database, name: str) -> Panel:
 def get_panel_by_id(db: Database, panel_id: int) -> Panel:
     row = db.execute(f"{_SELECT} WHERE id = ?", (panel_id,)).fetchone()
     if row is None:
-        raise NotFoundLocally(f"smmdesk has no panel number {panel_id}.")
+        raise NotFoundLocally(_("smmdesk has no panel number {id}.").format(id=panel_id))
     return _panel(row)
 
 
@@ -109,11 +117,17 @@ def remove_panel(db: Database, name: str, *, purge: bool = False) -> Panel:
             "SELECT count(*) FROM orders WHERE panel_id = ?", (panel.id,)
         ).fetchone()[0]
         if orders and not purge:
-            raise RequestRefused(
-                f'The panel "{panel.name}" still has {orders} order(s) in smmdesk, and removing '
+            # Translators: "purge" is the word of the command's option; keep it.
+            message = ngettext(
+                'The panel "{name}" still has {count} order(s) in smmdesk, and removing '
                 "it would delete their history. Export the orders first if you want to keep "
-                "them, then remove the panel with its orders (purge)."
+                "them, then remove the panel with its orders (purge).",
+                'The panel "{name}" still has {count} order(s) in smmdesk, and removing '
+                "it would delete their history. Export the orders first if you want to keep "
+                "them, then remove the panel with its orders (purge).",
+                orders,
             )
+            raise RequestRefused(message.format(name=panel.name, count=orders))
         db.execute("DELETE FROM refills WHERE panel_id = ?", (panel.id,))
         db.execute("DELETE FROM orders WHERE panel_id = ?", (panel.id,))
         db.execute("DELETE FROM panels WHERE id = ?", (panel.id,))
@@ -224,15 +238,17 @@ def _update(db: Database, panel_id: int, **values: Any) -> None:
         f"UPDATE panels SET {assignments} WHERE id = ?", (*values.values(), panel_id)
     )
     if cursor.rowcount == 0:
-        raise NotFoundLocally(f"smmdesk has no panel number {panel_id}.")
+        raise NotFoundLocally(_("smmdesk has no panel number {id}.").format(id=panel_id))
 
 
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
         raise RequestRefused(
-            f"A panel name must be 1 to {NAME_MAX_LENGTH} printable characters, like "
-            '"MainPanel". Choose another name.'
+            _(
+                "A panel name must be 1 to {maximum} printable characters, like "
+                '"MainPanel". Choose another name.'
+            ).format(maximum=format_integer(NAME_MAX_LENGTH))
         )
     return name
 
@@ -240,6 +256,8 @@ def _check_name(name: str) -> str:
 def _check_rate_limit(rate_limit: int) -> None:
     if isinstance(rate_limit, bool) or not isinstance(rate_limit, int) or rate_limit < 1:
         raise RequestRefused(
-            "The request budget of a panel must be a whole number of requests per minute, "
-            "at least 1."
+            _(
+                "The request budget of a panel must be a whole number of requests per minute, "
+                "at least 1."
+            )
         )

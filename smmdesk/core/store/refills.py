@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from smmdesk.core.api.models import ItemError, RefillStatus
+from smmdesk.core.i18n import _
 from smmdesk.core.store.orders import add_event, get_order
 from smmdesk.core.store.sql import now, parse_time, time_text, transaction
 from smmdesk.core.store.statuses import is_not_found
@@ -77,9 +78,12 @@ def add_refill(
                 stamp,
             ),
         )
-        note = (
-            f"Refill refused: {error}" if refill_id is None else f"Refill requested: {refill_id}."
-        )
+        if refill_id is None:
+            # Translators: a note in an order's history; {error} is why (often the panel's).
+            note = _("Refill refused: {error}").format(error=error)
+        else:
+            # Translators: a note in an order's history; {refill_id} is the panel's refill id.
+            note = _("Refill requested: {refill_id}.").format(refill_id=refill_id)
         add_event(db, order_id, "refill", note=note, at=at)
         return _get(db, cursor.lastrowid or 0)
 
@@ -110,7 +114,11 @@ def apply_refill_statuses(
             elif (answer.status, answer.raw_status) != (refill.status, refill.raw_status):
                 final = is_final_refill(answer.status, answer.raw_status)
                 _update(db, refill, answer.status, answer.raw_status, None, final, stamp)
-                note = f"Refill {refill.refill_id}: {answer.raw_status or answer.status}."
+                # Translators: a note in an order's history: the panel's refill id and the
+                # refill's status in the panel's own words ("Completed").
+                note = _("Refill {refill_id}: {status}.").format(
+                    refill_id=refill.refill_id, status=answer.raw_status or answer.status
+                )
                 add_event(db, refill.order_id, "refill", note=note, at=at)
                 changed.append(refill.id)
             else:

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import FieldProblem, SettingRefused, ValidationError
-from smmdesk.core.formats import NumberTextError, read_amount
+from smmdesk.core.formats import NumberTextError, format_integer, format_money, read_amount
 from smmdesk.core.i18n import _
 from smmdesk.core.money import plain
 from smmdesk.core.store.orders import Order, add_event, get_order
@@ -69,9 +69,14 @@ def parse_sale_price(text: object) -> Decimal | None:
     except NumberTextError:
         amount = None
     if amount is None or not _fits(amount):
-        # Translators: {text} is what was typed; 5.00 is an example amount.
-        message = _('"{text}" is not an amount of money. Write what the customer pays, like 5.00.')
-        raise ValidationError([FieldProblem("sale_price", message.format(text=raw))])
+        # Translators: {example} is an amount as your language writes it ("5.00").
+        message = _(
+            '"{text}" is not an amount of money. Write what the customer pays, like {example}.'
+        )
+        example = format_money(Decimal(5))
+        raise ValidationError(
+            [FieldProblem("sale_price", message.format(text=raw, example=example))]
+        )
     return amount
 
 
@@ -120,14 +125,25 @@ def set_sale(
 
 
 def _note(price: Decimal | None, customer: str | None, cleared: bool) -> str:
-    parts = []
-    if price is not None:
-        parts.append(f"sale price {money_text(price)}")
+    """The order history's note of a sale change (the amount plain, as it is stored)."""
+    if price is not None and customer:
+        # Translators: a note in an order's history; {price} is the sale price (a plain
+        # amount, "12.5"), {customer} the customer's name.
+        text = _("Set sale price {price}, customer {customer}")
+    elif price is not None:
+        # Translators: a note in an order's history; {price} is a plain amount ("12.5").
+        text = _("Set sale price {price}")
+    elif cleared and customer:
+        # Translators: a note in an order's history; {customer} is the customer's name.
+        text = _("Set sale price removed, customer {customer}")
     elif cleared:
-        parts.append("sale price removed")
-    if customer:
-        parts.append(f"customer {customer}")
-    return "Set " + ", ".join(parts) if parts else "No change"
+        text = _("Set sale price removed")
+    elif customer:
+        # Translators: a note in an order's history; {customer} is the customer's name.
+        text = _("Set customer {customer}")
+    else:
+        text = _("No change")
+    return text.format(price=money_text(price) if price is not None else "", customer=customer)
 
 
 # --- customers ---------------------------------------------------------------------------
@@ -140,7 +156,9 @@ def check_customer(name: str) -> str:
             [
                 FieldProblem(
                     "customer",
-                    f"A customer name is at most {CUSTOMER_MAX_LENGTH} printable characters.",
+                    _("A customer name is at most {maximum} printable characters.").format(
+                        maximum=format_integer(CUSTOMER_MAX_LENGTH)
+                    ),
                 )
             ]
         )
@@ -175,18 +193,22 @@ def add_markup(
     try:
         markup = MarkupKind(kind)
     except ValueError:
-        raise SettingRefused('A markup is "percent" or "per1000" (a price per 1000).') from None
+        # Translators: "percent" and "per1000" are the words to type; keep them.
+        message = _('A markup is "percent" or "per1000" (a price per 1000).')
+        raise SettingRefused(message) from None
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         amount = Decimal("NaN")
     if not amount.is_finite() or amount < 0:
         raise SettingRefused(
-            f"A markup must be a number of 0 or more, like 30 (percent) or 1.50 (per 1000), "
-            f'not "{value}".'
+            _(
+                "A markup must be a number of 0 or more, like 30 (percent) or 1.50 (per 1000), "
+                'not "{value}".'
+            ).format(value=value)
         )
     if service_id is not None and panel_id is None:
-        raise SettingRefused("A markup for one service needs its panel.")
+        raise SettingRefused(_("A markup for one service needs its panel."))
     with transaction(db):
         db.execute(
             "DELETE FROM markup_rules WHERE panel_id IS ? AND category IS ? AND service_id IS ?",

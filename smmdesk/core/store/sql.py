@@ -23,6 +23,7 @@ from typing import overload
 from sqlite_utils import Database
 
 from smmdesk.core.errors import StorageError
+from smmdesk.core.i18n import N_, _
 
 BEGIN_TRIES = 3  # busy waits (each the connection's busy timeout) before "locked"
 
@@ -85,14 +86,22 @@ _STORAGE_KINDS = (
     ("damaged", ("malformed", "not a database", "corrupt")),
 )
 _STORAGE_WORDS = {
-    "full": "The disk is full, so smmdesk could not save its data. Free some space on the "
-    "disk of the data folder, then try again.",
-    "read_only": "smmdesk may not write to its data folder (it is read-only). Check the "
-    "folder's permissions, or choose another data folder with --data-dir.",
-    "locked": "Another program kept smmdesk's database locked for too long. Close other "
-    "programs using the data folder (another smmdesk, a backup tool), then try again.",
-    "damaged": "smmdesk's database file is damaged. Restore it from a backup, or move it "
-    "away and start with an empty data folder.",
+    "full": N_(
+        "The disk is full, so smmdesk could not save its data. Free some space on the "
+        "disk of the data folder, then try again."
+    ),
+    "read_only": N_(
+        "smmdesk may not write to its data folder (it is read-only). Check the "
+        "folder's permissions, or choose another data folder with --data-dir."
+    ),
+    "locked": N_(
+        "Another program kept smmdesk's database locked for too long. Close other "
+        "programs using the data folder (another smmdesk, a backup tool), then try again."
+    ),
+    "damaged": N_(
+        "smmdesk's database file is damaged. Restore it from a backup, or move it "
+        "away and start with an empty data folder."
+    ),
 }
 
 
@@ -100,9 +109,15 @@ def storage_error(exc: sqlite3.Error) -> StorageError:
     """The known error an SQLite failure means, with what to do."""
     text = str(exc).lower()
     kind = next((k for k, words in _STORAGE_KINDS if any(w in text for w in words)), "other")
-    message = _STORAGE_WORDS.get(kind)
-    if message is None:
-        message = f"{StorageError.default_message} (SQLite said: {exc})"
+    known = _STORAGE_WORDS.get(kind)
+    if known is not None:
+        message = _(known)
+    else:
+        # Translators: {problem} is the sentence that smmdesk could not write to its
+        # database; {reason} is SQLite's own message, in English.
+        message = _("{problem} (SQLite said: {reason})").format(
+            problem=_(StorageError.default_message), reason=exc
+        )
     return StorageError(message, kind=kind)
 
 

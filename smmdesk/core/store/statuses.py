@@ -25,6 +25,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from smmdesk.core.api.models import CancelResult, ItemError, OrderStatus, Service
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import N_, _, ngettext
 from smmdesk.core.store.orders import (
     LOST_AFTER,
     Order,
@@ -134,7 +136,9 @@ def track(
             ),
         )
         order_id = cursor.lastrowid or 0
-        add_event(db, order_id, "track", note=f"Tracked: order {remote_id} of the panel.", at=at)
+        # Translators: a note in an order's history; {remote_id} is the panel's order id.
+        note = _("Tracked: order {remote_id} of the panel.").format(remote_id=remote_id)
+        add_event(db, order_id, "track", note=note, at=at)
         if status is not None:
             apply_statuses(db, panel_id, {remote_id: status}, source="track", at=at)
         return get_order(db, order_id)
@@ -153,13 +157,17 @@ def record_cancel_requests(
             order = find_order(db, panel_id, result.order_id)
             if order is None:
                 continue
-            note = "Cancel requested." if result.ok else f"Cancel refused: {result.error}"
+            if result.ok:
+                note = _("Cancel requested.")
+            else:
+                # Translators: a note in an order's history; {error} is the panel's words.
+                note = _("Cancel refused: {error}").format(error=result.error)
             add_event(db, order.id, "cancel", note=note, at=at)
             noted.append(order.id)
     return noted
 
 
-_BACK_TO_PENDING = (
+_BACK_TO_PENDING = N_(
     "The panel reports this order Pending again after In progress. On some panels that is "
     "how an order that ran into an error shows: check it on the panel's website."
 )
@@ -214,7 +222,7 @@ class _Batch:
     def _status(self, row: tuple[Any, ...], answer: OrderStatus) -> None:
         (
             order_id,
-            _,
+            _remote_id,
             status,
             raw,
             old_start,
@@ -242,9 +250,9 @@ class _Batch:
         if changed:
             updated = self.stamp
             self.changed.append(order_id)
-            note = "The panel knows this order again." if revived else None
+            note = _("The panel knows this order again.") if revived else None
             if status == IN_PROGRESS and answer.status == PENDING:
-                note = _BACK_TO_PENDING
+                note = _(_BACK_TO_PENDING)
             self.events.append(
                 (
                     order_id,
@@ -301,16 +309,18 @@ class _Batch:
     ) -> None:
         """A webhook said a final order is open again: keep the order as it is, note it."""
         self.changed.append(order_id)
-        note = (
-            f'The panel\'s webhook reported "{answer.raw_status}" for this order, which was '
-            f"already {status}. smmdesk kept it {status}; refresh the order to ask the panel."
-        )
+        # Translators: a note in an order's history; {reported} is the status in the panel's
+        # words, {status} the order's status as smmdesk names it ("Completed").
+        note = _(
+            'The panel\'s webhook reported "{reported}" for this order, which was '
+            "already {status}. smmdesk kept it {status}; refresh the order to ask the panel."
+        ).format(reported=answer.raw_status, status=status)
         self.events.append(
             (order_id, self.stamp, status, raw, start, remains, charge, self.source, note)
         )
 
     def _error(self, row: tuple[Any, ...], message: str) -> None:
-        order_id, _, status, raw, start, remains, charge, currency, final, misses, updated = row
+        order_id, _rid, status, raw, start, remains, charge, currency, final, misses, updated = row
         self.errors[order_id] = message
         if is_not_found(message):
             misses += 1
@@ -318,10 +328,15 @@ class _Batch:
                 updated = self.stamp
                 self.lost.append(order_id)
                 self.changed.append(order_id)
-                note = (
-                    f'The panel answered "{message}" {LOST_AFTER} times in a row: the order '
-                    "is marked lost and no longer refreshed."
-                )
+                # Translators: a note in an order's history; {message} is the panel's words
+                # ("Incorrect order ID").
+                note = ngettext(
+                    'The panel answered "{message}" {count} time in a row: the order '
+                    "is marked lost and no longer refreshed.",
+                    'The panel answered "{message}" {count} times in a row: the order '
+                    "is marked lost and no longer refreshed.",
+                    LOST_AFTER,
+                ).format(message=message, count=format_integer(LOST_AFTER))
                 self.events.append(
                     (order_id, self.stamp, status, raw, start, remains, charge, self.source, note)
                 )
