@@ -134,8 +134,8 @@ def report_changes(ctx: Context, panel: str, changes: CatalogChanges, currency: 
     if changes.removed:
         count = len(changes.removed)
         ids = ", ".join(s.id for s in changes.removed)
-        # Translators: {ids} lists the ids of the services the panel no longer sells.
         parts.append(
+            # Translators: {ids} lists the ids of the services the panel no longer sells.
             ngettext(
                 "{count} service(s) gone ({ids})", "{count} service(s) gone ({ids})", count
             ).format(count=count, ids=ids)
@@ -147,9 +147,9 @@ def report_changes(ctx: Context, panel: str, changes: CatalogChanges, currency: 
                 count=count
             )
         )
-    # Translators: {changes} lists what changed, items separated by "; " ("2 new
-    # service(s); 1 price change(s)").
     ctx.note(
+        # Translators: {changes} lists what changed, items separated by "; " ("2 new
+        # service(s); 1 price change(s)").
         _("{panel}: catalog fetched: {changes}.").format(panel=panel, changes="; ".join(parts))
     )
     for change in changes.price_changes:

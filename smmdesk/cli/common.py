@@ -30,7 +30,6 @@ import getpass
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date, datetime
@@ -59,12 +58,13 @@ Handler = Callable[["Context"], Awaitable[int | None]]
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter, taking a lone "%" in a (translated) help text literally: argparse
-    fills ``%(default)s`` and the like into help, so "30 (%)" would otherwise stop --help."""
+    """argparse's formatter, taking every "%" of a (translated) help text literally: argparse
+    fills ``%(default)s`` and the like into help, so a translation's "30 (%)" would otherwise
+    stop --help. smmdesk's help texts use no such specifiers."""
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help
-        return None if text is None else re.sub(r"%(?![(%])", "%%", text)
+        return None if text is None else text.replace("%", "%%")
 
 
 class CliFailure(Exception):
@@ -377,9 +377,9 @@ def order_json(order: Order) -> dict[str, Any]:
     )
 
 
-# Translators: the column headers of the terminal's tables, in capitals as the terminal
-# shows them (QTY: quantity; REMOTE: the order's id on the panel).
 ORDER_HEADERS = (
+    # Translators: the column headers of the terminal's tables, in capitals as the terminal
+    # shows them (QTY: quantity; REMOTE: the order's id on the panel).
     N_("ID"),
     N_("PANEL"),
     N_("REMOTE"),

@@ -96,10 +96,10 @@ def _line(label: str, value: object) -> str:
 
 def speaks_text(panel: Panel) -> str:
     dialect = panel.dialect
-    # Translators: the labels of "panel show": a panel's balance, what its API speaks
-    # (the dialect), the panel software's family, settings made by hand, when it was checked.
     lines = [
         f"{panel.name}  {panel.url}",
+        # Translators: the labels of "panel show": a panel's balance, what its API speaks
+        # (the dialect), the panel software's family, settings made by hand, when it was checked.
         _line(_("balance:"), format_money(panel.balance, panel.currency)),
         _line(_("speaks:"), ", ".join(dialect.describe())),
     ]

@@ -113,8 +113,8 @@ def refresh_text(changes: Changes) -> str:
         lines.append(_("Changed: {changed}; finished: {finished}; lost: {lost}.").format(**numbers))
     if changes.lost:
         lost = ", ".join(f"#{i}" for i in sorted(changes.lost))
-        # Translators: {orders} lists smmdesk's order numbers ("#12, #15").
         lines.append(
+            # Translators: {orders} lists smmdesk's order numbers ("#12, #15").
             _("The panel no longer knows these orders (marked lost): {orders}.").format(orders=lost)
         )
     if changes.refills_changed:
