@@ -23,33 +23,44 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from smmdesk import APP_NAME, __version__
+from smmdesk.core.i18n import _
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The options, their help in the language of ``$SMMDESK_LANG`` or the OS (the
+    Settings language is known only once the data folder is open)."""
     parser = argparse.ArgumentParser(
-        prog=APP_NAME, description="smmdesk: one desktop program for every SMM panel."
+        prog=APP_NAME, description=_("smmdesk: one desktop program for every SMM panel.")
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        help=_("show program's version number and exit"),
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open on the built-in demo panel with a throw-away data folder",
+        help=_("open on the built-in demo panel with a throw-away data folder"),
     )
     parser.add_argument(
-        "--data-dir", metavar="DIR", help="data folder (default: $SMMDESK_DATA_DIR or yours)"
+        "--data-dir", metavar="DIR", help=_("data folder (default: $SMMDESK_DATA_DIR or yours)")
     )
     parser.add_argument(
         "--screenshot",
         metavar="PATH",
-        help="save a picture of the window once it has loaded and refreshed, then exit",
+        help=_("save a picture of the window once it has loaded and refreshed, then exit"),
     )
     parser.add_argument(
         "--theme",
         choices=("system", "light", "dark"),
-        help="the look for this run (default: as set in Settings, else like the system)",
+        # Translators: "Settings" is the window's Settings dialog.
+        help=_("the look for this run (default: as set in Settings, else like the system)"),
     )
     parser.add_argument(
-        "--self-test", action="store_true", help="check that this installation works, then exit"
+        "--self-test",
+        action="store_true",
+        help=_("check that this installation works, then exit"),
     )
     return parser
 

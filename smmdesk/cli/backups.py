@@ -18,15 +18,16 @@ from smmdesk.core import backup
 from smmdesk.core.backup import BackupInfo, Restored
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
+from smmdesk.core.i18n import N_, _, ngettext
 from smmdesk.core.secrets import KeyStore
 from smmdesk.core.settings import Settings, limits
 
-SETTING_OPTIONS = (
-    ("--folder", "backup_folder", "DIR", 'keep automatic backups in DIR ("": the data folder)'),
-    ("--every", "backup_every", "MIN", "minutes between backups while the program runs"),
-    ("--keep-last", "backup_keep_last", "N", "keep the last N backups"),
-    ("--keep-days", "backup_keep_days", "N", "and one a day for N days"),
-    ("--keep-weeks", "backup_keep_weeks", "N", "and one a week for N weeks"),
+SETTING_OPTIONS = (  # the help is translated in ``register``
+    ("--folder", "backup_folder", "DIR", N_('keep automatic backups in DIR ("": the data folder)')),
+    ("--every", "backup_every", "MIN", N_("minutes between backups while the program runs")),
+    ("--keep-last", "backup_keep_last", "N", N_("keep the last N backups")),
+    ("--keep-days", "backup_keep_days", "N", N_("and one a day for N days")),
+    ("--keep-weeks", "backup_keep_weeks", "N", N_("and one a week for N weeks")),
 )
 
 
@@ -35,52 +36,58 @@ def register(subparsers: Any) -> None:
         subparsers,
         "backup",
         backup_command,
-        help="back the order book up now (to FILE, else to the backups folder)",
+        help=_("back the order book up now (to FILE, else to the backups folder)"),
     )
     made.add_argument("file", metavar="FILE", nargs="?", type=Path)
     listed = add_command(
         subparsers,
         "backups",
         backups_command,
-        help="list the backups (and change where and how many are kept)",
+        help=_("list the backups (and change where and how many are kept)"),
     )
-    for flag, name, metavar, text in SETTING_OPTIONS:
+    for flag, name, metavar, english in SETTING_OPTIONS:
+        text = _(english)
         declared = limits(name)
         if declared.low is not None:
-            text = f"{text} ({declared.low} to {declared.high})"
+            # Translators: {help} is an option's help ("keep the last N backups"), then the
+            # values it takes.
+            text = _("{help} ({low} to {high})").format(
+                help=text, low=declared.low, high=declared.high
+            )
         listed.add_argument(flag, dest=name, metavar=metavar, help=text)
     back = add_command(
         subparsers,
         "restore",
         restore_command,
-        help="put a backup back (FILE or 'latest'); the current one is kept aside",
+        # Translators: 'latest' is typed as it is.
+        help=_("put a backup back (FILE or 'latest'); the current one is kept aside"),
     )
     back.add_argument("which", metavar="FILE|latest")
     out = add_command(
         subparsers,
         "move-out",
         move_out_command,
-        help="write everything (orders, catalogs, settings, panels; no keys) to FILE",
+        help=_("write everything (orders, catalogs, settings, panels; no keys) to FILE"),
     )
     out.add_argument("file", metavar="FILE", type=Path)
     into = add_command(
         subparsers,
         "move-in",
         move_in_command,
-        help="bring a move-out FILE into this data folder, then ask for the keys",
+        help=_("bring a move-out FILE into this data folder, then ask for the keys"),
     )
     into.add_argument("file", metavar="FILE", type=Path)
     into.add_argument(
         "--replace",
         action="store_true",
-        help="replace the panels and orders here (they are backed up first)",
+        help=_("replace the panels and orders here (they are backed up first)"),
     )
-    into.add_argument("--no-keys", action="store_true", help="don't ask for keys now")
+    into.add_argument("--no-keys", action="store_true", help=_("don't ask for keys now"))
     add_command(
         subparsers,
         "keys",
         keys_command,
-        help="ask for the API key of every panel whose key is not in this keyring",
+        help=_("ask for the API key of every panel whose key is not in this keyring"),
     )
     for parser in (made, listed, back, out):
         parser.set_defaults(without_desk=True)
@@ -102,16 +109,23 @@ def info_json(info: BackupInfo) -> dict[str, Any]:
 
 
 def _size(count: int) -> str:
-    return f"{count / 1_000_000:.1f} MB" if count >= 100_000 else f"{count / 1000:.0f} KB"
+    if count >= 100_000:
+        # Translators: a file's size in megabytes ("1.5 MB").
+        return _("{size} MB").format(size=f"{count / 1_000_000:.1f}")
+    # Translators: a file's size in kilobytes ("80 KB").
+    return _("{size} KB").format(size=f"{count / 1000:.0f}")
 
 
 async def backup_command(ctx: Context) -> None:
     settings = Settings.load(ctx.folder)
     info = backup.backup_now(ctx.folder, settings, target=ctx.args.file)
     assert info is not None
-    ctx.out(
-        info_json(info), f"Backed up {info.orders} order(s) to {info.path} ({_size(info.size)})."
+    text = ngettext(
+        "Backed up {count} order(s) to {file} ({size}).",
+        "Backed up {count} order(s) to {file} ({size}).",
+        info.orders,
     )
+    ctx.out(info_json(info), text.format(count=info.orders, file=info.path, size=_size(info.size)))
 
 
 async def backups_command(ctx: Context) -> None:
@@ -121,25 +135,36 @@ async def backups_command(ctx: Context) -> None:
     if changes:
         settings = settings.update(**changes)
         settings.save()
-        ctx.note("backup settings saved.")
+        ctx.note(_("backup settings saved."))
     where = backup.backups_dir(ctx.folder, settings)
     good, bad = backup.list_backups(where)
     for path, why in bad:
         ctx.warn(f"{path.name}: {why}")
 
     def text() -> str:
-        head = (
-            f"Backups in {where} (every {settings.backup_every} min while smmdesk runs; kept: "
-            f"last {settings.backup_keep_last}, one a day for {settings.backup_keep_days} "
-            f"days, one a week for {settings.backup_keep_weeks} weeks)"
+        # Translators: {every} is in minutes; {last} backups are kept, then one a day for
+        # {days} days and one a week for {weeks} weeks.
+        head = _(
+            "Backups in {folder} (every {every} min while smmdesk runs; kept: last {last}, "
+            "one a day for {days} days, one a week for {weeks} weeks)"
+        ).format(
+            folder=where,
+            every=settings.backup_every,
+            last=settings.backup_keep_last,
+            days=settings.backup_keep_days,
+            weeks=settings.backup_keep_weeks,
         )
         if not good:
-            return f"{head}\nNo backups yet. Make one with: smmdesk-cli backup"
+            return head + "\n" + _("No backups yet. Make one with: smmdesk-cli backup")
         rows = [(backup.when(b), b.kind, b.orders, _size(b.size), b.path.name) for b in good]
         return (
             head
             + "\n"
-            + table(("WHEN", "KIND", "ORDERS", "SIZE", "FILE"), rows, right="ORDERS SIZE")
+            + table(
+                (N_("WHEN"), N_("KIND"), N_("ORDERS"), N_("SIZE"), N_("FILE")),
+                rows,
+                right="ORDERS SIZE",
+            )
         )
 
     ctx.out(
@@ -172,12 +197,15 @@ def restored_json(restored: Restored) -> dict[str, Any]:
 
 def restored_text(restored: Restored) -> str:
     info = restored.backup
-    lines = [
-        f"Restored the backup of {backup.when(info)}: {restored.orders} order(s) in the "
-        "order book now."
-    ]
+    # Translators: {when} is when the backup was made.
+    text = ngettext(
+        "Restored the backup of {when}: {count} order(s) in the order book now.",
+        "Restored the backup of {when}: {count} order(s) in the order book now.",
+        restored.orders,
+    )
+    lines = [text.format(when=backup.when(info), count=restored.orders)]
     if restored.kept_aside is not None:
-        lines.append(f"What was there before is kept in {restored.kept_aside}.")
+        lines.append(_("What was there before is kept in {file}.").format(file=restored.kept_aside))
     if restored.salvage is not None:
         lines.append(restored.salvage.summary())
     return "\n".join(lines)
@@ -190,27 +218,44 @@ async def restore_command(ctx: Context) -> None:
 
 async def move_out_command(ctx: Context) -> None:
     info = backup.move_out(ctx.folder, Settings.load(ctx.folder), ctx.args.file)
-    names = ", ".join(info.panels) or "none"
+    # Translators: no panels to list.
+    names = ", ".join(info.panels) or _("none")
+    # Translators: {panels} lists the panels' names; {name} is the file's name.
+    text = ngettext(
+        "Wrote {count} order(s), the catalogs, settings and panels ({panels}) to {file}. API "
+        "keys are not in it: on the new computer run 'smmdesk-cli move-in {name}', which asks "
+        "for each panel's key.",
+        "Wrote {count} order(s), the catalogs, settings and panels ({panels}) to {file}. API "
+        "keys are not in it: on the new computer run 'smmdesk-cli move-in {name}', which asks "
+        "for each panel's key.",
+        info.orders,
+    )
     ctx.out(
         info_json(info),
-        f"Wrote {info.orders} order(s), the catalogs, settings and panels ({names}) to "
-        f"{info.path}. API keys are not in it: on the new computer run "
-        f"'smmdesk-cli move-in {info.path.name}', which asks for each panel's key.",
+        text.format(count=info.orders, panels=names, file=info.path, name=info.path.name),
     )
 
 
 async def move_in_command(ctx: Context) -> int:
     moved = backup.move_in(ctx.folder, ctx.args.file, replace=ctx.args.replace)
     result = restored_json(moved.restored) | {"panels": list(moved.panels)}
-    came = (
-        f"Brought in {moved.restored.orders} order(s) and the panels "
-        f"{', '.join(moved.panels) or '(none)'} from {ctx.args.file} (written "
-        f"{backup.when(moved.restored.backup)})."
+    count = moved.restored.orders
+    # Translators: {panels} lists the panels' names; {when} is when the file was written.
+    came = ngettext(
+        "Brought in {count} order(s) and the panels {panels} from {file} (written {when}).",
+        "Brought in {count} order(s) and the panels {panels} from {file} (written {when}).",
+        count,
+    ).format(
+        count=count,
+        # Translators: no panels to list.
+        panels=", ".join(moved.panels) or _("(none)"),
+        file=ctx.args.file,
+        when=backup.when(moved.restored.backup),
     )
     if ctx.args.no_keys:
-        ctx.out(result, f"{came}\nEnter the panels' keys with: smmdesk-cli keys")
+        ctx.out(result, came + "\n" + _("Enter the panels' keys with: smmdesk-cli keys"))
         return 0
-    ctx.note(came + " Now the API key of each panel:" if moved.panels else came)
+    ctx.note(came + " " + _("Now the API key of each panel:") if moved.panels else came)
     async with Desk(ctx.folder, KeyStore()) as desk:
         asked = await ask_keys(ctx, desk)
     ctx.out(result | asked, _keys_text(asked))
@@ -228,14 +273,19 @@ async def ask_keys(ctx: Context, desk: Desk) -> dict[str, list[str]]:
     kept in the keyring (``Desk.update_panel``)."""
     kept, missing = [], []
     for panel in desk.missing_keys():
-        key = read_secret(f'API key of the panel "{panel.name}" (Enter to skip): ')
+        key = read_secret(
+            _('API key of the panel "{name}" (Enter to skip): ').format(name=panel.name)
+        )
         if not key:
             missing.append(panel.name)
             continue
         try:
             await desk.update_panel(panel.name, key=key)
         except SmmdeskError as exc:
-            ctx.warn(f"{panel.name}: {exc} The key was not kept.")
+            ctx.warn(
+                # Translators: {problem} is a sentence saying why the panel refused the key.
+                _("{panel}: {problem} The key was not kept.").format(panel=panel.name, problem=exc)
+            )
             missing.append(panel.name)
             continue
         kept.append(panel.name)
@@ -245,9 +295,17 @@ async def ask_keys(ctx: Context, desk: Desk) -> dict[str, list[str]]:
 def _keys_text(asked: dict[str, list[str]]) -> str:
     lines = []
     if asked["keys_kept"]:
-        lines.append(f"Keys kept in the system keyring: {', '.join(asked['keys_kept'])}.")
+        lines.append(
+            # Translators: {panels} lists the panels' names.
+            _("Keys kept in the system keyring: {panels}.").format(
+                panels=", ".join(asked["keys_kept"])
+            )
+        )
     if asked["missing"]:
         lines.append(
-            f"Still without a key: {', '.join(asked['missing'])}. Enter them with: smmdesk-cli keys"
+            # Translators: {panels} lists the panels' names.
+            _("Still without a key: {panels}. Enter them with: smmdesk-cli keys").format(
+                panels=", ".join(asked["missing"])
+            )
         )
-    return "\n".join(lines) or "Every panel has its key."
+    return "\n".join(lines) or _("Every panel has its key.")

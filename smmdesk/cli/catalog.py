@@ -10,20 +10,21 @@ from typing import Any
 
 from smmdesk.cli.common import Context, add_command, jsonable, table
 from smmdesk.core.api.models import Service
+from smmdesk.core.i18n import N_, _, ngettext, pgettext
 from smmdesk.core.money import format_money
 from smmdesk.core.store import CatalogChanges
 
 
 def register(subparsers: Any) -> None:
-    parser = add_command(subparsers, "services", services, help="show a panel's services")
-    parser.add_argument("name", metavar="NAME", help="the panel")
+    parser = add_command(subparsers, "services", services, help=_("show a panel's services"))
+    parser.add_argument("name", metavar="NAME", help=_("the panel"))
     parser.add_argument(
-        "--refresh", action="store_true", help="fetch the catalog from the panel now"
+        "--refresh", action="store_true", help=_("fetch the catalog from the panel now")
     )
     parser.add_argument(
         "--search",
         metavar="TEXT",
-        help="only services whose id, name, category or type contains TEXT",
+        help=_("only services whose id, name, category or type contains TEXT"),
     )
 
 
@@ -66,12 +67,13 @@ async def services(ctx: Context) -> None:
 
     def text() -> str:
         if not shown:
-            return "No services match." if ctx.args.search else "The catalog is empty."
+            return _("No services match.") if ctx.args.search else _("The catalog is empty.")
         rows = [
             (
                 s.id,
                 s.name,
-                s.type if s.type_name else f"{s.type} (unknown type)",
+                # Translators: {type} is a service type as the panel names it.
+                s.type if s.type_name else _("{type} (unknown type)").format(type=s.type),
                 s.category,
                 format_money(s.rate, panel.currency),
                 f"{s.min}..{s.max}",
@@ -79,7 +81,15 @@ async def services(ctx: Context) -> None:
             )
             for s in shown
         ]
-        headers = ("ID", "NAME", "TYPE", "CATEGORY", "RATE", "MIN..MAX", "OFFERS")
+        headers = (
+            N_("ID"),
+            N_("NAME"),
+            N_("TYPE"),
+            N_("CATEGORY"),
+            N_("RATE"),
+            N_("MIN..MAX"),
+            N_("OFFERS"),
+        )
         return table(headers, rows, right="ID RATE")
 
     ctx.out([service_json(s) for s in shown], text)
@@ -90,9 +100,9 @@ def _flags(service: Service) -> str:
     offered = [
         word if on else f"{word}?"
         for word, on in (
-            ("drip-feed", service.dripfeed),
-            ("refill", service.refill),
-            ("cancel", service.cancel),
+            (pgettext("a service offers", "drip-feed"), service.dripfeed),
+            (pgettext("a service offers", "refill"), service.refill),
+            (pgettext("a service offers", "cancel"), service.cancel),
         )
         if on is not False
     ]
@@ -102,20 +112,51 @@ def _flags(service: Service) -> str:
 def report_changes(ctx: Context, panel: str, changes: CatalogChanges, currency: str | None) -> None:
     """What a refresh changed, on stderr (stdout keeps the catalog itself)."""
     if changes.first:
-        ctx.note(f"{panel}: catalog fetched, {len(changes.added)} services.")
+        count = len(changes.added)
+        ctx.note(
+            ngettext(
+                "{panel}: catalog fetched, {count} services.",
+                "{panel}: catalog fetched, {count} services.",
+                count,
+            ).format(panel=panel, count=count)
+        )
         return
     if changes.empty:
-        ctx.note(f"{panel}: catalog fetched, no changes.")
+        ctx.note(_("{panel}: catalog fetched, no changes.").format(panel=panel))
         return
+    # Each part is a whole item of the list below (its own number, its own plural form).
     parts = []
     if changes.added:
-        parts.append(f"{len(changes.added)} new service(s)")
+        count = len(changes.added)
+        parts.append(
+            ngettext("{count} new service(s)", "{count} new service(s)", count).format(count=count)
+        )
     if changes.removed:
+        count = len(changes.removed)
         ids = ", ".join(s.id for s in changes.removed)
-        parts.append(f"{len(changes.removed)} service(s) gone ({ids})")
+        parts.append(
+            # Translators: {ids} lists the ids of the services the panel no longer sells.
+            ngettext(
+                "{count} service(s) gone ({ids})", "{count} service(s) gone ({ids})", count
+            ).format(count=count, ids=ids)
+        )
     if changes.price_changes:
-        parts.append(f"{len(changes.price_changes)} price change(s)")
-    ctx.note(f"{panel}: catalog fetched: " + "; ".join(parts) + ".")
+        count = len(changes.price_changes)
+        parts.append(
+            ngettext("{count} price change(s)", "{count} price change(s)", count).format(
+                count=count
+            )
+        )
+    ctx.note(
+        # Translators: {changes} lists what changed, items separated by "; " ("2 new
+        # service(s); 1 price change(s)").
+        _("{panel}: catalog fetched: {changes}.").format(panel=panel, changes="; ".join(parts))
+    )
     for change in changes.price_changes:
         old, new = (format_money(r, currency) for r in (change.old_rate, change.new_rate))
-        ctx.note(f"{panel}: service {change.service_id} ({change.name}) rate {old} -> {new}")
+        ctx.note(
+            # Translators: {old} and {new} are the service's rate per 1000 before and now.
+            _("{panel}: service {id} ({name}) rate {old} -> {new}").format(
+                panel=panel, id=change.service_id, name=change.name, old=old, new=new
+            )
+        )

@@ -10,11 +10,15 @@ inside ``asyncio.run`` with an open Desk::
 
     async def refresh(ctx: Context) -> None:
         changes = await ...(ctx.desk, ctx.args.panel)
-        ctx.out({"checked": ...}, f"{changes.checked} orders checked")
+        ctx.out({"checked": ...}, lambda: _("{count} orders checked").format(...))
 
 Exit codes: 0 success; 1 a failure the user must act on (``fail(message)``, any
 SmmdeskError, or a bug, each one line on stderr starting "smmdesk: "); 2 usage (argparse).
 ``--json`` output: Decimal as strings, datetimes ISO-8601, via ``dump_json``.
+
+Human output, help and messages are translated (docs/translating.md); ``--json``, the
+``smmdesk:`` prefix and exit codes never are. Help texts are ``_()`` calls run when the
+parser is built: ``main`` chooses the language first.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from typing import Any, NoReturn
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError, ValidationError
-from smmdesk.core.i18n import choose_language, set_language
+from smmdesk.core.i18n import N_, _, choose_language, set_language
 from smmdesk.core.logs import setup_logging
 from smmdesk.core.paths import data_dir
 from smmdesk.core.secrets import KeyStore
@@ -51,6 +55,16 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger("smmdesk.cli")
 
 Handler = Callable[["Context"], Awaitable[int | None]]
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, taking every "%" of a (translated) help text literally: argparse
+    fills ``%(default)s`` and the like into help, so a translation's "30 (%)" would otherwise
+    stop --help. smmdesk's help texts use no such specifiers."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help
+        return None if text is None else text.replace("%", "%%")
 
 
 class CliFailure(Exception):
@@ -75,13 +89,13 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
         "--data-dir",
         metavar="DIR",
         default=default(None),
-        help="the data folder (default: $SMMDESK_DATA_DIR, else the user data folder)",
+        help=_("the data folder (default: $SMMDESK_DATA_DIR, else the user data folder)"),
     )
     parser.add_argument(
         "--json",
         action="store_true",
         default=default(False),
-        help="print machine-readable JSON",
+        help=_("print machine-readable JSON"),
     )
 
 
@@ -90,6 +104,7 @@ def add_command(
 ) -> argparse.ArgumentParser:
     """Add subcommand ``name`` run by ``handler``, with the common options; return its parser
     (add the command's own arguments to it)."""
+    kwargs.setdefault("formatter_class", HelpFormatter)
     parser = subparsers.add_parser(name, help=help, description=help, **kwargs)
     add_common_options(parser)
     parser.set_defaults(handler=handler)
@@ -98,7 +113,7 @@ def add_command(
 
 def add_group(subparsers: Any, name: str, *, help: str) -> Any:
     """A command with subcommands (``panel add``, ``order track``): returns its subparsers."""
-    parser = subparsers.add_parser(name, help=help, description=help)
+    parser = subparsers.add_parser(name, help=help, description=help, formatter_class=HelpFormatter)
     add_common_options(parser)
     group = parser.add_subparsers(dest=f"{name}_command", metavar="COMMAND", required=True)
     return group
@@ -134,7 +149,7 @@ class Context:
                 print(text, file=sys.stdout)
 
     def warn(self, message: str) -> None:
-        """A warning on stderr (also with --json): "smmdesk: warning: ..."."""
+        """A warning on stderr (also with --json): "smmdesk: warning: ..." (translated)."""
         warn(message)
 
     def note(self, message: str) -> None:
@@ -143,7 +158,8 @@ class Context:
 
 
 def warn(message: str) -> None:
-    error_line(f"warning: {message}")
+    # Translators: the start of a warning on the terminal, after "smmdesk: ".
+    error_line(_("warning: {message}").format(message=message))
 
 
 def error_line(message: str) -> None:
@@ -182,11 +198,13 @@ def run_command(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # e.g. `smmdesk-cli orders | head`: the reader has gone
         _silence_stdout()
     except KeyboardInterrupt:
-        error_line("interrupted.")
+        error_line(_("interrupted."))
     except Exception:
         log.exception("unexpected error in %s", getattr(args, "command", "command"))
-        where = log_path if log_path is not None else "the log"
-        error_line(f"unexpected error, details in {where}")
+        if log_path is not None:
+            error_line(_("unexpected error, details in {log}").format(log=log_path))
+        else:
+            error_line(_("unexpected error, details in the log"))
     return EXIT_FAILURE
 
 
@@ -204,9 +222,11 @@ async def _run(args: argparse.Namespace, folder: Path, log_path: Path) -> int:
     try:
         for order in desk.stale_sending:
             warn(
-                f"order #{order.id} on {order.panel_name} was being sent when smmdesk stopped, "
-                "so it may or may not have been placed. Check the panel, then run "
-                f"'smmdesk-cli order resolve {order.id} REMOTE_ID' or '--not-placed'."
+                _(
+                    "order #{id} on {panel} was being sent when smmdesk stopped, so it may or "
+                    "may not have been placed. Check the panel, then run 'smmdesk-cli order "
+                    "resolve {id} REMOTE_ID' or '--not-placed'."
+                ).format(id=order.id, panel=order.panel_name)
             )
         code = await args.handler(Context(args, desk, log_path))
         return EXIT_OK if code is None else int(code)
@@ -234,7 +254,9 @@ def local_id(text: str) -> int:
     """An argparse type: smmdesk's order number, "12" or "#12"."""
     digits = text.strip().removeprefix("#")
     if not digits.isdigit():
-        raise argparse.ArgumentTypeError(f"'{text}' is not an order number like 12 or #12")
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not an order number like 12 or #12").format(text=text)
+        )
     return int(digits)
 
 
@@ -256,10 +278,14 @@ def confirm(question: str, *, assume_yes: bool) -> bool:
     if assume_yes:
         return True
     if not (sys.stdin is not None and sys.stdin.isatty()):
-        fail("Nothing was sent: add --yes to confirm when not running in a terminal.")
-    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
-    answer = sys.stdin.readline()
-    return answer.strip().lower() in ("y", "yes")
+        fail(_("Nothing was sent: add --yes to confirm when not running in a terminal."))
+    # Translators: asks to confirm; {question} is a whole question. Keep "y/N" if the
+    # answers stay y and yes; the English "y" and "yes" are always accepted.
+    print(_("{question} [y/N] ").format(question=question), end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    # Translators: the answers that mean yes to a question [y/N], separated by "|".
+    yes = {word.strip().lower() for word in _("y|yes").split("|")}
+    return answer in {"y", "yes"} | yes
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -289,9 +315,11 @@ def dump_json(value: Any) -> str:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, right: str = "") -> str:
-    """An aligned plain-text table. ``right``: header names whose column aligns right."""
+    """An aligned plain-text table. ``headers``: English column names marked with ``N_``,
+    translated here; ``right``: the (English) header names whose column aligns right."""
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
+    shown = [_(h) for h in headers]
+    widths = [len(h) for h in shown]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
     right_aligned = set(right.split())
@@ -303,7 +331,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, right: str =
         ]
         return "  ".join(parts).rstrip()
 
-    return "\n".join([line(list(headers)), *(line(row) for row in cells)])
+    return "\n".join([line(shown), *(line(row) for row in cells)])
 
 
 def _cell(value: Any) -> str:
@@ -349,7 +377,19 @@ def order_json(order: Order) -> dict[str, Any]:
     )
 
 
-ORDER_HEADERS = ("ID", "PANEL", "REMOTE", "SERVICE", "QTY", "COST", "STATUS", "STATE", "CREATED")
+ORDER_HEADERS = (
+    # Translators: the column headers of the terminal's tables, in capitals as the terminal
+    # shows them (QTY: quantity; REMOTE: the order's id on the panel).
+    N_("ID"),
+    N_("PANEL"),
+    N_("REMOTE"),
+    N_("SERVICE"),
+    N_("QTY"),
+    N_("COST"),
+    N_("STATUS"),
+    N_("STATE"),
+    N_("CREATED"),
+)
 
 
 def order_row(order: Order) -> list[Any]:
@@ -370,9 +410,9 @@ def order_row(order: Order) -> list[Any]:
 def orders_table(orders: Sequence[Order]) -> str:
     """Orders as an aligned table (the link last, so long links don't push columns)."""
     if not orders:
-        return "No orders."
+        return _("No orders.")
     return table(
-        (*ORDER_HEADERS, "LINK"),
+        (*ORDER_HEADERS, N_("LINK")),
         ([*order_row(o), o.link or ""] for o in orders),
         right="QTY COST",
     )

@@ -16,10 +16,25 @@ from smmdesk.cli.common import Context, add_command, add_group, fail, jsonable, 
 from smmdesk.core.api.models import offered
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.exchange import Exchange
+from smmdesk.core.i18n import N_, _, ngettext
 from smmdesk.core.money import format_money
 from smmdesk.core.offers.compare import Compared, Comparison
 from smmdesk.core.settings import Settings
 from smmdesk.core.store.price_changes import PriceMove
+
+COMPARE_HEADERS = (
+    # Translators: MEDIAN: the median time to complete; PARTIAL: the share of partial orders.
+    N_("PANEL"),
+    N_("ID"),
+    N_("NAME"),
+    N_("RATE/1000"),
+    N_("MIN..MAX"),
+    N_("REFILL"),
+    N_("CANCEL"),
+    N_("MEDIAN"),
+    N_("PARTIAL"),
+    N_("ORDERS"),
+)
 
 
 def register(subparsers: Any) -> None:
@@ -27,30 +42,35 @@ def register(subparsers: Any) -> None:
         subparsers,
         "compare",
         compare_command,
-        help="the same service on every panel, cheapest first",
+        help=_("the same service on every panel, cheapest first"),
     )
-    parser.add_argument("text", metavar="TEXT", help='what you buy, e.g. "instagram followers"')
-    group = add_group(subparsers, "group", help="correct how services are grouped in compare")
-    keep = add_command(group, "keep", group_keep, help="these services are the same (join)")
+    parser.add_argument("text", metavar="TEXT", help=_('what you buy, e.g. "instagram followers"'))
+    group = add_group(subparsers, "group", help=_("correct how services are grouped in compare"))
+    keep = add_command(group, "keep", group_keep, help=_("these services are the same (join)"))
     keep.add_argument("services", metavar="PANEL:SERVICE", nargs="+", type=service_ref)
     for name, handler, text in (
-        ("split", group_split, "this service stands alone"),
-        ("reset", group_reset, "let smmdesk group this service again"),
+        ("split", group_split, _("this service stands alone")),
+        ("reset", group_reset, _("let smmdesk group this service again")),
     ):
         sub = add_command(group, name, handler, help=text)
         sub.add_argument("service", metavar="PANEL:SERVICE", type=service_ref)
     prices = add_command(
-        subparsers, "prices", prices_command, help="rate changes of services you have ordered"
+        subparsers,
+        "prices",
+        prices_command,
+        help=_("rate changes of services you have ordered"),
     )
     prices.add_argument(
-        "--all", action="store_true", help="every service's changes, not only ordered ones"
+        "--all", action="store_true", help=_("every service's changes, not only ordered ones")
     )
 
 
 def service_ref(text: str) -> tuple[str, str]:
     panel, sep, service = text.rpartition(":")
     if not sep or not panel.strip() or not service.strip():
-        raise argparse.ArgumentTypeError(f"'{text}' is not PANEL:SERVICE (e.g. demo:1)")
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not PANEL:SERVICE (e.g. demo:1)").format(text=text)
+        )
     return panel.strip(), service.strip()
 
 
@@ -92,7 +112,12 @@ async def fresh_catalogs(ctx: Context) -> None:
         try:
             await ctx.desk.catalog(panel.name)
         except SmmdeskError as exc:
-            ctx.warn(f"{panel.name}: compared from the saved catalog ({exc})")
+            ctx.warn(
+                # Translators: {problem} says why the catalog could not be fetched.
+                _("{panel}: compared from the saved catalog ({problem})").format(
+                    panel=panel.name, problem=exc
+                )
+            )
 
 
 async def compare_command(ctx: Context) -> None:
@@ -104,7 +129,7 @@ async def compare_command(ctx: Context) -> None:
 
 def _text(found: list[Comparison]) -> str:
     if not found:
-        return "No service on any panel matches. Try fewer words, e.g. 'instagram followers'."
+        return _("No service on any panel matches. Try fewer words, e.g. 'instagram followers'.")
     blocks = []
     for comparison in found:
         rows = [
@@ -122,12 +147,12 @@ def _text(found: list[Comparison]) -> str:
             )
             for c in comparison.offers
         ]
-        headers = ("PANEL", "ID", "NAME", "RATE/1000", "MIN..MAX", "REFILL", "CANCEL",
-                   "MEDIAN", "PARTIAL", "ORDERS")  # fmt: skip
-        mark = " (kept by you)" if comparison.group.by_hand else ""
+        label = comparison.group.label
+        if comparison.group.by_hand:
+            # Translators: {group} is a group of services the reseller joined by hand.
+            label = _("{group} (kept by you)").format(group=label)
         blocks.append(
-            f"{comparison.group.label}{mark}\n"
-            + table(headers, rows, right="RATE/1000 MEDIAN PARTIAL ORDERS")
+            f"{label}\n" + table(COMPARE_HEADERS, rows, right="RATE/1000 MEDIAN PARTIAL ORDERS")
         )
     return "\n\n".join(blocks)
 
@@ -141,8 +166,10 @@ def _duration(seconds: float | None) -> str:
         return ""
     minutes = round(seconds / 60)
     if minutes < 60:
-        return f"{max(minutes, 1)} min"
-    return f"{minutes // 60} h {minutes % 60:02d}"
+        # Translators: a duration in minutes, short ("12 min").
+        return _("{minutes} min").format(minutes=max(minutes, 1))
+    # Translators: a duration in hours and minutes, short ("2 h 05").
+    return _("{hours} h {minutes}").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 async def _resolve(ctx: Context, ref: tuple[str, str]) -> tuple[int, str]:
@@ -154,21 +181,26 @@ async def _resolve(ctx: Context, ref: tuple[str, str]) -> tuple[int, str]:
 async def group_keep(ctx: Context) -> None:
     refs = [await _resolve(ctx, ref) for ref in ctx.args.services]
     if len(refs) < 2:
-        fail("Give at least two services to keep together, e.g. demo:1 rival:101.")
+        fail(_("Give at least two services to keep together, e.g. demo:1 rival:101."))
     key = ctx.desk.business.keep_together(refs)
-    ctx.out({"key": key, "services": len(refs)}, f"Kept {len(refs)} services together.")
+    count = len(refs)
+    kept = ngettext(
+        "Kept {count} services together.", "Kept {count} services together.", count
+    ).format(count=count)
+    ctx.out({"key": key, "services": count}, kept)
 
 
 async def group_split(ctx: Context) -> None:
     panel_id, service_id = await _resolve(ctx, ctx.args.service)
     ctx.desk.business.set_alone(panel_id, service_id)
-    ctx.out({"split": True}, "This service now stands alone in the comparison.")
+    ctx.out({"split": True}, _("This service now stands alone in the comparison."))
 
 
 async def group_reset(ctx: Context) -> None:
     panel_id, service_id = await _resolve(ctx, ctx.args.service)
     had = ctx.desk.business.forget_choice(panel_id, service_id)
-    ctx.out({"reset": had}, "smmdesk groups this service again." if had else "Nothing to reset.")
+    text = _("smmdesk groups this service again.") if had else _("Nothing to reset.")
+    ctx.out({"reset": had}, text)
 
 
 def move_json(move: PriceMove) -> dict[str, Any]:
@@ -180,7 +212,7 @@ async def prices_command(ctx: Context) -> None:
 
     def text() -> str:
         if not moves:
-            return "No price changes on services you have ordered."
+            return _("No price changes on services you have ordered.")
         rows = [
             (
                 m.panel,
@@ -193,7 +225,16 @@ async def prices_command(ctx: Context) -> None:
             )
             for m in moves
         ]
-        headers = ("PANEL", "ID", "NAME", "WAS", "NOW", "CHANGE", "SINCE")
+        headers = (
+            # Translators: the rate before (WAS) and now (NOW).
+            N_("PANEL"),
+            N_("ID"),
+            N_("NAME"),
+            N_("WAS"),
+            N_("NOW"),
+            N_("CHANGE"),
+            N_("SINCE"),
+        )
         return table(headers, rows, right="WAS NOW CHANGE")
 
     ctx.out([move_json(m) for m in moves], text)

@@ -29,6 +29,8 @@ from smmdesk.cli.common import (
     table,
 )
 from smmdesk.core import ordering, store
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import N_, _, ngettext
 from smmdesk.core.money import format_money
 from smmdesk.core.store.sales import parse_sale_price
 
@@ -36,98 +38,106 @@ DEFAULT_LIMIT = 100
 
 
 def register(subparsers: Any) -> None:
-    order = add_group(subparsers, "order", help="place, track or resolve orders")
+    order = add_group(subparsers, "order", help=_("place, track or resolve orders"))
     _register_add(order)
     track = add_command(
-        order, "track", order_track, help="track orders placed elsewhere by their panel ids"
+        order, "track", order_track, help=_("track orders placed elsewhere by their panel ids")
     )
-    track.add_argument("name", metavar="NAME", help="the panel")
+    track.add_argument("name", metavar="NAME", help=_("the panel"))
     track.add_argument("remote_ids", metavar="REMOTE_ID", nargs="+")
-    track.add_argument("--reference", metavar="TEXT", help="your note: customer, shop order")
+    track.add_argument("--reference", metavar="TEXT", help=_("your note: customer, shop order"))
     resolve = add_command(
         order,
         "resolve",
         order_resolve,
-        help="settle an order whose outcome is unknown, after checking the panel",
+        help=_("settle an order whose outcome is unknown, after checking the panel"),
     )
-    resolve.add_argument("order_id", metavar="ID", type=local_id, help="smmdesk's order number")
+    resolve.add_argument("order_id", metavar="ID", type=local_id, help=_("smmdesk's order number"))
     outcome = resolve.add_mutually_exclusive_group(required=True)
     outcome.add_argument(
-        "remote_id", metavar="REMOTE_ID", nargs="?", help="the panel has it under this id"
+        "remote_id", metavar="REMOTE_ID", nargs="?", help=_("the panel has it under this id")
     )
     outcome.add_argument(
-        "--not-placed", action="store_true", help="the panel does not have the order"
+        "--not-placed", action="store_true", help=_("the panel does not have the order")
     )
     _register_history(subparsers)
-    for name, handler, verb in (("cancel", cancel, "cancel"), ("refill", refill, "refill")):
-        parser = add_command(subparsers, name, handler, help=f"ask the panel to {verb} orders")
-        parser.add_argument("name", metavar="NAME", help="the panel")
+    for name, handler, text in (
+        ("cancel", cancel, _("ask the panel to cancel orders")),
+        ("refill", refill, _("ask the panel to refill orders")),
+    ):
+        parser = add_command(subparsers, name, handler, help=text)
+        parser.add_argument("name", metavar="NAME", help=_("the panel"))
         parser.add_argument("remote_ids", metavar="REMOTE_ID", nargs="+")
 
 
 def _register_add(order: Any) -> None:
-    add = add_command(order, "add", order_add, help="place one order")
-    add.add_argument("name", metavar="NAME", help="the panel")
-    add.add_argument("service", metavar="SERVICE", help="the service id (see: services NAME)")
+    add = add_command(order, "add", order_add, help=_("place one order"))
+    add.add_argument("name", metavar="NAME", help=_("the panel"))
+    add.add_argument("service", metavar="SERVICE", help=_("the service id (see: services NAME)"))
     add.add_argument(
         "fields",
         metavar="FIELD=VALUE",
         nargs="*",
         type=field_pair,
-        help="order fields by API name (link=..., quantity=...); FIELD=@file reads a file",
+        help=_("order fields by API name (link=..., quantity=...); FIELD=@file reads a file"),
     )
-    add.add_argument("--reference", metavar="TEXT", help="your note: customer, shop order")
-    add.add_argument("--sale-price", metavar="AMOUNT", help="what your customer pays, e.g. 5.00")
-    add.add_argument("--customer", metavar="NAME", help="your customer (kept as the reference)")
+    add.add_argument("--reference", metavar="TEXT", help=_("your note: customer, shop order"))
+    add.add_argument("--sale-price", metavar="AMOUNT", help=_("what your customer pays, e.g. 5.00"))
+    add.add_argument("--customer", metavar="NAME", help=_("your customer (kept as the reference)"))
     add.add_argument(
         "--fallback",
         action="store_true",
-        help="if the panel refuses for good, list the same service on other panels",
+        help=_("if the panel refuses for good, list the same service on other panels"),
     )
-    add.add_argument("--yes", action="store_true", help="send without asking to confirm")
+    add.add_argument("--yes", action="store_true", help=_("send without asking to confirm"))
     price = add_command(
-        order, "set-price", order_set_price, help="set what the customer pays for an order"
+        order, "set-price", order_set_price, help=_("set what the customer pays for an order")
     )
-    price.add_argument("order_id", metavar="ID", type=local_id, help="smmdesk's order number")
-    price.add_argument("sale_price", metavar="AMOUNT", help='the sale price, or "none"')
-    price.add_argument("--customer", metavar="NAME", help="also set the customer")
+    price.add_argument("order_id", metavar="ID", type=local_id, help=_("smmdesk's order number"))
+    # Translators: "none" is typed as it is.
+    price.add_argument("sale_price", metavar="AMOUNT", help=_('the sale price, or "none"'))
+    price.add_argument("--customer", metavar="NAME", help=_("also set the customer"))
 
 
 def _register_history(subparsers: Any) -> None:
-    orders = add_command(subparsers, "orders", list_orders, help="list and search orders")
+    orders = add_command(subparsers, "orders", list_orders, help=_("list and search orders"))
     _add_filters(orders)
-    orders.add_argument("--search", metavar="TEXT", help="id, remote id, link or reference")
+    orders.add_argument("--search", metavar="TEXT", help=_("id, remote id, link or reference"))
     orders.add_argument(
         "--attention",
         action="store_true",
-        help="only what needs you: slow, refillable, unknown orders and low balances",
+        help=_("only what needs you: slow, refillable, unknown orders and low balances"),
     )
     orders.add_argument(
         "--limit",
         metavar="N",
         type=non_negative,
         default=DEFAULT_LIMIT,
-        help=f"show at most N orders, newest first (default {DEFAULT_LIMIT}; 0 = all)",
+        help=_("show at most N orders, newest first (default {limit}; 0 = all)").format(
+            limit=DEFAULT_LIMIT
+        ),
     )
-    exporting = add_command(subparsers, "export", export, help="export orders to a CSV file")
+    exporting = add_command(subparsers, "export", export, help=_("export orders to a CSV file"))
     exporting.add_argument("file", metavar="FILE", type=Path)
     _add_filters(exporting)
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--panel", metavar="NAME", help="only this panel's orders")
+    parser.add_argument("--panel", metavar="NAME", help=_("only this panel's orders"))
     parser.add_argument(
         "--status",
         metavar="S",
         action="append",
-        help="only orders with this status (pending, in progress, completed ...); repeatable",
+        # Translators: the statuses are typed in English, as the panels send them.
+        help=_("only orders with this status (pending, in progress, completed ...); repeatable"),
     )
     parser.add_argument(
         "--state",
         metavar="S",
         action="append",
         choices=[s.value for s in store.OrderState],
-        help="only orders in this submission state (e.g. unknown); repeatable",
+        # Translators: the state is typed in English ("unknown").
+        help=_("only orders in this submission state (e.g. unknown); repeatable"),
     )
 
 
@@ -137,7 +147,9 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
 def field_pair(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(f"'{text}' is not FIELD=VALUE (e.g. quantity=1000)")
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not FIELD=VALUE (e.g. quantity=1000)").format(text=text)
+        )
     return name.strip(), value
 
 
@@ -147,7 +159,9 @@ def non_negative(text: str) -> int:
     except ValueError:
         value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number (0 or more)")
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a whole number (0 or more)").format(text=text)
+        )
     return value
 
 
@@ -157,7 +171,8 @@ def read_fields(pairs: list[tuple[str, str]]) -> dict[str, str]:
     problems: list[str] = []
     for name, value in pairs:
         if name in values:
-            problems.append(f"{name}: given twice; give each field once.")
+            # Translators: {field} is the field's API name (quantity, link).
+            problems.append(_("{field}: given twice; give each field once.").format(field=name))
             continue
         try:
             values[name] = _field_value(value)
@@ -177,15 +192,18 @@ def _field_value(value: str) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        reason = "there is no such file"
+        problem = _("cannot read {path} (there is no such file).").format(path=path)
     except UnicodeDecodeError:
-        reason = "the file is not UTF-8 text; save it as UTF-8"
+        problem = _("cannot read {path} (the file is not UTF-8 text; save it as UTF-8).").format(
+            path=path
+        )
     except OSError as exc:
-        reason = f"the file cannot be read ({exc.strerror or exc})"
-    raise ValueError(
-        f"cannot read {path} ({reason}). FIELD=@file reads a file; write @@text for a value "
-        "that starts with @."
-    )
+        # Translators: {reason} is the system's reason, e.g. "Permission denied".
+        problem = _("cannot read {path} (the file cannot be read ({reason})).").format(
+            path=path, reason=exc.strerror or exc
+        )
+    hint = _("FIELD=@file reads a file; write @@text for a value that starts with @.")
+    raise ValueError(f"{problem} {hint}")
 
 
 # --- order add / track / resolve ------------------------------------------------------------
@@ -198,13 +216,24 @@ async def order_add(ctx: Context) -> None:
     for warning in prepared.warnings:
         ctx.warn(warning)
     panel, service, draft = prepared.panel, prepared.service, prepared.draft
-    quantity = "" if draft.quantity is None else f", quantity {draft.quantity:,}"
-    summary = (
-        f"Send to {panel.name}: service {service.id} ({service.name}) for {draft.link or '-'}"
-        f"{quantity}, expected cost {format_money(draft.expected_cost, panel.currency)}?"
-    )
+    shown = {
+        "panel": panel.name,
+        "id": service.id,
+        "name": service.name,
+        "link": draft.link or "-",
+        "cost": format_money(draft.expected_cost, panel.currency),
+    }
+    if draft.quantity is None:
+        summary = _(
+            "Send to {panel}: service {id} ({name}) for {link}, expected cost {cost}?"
+        ).format(**shown)
+    else:
+        summary = _(
+            "Send to {panel}: service {id} ({name}) for {link}, quantity {quantity}, "
+            "expected cost {cost}?"
+        ).format(quantity=format_integer(draft.quantity), **shown)
     if not confirm(summary, assume_yes=ctx.args.yes):
-        fail("Nothing was sent.")
+        fail(_("Nothing was sent."))
     sent = await ctx.desk.send_order(
         prepared,
         reference=ctx.args.reference,
@@ -216,19 +245,28 @@ async def order_add(ctx: Context) -> None:
     if sent.state is store.OrderState.UNKNOWN:
         _show_unsettled(ctx, order.id)
         fail(
-            f"{sent.error} When you know, run: smmdesk-cli order resolve "
-            f"{order.id} REMOTE_ID (or --not-placed)."
+            # Translators: {error} is a sentence saying why the outcome is unknown.
+            _(
+                "{error} When you know, run: smmdesk-cli order resolve {id} REMOTE_ID "
+                "(or --not-placed)."
+            ).format(error=sent.error, id=order.id)
         )
     if sent.error is not None:
         others = (
             await fallbacks(ctx, panel.id, service.id, sent.error) if ctx.args.fallback else None
         )
         _show_unsettled(ctx, order.id, others)
-        fail(f"Order #{order.id} was not placed: {sent.error}")
+        # Translators: {error} is the panel's answer or smmdesk's reason, a sentence.
+        fail(_("Order #{id} was not placed: {error}").format(id=order.id, error=sent.error))
     ctx.out(
         order_json(order),
-        f"Placed order #{order.id} on {panel.name}: panel id {order.remote_id}, expected cost "
-        f"{format_money(order.expected_cost, order.currency)}.",
+        # Translators: {remote_id} is the order's id on the panel.
+        _("Placed order #{id} on {panel}: panel id {remote_id}, expected cost {cost}.").format(
+            id=order.id,
+            panel=panel.name,
+            remote_id=order.remote_id,
+            cost=format_money(order.expected_cost, order.currency),
+        ),
     )
 
 
@@ -245,21 +283,23 @@ def _show_unsettled(ctx: Context, order_id: int, others: list[Any] | None = None
 async def order_set_price(ctx: Context) -> None:
     text = ctx.args.sale_price.strip()
     clear = text.lower() in ("none", "-")
-    price = None if clear else parse_sale_price(text)
+    price = None if clear else parse_sale_price(text)  # the local way too ("5,00")
     if price is None and not clear:
-        fail('Give the sale price, like 5.00, or "none" to remove it.')
+        # Translators: "none" is typed as it is.
+        fail(_('Give the sale price, like 5.00, or "none" to remove it.'))
     order = ctx.desk.business.set_sale(
         ctx.args.order_id,
         sale_price=price,
         customer=ctx.args.customer,
         clear_price=clear,
     )
-    profit = (
-        ""
-        if order.sale_price is None
-        else f": sale price {format_money(order.sale_price, order.currency)}"
-    )
-    ctx.out(order_json(order), f"Order #{order.id}{profit}.")
+    if order.sale_price is None:
+        text = _("Order #{id}.").format(id=order.id)
+    else:
+        text = _("Order #{id}: sale price {price}.").format(
+            id=order.id, price=format_money(order.sale_price, order.currency)
+        )
+    ctx.out(order_json(order), text)
 
 
 async def order_track(ctx: Context) -> int:
@@ -275,12 +315,15 @@ async def order_track(ctx: Context) -> int:
 async def order_resolve(ctx: Context) -> None:
     remote_id = None if ctx.args.not_placed else ctx.args.remote_id.strip()
     if remote_id == "":
-        fail("Give the panel's order id, or --not-placed.")
+        fail(_("Give the panel's order id, or --not-placed."))
     order = ctx.desk.resolve_unknown(ctx.args.order_id, remote_id)
     text = (
-        f"Order #{order.id} is placed on {order.panel_name} as {order.remote_id}."
+        # Translators: {remote_id} is the order's id on the panel.
+        _("Order #{id} is placed on {panel} as {remote_id}.").format(
+            id=order.id, panel=order.panel_name, remote_id=order.remote_id
+        )
         if remote_id
-        else f"Order #{order.id} is marked as not placed."
+        else _("Order #{id} is marked as not placed.").format(id=order.id)
     )
     ctx.out(order_json(order), text)
 
@@ -307,7 +350,13 @@ async def list_orders(ctx: Context) -> None:
     if limit is not None and len(orders) == limit:
         total = ctx.desk.read.count_orders(query)
         if total > limit:
-            ctx.note(f"showing the newest {limit} of {total} orders; --limit 0 shows all.")
+            ctx.note(
+                ngettext(
+                    "showing the newest {limit} of {count} orders; --limit 0 shows all.",
+                    "showing the newest {limit} of {count} orders; --limit 0 shows all.",
+                    total,
+                ).format(limit=limit, count=total)
+            )
     ctx.out([order_json(o) for o in orders], lambda: orders_table(orders))
 
 
@@ -322,7 +371,9 @@ async def export(ctx: Context) -> None:
         total = count
 
     def progress(done: int) -> None:
-        print(f"\rExporting orders: {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+        counts = {"done": format_integer(done), "total": format_integer(total)}
+        shown = _("Exporting orders: {done}/{total}").format(**counts)
+        print(f"\r{shown}", end="", file=sys.stderr, flush=True)
 
     try:
         count = ctx.desk.export_orders(
@@ -333,7 +384,9 @@ async def export(ctx: Context) -> None:
             print(file=sys.stderr)
     ctx.out(
         {"file": str(ctx.args.file), "count": count},
-        f"Exported {count} order(s) to {ctx.args.file}.",
+        ngettext(
+            "Exported {count} order(s) to {file}.", "Exported {count} order(s) to {file}.", count
+        ).format(count=count, file=ctx.args.file),
     )
 
 
@@ -342,22 +395,37 @@ async def export(ctx: Context) -> None:
 
 async def cancel(ctx: Context) -> int:
     outcomes = await ctx.desk.cancel_orders(ctx.args.name, ctx.args.remote_ids)
-    return _outcomes(ctx, outcomes, "canceled")
+    return _outcomes(ctx, outcomes, canceled=True)
 
 
 async def refill(ctx: Context) -> int:
     outcomes = await ctx.desk.refill_orders(ctx.args.name, ctx.args.remote_ids)
-    return _outcomes(ctx, outcomes, "refilled")
+    return _outcomes(ctx, outcomes, canceled=False)
 
 
-def _outcomes(ctx: Context, outcomes: list[ordering.Outcome], done: str) -> int:
+def _outcomes(ctx: Context, outcomes: list[ordering.Outcome], *, canceled: bool) -> int:
+    # Translators: the result of asking a panel to cancel or refill one order.
+    ok, refused_word = _("ok"), _("refused")
     rows = [
-        (o.remote_id, _local(o.order_id), "ok" if o.ok else "refused", o.message) for o in outcomes
+        (o.remote_id, _local(o.order_id), ok if o.ok else refused_word, o.message) for o in outcomes
     ]
-    ctx.out(jsonable(outcomes), lambda: table(("REMOTE", "ORDER", "RESULT", "MESSAGE"), rows))
+    headers = (N_("REMOTE"), N_("ORDER"), N_("RESULT"), N_("MESSAGE"))
+    ctx.out(jsonable(outcomes), lambda: table(headers, rows))
     refused = [o for o in outcomes if not o.ok]
     if refused:
-        ctx.note(f"{len(refused)} of {len(outcomes)} order(s) cannot be {done}: see above.")
+        if canceled:
+            text = ngettext(
+                "{refused} of {count} order(s) cannot be canceled: see above.",
+                "{refused} of {count} order(s) cannot be canceled: see above.",
+                len(outcomes),
+            )
+        else:
+            text = ngettext(
+                "{refused} of {count} order(s) cannot be refilled: see above.",
+                "{refused} of {count} order(s) cannot be refilled: see above.",
+                len(outcomes),
+            )
+        ctx.note(text.format(refused=len(refused), count=len(outcomes)))
     return 1 if refused else 0
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from smmdesk.cli.common import Context, add_command, fail, jsonable, local_id, table
 from smmdesk.core import store
+from smmdesk.core.formats import format_integer
+from smmdesk.core.i18n import N_, _, ngettext
 from smmdesk.core.money import format_money
 from smmdesk.core.refresh import Changes, refresh, refresh_refills
 
@@ -22,26 +24,29 @@ def register(subparsers: Any) -> None:
         subparsers,
         "refresh",
         refresh_command,
-        help="ask the panels for the status of every open order (and balances, refills)",
+        help=_("ask the panels for the status of every open order (and balances, refills)"),
     )
-    parser.add_argument("--panel", metavar="NAME", help="only this panel")
+    parser.add_argument("--panel", metavar="NAME", help=_("only this panel"))
     parser.add_argument(
         "--order",
         metavar="ID",
         type=local_id,
         action="append",
-        help="only this order (smmdesk's #id, final or not); repeat for more",
+        help=_("only this order (smmdesk's #id, final or not); repeat for more"),
     )
     refills = add_command(
-        subparsers, "refills", refills_command, help="refresh pending refills, then list refills"
+        subparsers,
+        "refills",
+        refills_command,
+        help=_("refresh pending refills, then list refills"),
     )
-    refills.add_argument("name", metavar="NAME", nargs="?", help="one panel (default: all)")
+    refills.add_argument("name", metavar="NAME", nargs="?", help=_("one panel (default: all)"))
 
 
 async def refresh_command(ctx: Context) -> int:
     panels = [ctx.args.panel] if ctx.args.panel else None
     if panels is None and not ctx.desk.panels():
-        fail("No panels yet. Add one with: smmdesk-cli panel add NAME URL")
+        fail(_("No panels yet. Add one with: smmdesk-cli panel add NAME URL"))
     changes = await refresh(ctx.desk, panels=panels, order_ids=ctx.args.order)
     _report_errors(ctx, changes)
     ctx.out(refresh_json(changes), lambda: refresh_text(changes))
@@ -72,25 +77,56 @@ def refresh_json(changes: Changes) -> dict[str, Any]:
 
 def refresh_text(changes: Changes) -> str:
     panels = len(changes.panels)
+    # Translators: plural forms for the number of panels; {orders} and {requests} are
+    # numbers too (write "orders: {orders}" if your language needs their form to agree).
+    checked = ngettext(
+        "Checked {orders} orders on {count} panel in {seconds} s ({requests} requests).",
+        "Checked {orders} orders on {count} panels in {seconds} s ({requests} requests).",
+        panels,
+    )
     lines = [
-        f"Checked {changes.checked:,} orders on {panels} panel{'s' if panels != 1 else ''} "
-        f"in {changes.elapsed:.1f} s ({changes.requests:,} requests).",
+        checked.format(
+            orders=format_integer(changes.checked),
+            count=panels,
+            seconds=f"{changes.elapsed:.1f}",
+            requests=format_integer(changes.requests),
+        )
     ]
     finished = Counter(changes.finished.values())
-    kinds = ", ".join(f"{status} {count:,}" for status, count in sorted(finished.items()))
-    lines.append(
-        f"Changed: {len(changes.changed):,}; finished: {len(changes.finished):,}"
-        + (f" ({kinds})" if kinds else "")
-        + f"; lost: {len(changes.lost):,}."
+    # Translators: {status} is a panel status ("Completed"), {count} how many finished so.
+    kind = _("{status} {count}")
+    kinds = ", ".join(
+        kind.format(status=status, count=format_integer(count))
+        for status, count in sorted(finished.items())
     )
+    numbers = {
+        "changed": format_integer(len(changes.changed)),
+        "finished": format_integer(len(changes.finished)),
+        "lost": format_integer(len(changes.lost)),
+    }
+    if kinds:
+        # Translators: {kinds} lists how many finished with each status ("Completed 3,
+        # Partial 1").
+        tally = _("Changed: {changed}; finished: {finished} ({kinds}); lost: {lost}.")
+        lines.append(tally.format(kinds=kinds, **numbers))
+    else:
+        lines.append(_("Changed: {changed}; finished: {finished}; lost: {lost}.").format(**numbers))
     if changes.lost:
         lost = ", ".join(f"#{i}" for i in sorted(changes.lost))
-        lines.append(f"The panel no longer knows these orders (marked lost): {lost}.")
+        lines.append(
+            # Translators: {orders} lists smmdesk's order numbers ("#12, #15").
+            _("The panel no longer knows these orders (marked lost): {orders}.").format(orders=lost)
+        )
     if changes.refills_changed:
-        lines.append(f"Refills changed: {len(changes.refills_changed):,}.")
+        lines.append(
+            _("Refills changed: {count}.").format(
+                count=format_integer(len(changes.refills_changed))
+            )
+        )
     if changes.balances:
         parts = [f"{n} {format_money(b.amount, b.currency)}" for n, b in changes.balances.items()]
-        lines.append("Balance: " + ", ".join(parts) + ".")
+        # Translators: {balances} lists each panel with its balance ("demo 12.50 USD").
+        lines.append(_("Balance: {balances}.").format(balances=", ".join(parts)))
     return "\n".join(lines)
 
 
@@ -125,15 +161,23 @@ def refill_json(refill: store.Refill, order: store.Order) -> dict[str, Any]:
 
 def _refills_table(pairs: list[tuple[store.Refill, store.Order]]) -> str:
     if not pairs:
-        return "No refills."
-    headers = ("ORDER", "PANEL", "REMOTE", "REFILL", "STATUS", "REQUESTED", "NOTE")
+        return _("No refills.")
+    headers = (
+        N_("ORDER"),
+        N_("PANEL"),
+        N_("REMOTE"),
+        N_("REFILL"),
+        N_("STATUS"),
+        N_("REQUESTED"),
+        N_("NOTE"),
+    )
     rows = [
         (
             f"#{order.id}",
             order.panel_name,
             order.remote_id,
-            refill.refill_id or "(refused)",
-            refill.raw_status or refill.status or ("" if refill.final else "waiting"),
+            refill.refill_id or _("(refused)"),
+            refill.raw_status or refill.status or ("" if refill.final else _("waiting")),
             refill.created_at,
             refill.error,
         )
