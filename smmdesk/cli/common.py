@@ -40,7 +40,7 @@ from typing import Any, NoReturn
 
 from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError, ValidationError
-from smmdesk.core.i18n import N_, _, choose_language, set_language
+from smmdesk.core.i18n import N_, _, choose_language, set_language, set_typed_language
 from smmdesk.core.logs import setup_logging
 from smmdesk.core.paths import data_dir
 from smmdesk.core.secrets import KeyStore
@@ -180,7 +180,14 @@ def run_command(args: argparse.Namespace) -> int:
     log_path: Path | None = None
     try:
         folder = data_dir(getattr(args, "data_dir", None))
-        set_language(choose_language(saved_language(folder)))  # human output only, never --json
+        # --json is for programs: all it prints, the texts inside the values included (a
+        # cancel's message, an order's problem), is the same in every language: English
+        language = choose_language(saved_language(folder))
+        if getattr(args, "json", False):
+            set_language("en")
+            set_typed_language(language)  # what the user typed is still read their way
+        else:
+            set_language(language)
         log_path = setup_logging(folder)
         if getattr(args, "without_desk", False):  # backups: must work on a damaged order book
             ctx = Context(args, None, log_path, home=folder)  # type: ignore[arg-type]

@@ -39,7 +39,7 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from smmdesk.core.i18n import current_language
+from smmdesk.core.i18n import current_language, typed_language
 from smmdesk.core.money import plain
 
 _CENTS = Decimal("0.01")
@@ -214,7 +214,7 @@ def _read(raw: str, language: str) -> _Reading:
 def read_integer(text: str, language: str | None = None) -> int:
     """A whole number typed in ``language``'s way or the plain one; NumberTextError when it
     is not one (a decimal part, a sign, letters) or could be read two ways."""
-    reading = _read(text, _lang(language))
+    reading = _read(text, language or typed_language())
     if reading.ambiguous or reading.fraction is not None:
         raise NumberTextError(text, ambiguous=reading.ambiguous)
     if len(reading.integer) > _MAX_DIGITS:
@@ -225,7 +225,7 @@ def read_integer(text: str, language: str | None = None) -> int:
 def read_amount(text: str, language: str | None = None) -> Decimal:
     """An amount (a price, a sale price) typed in ``language``'s way or the plain one: "5,00"
     and "5.00" are both 5.00 in Turkish; NumberTextError when unreadable or ambiguous."""
-    reading = _read(text, _lang(language))
+    reading = _read(text, language or typed_language())
     if reading.ambiguous:
         raise NumberTextError(text, ambiguous=True)
     if len(reading.integer) > _MAX_DIGITS:

@@ -104,6 +104,7 @@ class _CheckedTranslations(_gettext.GNUTranslations):
 
 _loaded: dict[str, _gettext.NullTranslations] = {}
 _current: str | None = None
+_typed: str | None = None  # set_typed_language
 
 
 def _translations(language: str) -> _gettext.NullTranslations:
@@ -163,6 +164,19 @@ def set_language(language: str | None) -> str:
     global _current
     _current = normalize(language or "") or SOURCE_LANGUAGE
     return _current
+
+
+def set_typed_language(language: str | None) -> None:
+    """Read numbers people type (``smmdesk.core.formats.read_*``) in ``language`` even while
+    texts are shown in another: ``--json`` speaks English to the program reading it, but a
+    Turkish reseller's "1.500" is still 1500. None: the language texts are shown in."""
+    global _typed
+    _typed = normalize(language or "") or None
+
+
+def typed_language() -> str:
+    """The language numbers typed by people are read in (see ``set_typed_language``)."""
+    return _typed or current_language()
 
 
 @contextmanager

@@ -116,3 +116,20 @@ def test_exit_codes_and_usage_stay_the_same(cli: Cli) -> None:
     assert russian("order", "add", "demo", "2", "link", "--yes", code=2).err
     failed = russian("order", "add", "demo", "2", POST, "quantity=abc", "--json", code=1)
     assert failed.out == "" and failed.err.startswith("smmdesk: quantity: ")
+
+
+def test_json_texts_stay_english_whatever_the_language(cli: Cli, demo_panel: Any) -> None:
+    """A value that is a sentence (a cancel's message, a refused order's problem) is the
+    same for a script in every language; the human table of the same run is translated."""
+    said = []
+    for language in ("en", "ru", "tr", "ar"):
+        placed = cli.json("order", "add", "demo", "2", POST, "quantity=1000", "--yes")
+        local = speaking(cli, SMMDESK_LANG=language)
+        said.append(local.json("cancel", "demo", placed["remote_id"])[0]["message"])
+        refused = local("order", "add", "demo", "2", POST, "quantity=5", "--json", code=1)
+        assert refused.err.startswith("smmdesk: quantity: Quantity must be between 10 and")
+    assert said == ["cancel requested"] * 4
+    human = speaking(cli, SMMDESK_LANG="ru")(
+        "order", "add", "demo", "2", POST, "quantity=5", code=1
+    )
+    assert "Количество" in human.err
