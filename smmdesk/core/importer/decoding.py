@@ -13,6 +13,7 @@ import codecs
 import re
 from typing import NamedTuple
 
+from smmdesk.core.i18n import N_, _
 from smmdesk.core.importer.rawfile import ImportFileError, line_and_column
 
 _BOMS = (
@@ -27,7 +28,8 @@ _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_SAVE_AS = "save it again as “CSV UTF-8” (in Excel: File > Save As) and import that file"
+# Translators: ends the sentences below: how to make a file smmdesk can read.
+_SAVE_AS = N_("save it again as “CSV UTF-8” (in Excel: File > Save As) and import that file")
 
 
 class Decoded(NamedTuple):
@@ -41,8 +43,11 @@ def decode(data: bytes, label: str) -> Decoded:
         raise ImportFileError(_empty(label))
     if data.startswith(_WORKBOOKS):
         raise ImportFileError(
-            f"{_cap(label)} is a spreadsheet workbook, not a CSV or text file. Open it in "
-            f"Excel or LibreOffice and {_SAVE_AS}."
+            # Translators: {label} names the file (“shop.csv”); {save_as} is how to save it.
+            _(
+                "{label} is a spreadsheet workbook, not a CSV or text file. Open it in Excel "
+                "or LibreOffice and {save_as}."
+            ).format(label=_cap(label), save_as=_(_SAVE_AS))
         )
     decoded = _decode_text(data, label)
     text = decoded.text.lstrip("\ufeff").rstrip("\x1a")  # a second BOM; a DOS end-of-file mark
@@ -102,13 +107,25 @@ def _damaged(data: bytes, exc: UnicodeDecodeError, codec: str, label: str) -> Im
     prefix = data[: exc.start].decode(codec, errors="replace")
     line, column = line_and_column(prefix, len(prefix))
     if codec.startswith("utf-8"):
-        what = "is not valid UTF-8 text, although the rest of the file is UTF-8"
+        text = _(
+            "Line {line}, column {column} of {label} is not valid UTF-8 text, although the "
+            "rest of the file is UTF-8. The file may be damaged: {save_as}."
+        )
     elif codec == "cp1252":
-        what = "is not text in any encoding smmdesk knows"
+        text = _(
+            "Line {line}, column {column} of {label} is not text in any encoding smmdesk "
+            "knows. The file may be damaged: {save_as}."
+        )
     else:
-        what = f"is not valid {codec.upper()} text (the file may be cut short)"
+        # Translators: {codec} is an encoding's name, like UTF-16.
+        text = _(
+            "Line {line}, column {column} of {label} is not valid {codec} text (the file may "
+            "be cut short). The file may be damaged: {save_as}."
+        )
     return ImportFileError(
-        f"Line {line}, column {column} of {label} {what}. The file may be damaged: {_SAVE_AS}.",
+        text.format(
+            line=line, column=column, label=label, codec=codec.upper(), save_as=_(_SAVE_AS)
+        ),
         line=line,
         column=column,
     )
@@ -127,18 +144,20 @@ def _refuse_binary(text: str, label: str) -> None:
 def _binary(text: str, offset: int, label: str) -> ImportFileError:
     line, column = line_and_column(text, offset)
     return ImportFileError(
-        f"{_cap(label)} is not a text file: it holds binary data (first at line {line}, "
-        f"column {column}). Choose the CSV or text file with the orders, or {_SAVE_AS}.",
+        _(
+            "{label} is not a text file: it holds binary data (first at line {line}, column "
+            "{column}). Choose the CSV or text file with the orders, or {save_as}."
+        ).format(label=_cap(label), line=line, column=column, save_as=_(_SAVE_AS)),
         line=line,
         column=column,
     )
 
 
 def _empty(label: str) -> str:
-    return (
-        f"{_cap(label)} is empty. Choose the file that holds the orders, or save it again "
-        "from the program that made it."
-    )
+    return _(
+        "{label} is empty. Choose the file that holds the orders, or save it again from the "
+        "program that made it."
+    ).format(label=_cap(label))
 
 
 def _cap(label: str) -> str:

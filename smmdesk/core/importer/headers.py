@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from smmdesk.core.i18n import _
 from smmdesk.core.importer.rawfile import ImportFileError, column_letter
 from smmdesk.core.ordertypes import ADD_FIELDS, SINGLE_VALUE_FIELDS
 from smmdesk.protocol import squash
@@ -106,8 +107,12 @@ def _apply_fallbacks(cells: list[str], keys: list[str | None], taken: dict[str, 
                 taken[name], keys[i] = i, name
                 if name == "service":
                     notes.append(
-                        f"Column {column_letter(i)} (“{cell}”) was read as the service id, "
-                        "since no column is named “service”."
+                        # Translators: {column} is a spreadsheet letter (B); {title} the
+                        # column's title as the file has it. “service” is the field's name.
+                        _(
+                            "Column {column} (“{title}”) was read as the service id, since "
+                            "no column is named “service”."
+                        ).format(column=column_letter(i), title=cell)
                     )
                 break
     return notes
@@ -130,20 +135,30 @@ def _name_extras(cells: list[str], keys: list[str | None]) -> list[str]:
 
 
 def _amount_note(index: int, cell: str) -> str:
-    return (
-        f"Column {column_letter(index)} (“{cell}”) was not read as the quantity, because "
-        "it may hold a price. If it is the number of units to order, rename it “quantity”."
-    )
+    return _(
+        "Column {column} (“{title}”) was not read as the quantity, because it may hold a "
+        "price. If it is the number of units to order, rename it “quantity”."
+    ).format(column=column_letter(index), title=cell)
 
 
 def _duplicate(
     cells: list[str], first: int, second: int, name: str, *, line: int, label: str
 ) -> ImportFileError:
     return ImportFileError(
-        f"Columns {column_letter(first)} (“{cells[first]}”) and {column_letter(second)} "
-        f"(“{cells[second]}”) of {label} both give the {name}, so smmdesk cannot tell which "
-        "one to use. Delete or rename one of them in the header (line "
-        f"{line}), then import the file again.",
+        # Translators: {field} is an order field's API name (link, quantity, service).
+        _(
+            "Columns {first} (“{first_title}”) and {second} (“{second_title}”) of {label} "
+            "both give the {field}, so smmdesk cannot tell which one to use. Delete or "
+            "rename one of them in the header (line {line}), then import the file again."
+        ).format(
+            first=column_letter(first),
+            first_title=cells[first],
+            second=column_letter(second),
+            second_title=cells[second],
+            label=label,
+            field=name,
+            line=line,
+        ),
         line=line,
         column=second + 1,
     )

@@ -20,6 +20,7 @@ import io
 import re
 from collections.abc import Iterator
 
+from smmdesk.core.i18n import N_, _, ngettext
 from smmdesk.core.importer import massorder
 from smmdesk.core.importer.decoding import decode
 from smmdesk.core.importer.headers import (
@@ -83,7 +84,7 @@ def _choose_delimiter(text: str) -> tuple[str | None, bool]:
 
 def _first_record(text: str, delimiter: str) -> list[str]:
     try:
-        for _, _, cells in _records(text, delimiter):
+        for _first, _last, cells in _records(text, delimiter):
             if any(cell.strip() for cell in cells):
                 return cells
     except _BrokenRecord:
@@ -142,8 +143,10 @@ def _read_csv(
         raise _overlong(overlong, header, delimiter, label)
     if not rows:
         raise ImportFileError(
-            f"There are no orders in {label}: it has a header row but no rows below it. "
-            "Add the orders under the header, then import the file again."
+            _(
+                "There are no orders in {label}: it has a header row but no rows below it. "
+                "Add the orders under the header, then import the file again."
+            ).format(label=label)
         )
     return header, rows
 
@@ -164,11 +167,12 @@ def _row(number: int, first: int, last: int, keys: list[str], cells: list[str]) 
         return None
     problem = None
     if broken:
-        problem = (
-            f'the {broken} cell runs over lines {first}-{last}: a quote (") is probably '
-            "missing or misplaced, so several rows may have been read as one. Fix the "
-            "quotes in the file and import it again."
-        )
+        # Translators: {field} is an order field's API name (link, quantity).
+        problem = _(
+            'the {field} cell runs over lines {first}-{last}: a quote (") is probably missing '
+            "or misplaced, so several rows may have been read as one. Fix the quotes in the "
+            "file and import it again."
+        ).format(field=broken, first=first, last=last)
     return RawRow(number, first, values, problem)
 
 
@@ -185,28 +189,41 @@ def _no_header(text: str, label: str, *, skip_sep: bool = False) -> ImportFileEr
     if skip_sep and _SEP_LINE.match(line):
         number, line = next(filled, (number, line))
     return ImportFileError(
-        f"No header row was found in {label}: line {number} reads “{shown(line, 60)}”. "
-        "The first line must name the columns: service, link, quantity, and any other "
-        "order fields (comments, runs, interval, username, ...), optionally panel and "
-        "reference. Or use the panels' mass-order text: one order per line, as "
-        "service|link|quantity.",
+        # Translators: the column names (service, link, quantity, ...) are what the file
+        # must say: keep them in English.
+        _(
+            "No header row was found in {label}: line {number} reads “{text}”. The first "
+            "line must name the columns: service, link, quantity, and any other order fields "
+            "(comments, runs, interval, username, ...), optionally panel and reference. Or "
+            "use the panels' mass-order text: one order per line, as service|link|quantity."
+        ).format(label=label, number=number, text=shown(line, 60)),
         line=number,
     )
 
 
 def _overlong(lines: list[int], header: Header, delimiter: str, label: str) -> ImportFileError:
-    shown = ", ".join(str(n) for n in lines[1:_LISTED_OVERLONG])
+    listed = ", ".join(str(n) for n in lines[1:_LISTED_OVERLONG])
     more = len(lines) - _LISTED_OVERLONG
-    also = f" The same goes for line{'s' if len(lines) > 2 else ''} {shown}" if shown else ""
-    if also and more > 0:
-        also += f" and {more} more"
-    return ImportFileError(
-        f"Line {lines[0]} of {label} has more cells than the header has columns "
-        f"({len(header.keys)}). A cell probably holds a {_delimiter_name(delimiter)} without "
-        "quotes around it (links often do). Put that cell in double quotes, or save the "
-        f"file again from Excel as CSV.{also + '.' if also else ''}",
-        line=lines[0],
+    text = _(
+        "Line {line} of {label} has more cells than the header has columns ({columns}). A "
+        "cell probably holds a {delimiter} without quotes around it (links often do). Put "
+        "that cell in double quotes, or save the file again from Excel as CSV."
+    ).format(
+        line=lines[0], label=label, columns=len(header.keys), delimiter=_delimiter_name(delimiter)
     )
+    if listed and more > 0:
+        also = ngettext(
+            "The same goes for lines {lines} and {more} more.",
+            "The same goes for lines {lines} and {more} more.",
+            more,
+        ).format(lines=listed, more=more)
+    elif listed:
+        also = ngettext(
+            "The same goes for line {lines}.", "The same goes for lines {lines}.", len(lines) - 1
+        ).format(lines=listed)
+    else:
+        also = ""
+    return ImportFileError(f"{text} {also}" if also else text, line=lines[0])
 
 
 def _csv_error(broken: _BrokenRecord, text: str, delimiter: str, label: str) -> ImportFileError:
@@ -216,25 +233,37 @@ def _csv_error(broken: _BrokenRecord, text: str, delimiter: str, label: str) -> 
         if opening is not None:
             line, column, cell = opening
             return ImportFileError(
-                f'The quote (") that opens a cell on line {line} of {label} (column '
-                f"{column_letter(cell)}) is never closed, so everything after it would be "
-                "one cell. Add the closing quote, or remove the stray one, then import the "
-                "file again.",
+                _(
+                    'The quote (") that opens a cell on line {line} of {label} (column '
+                    "{column}) is never closed, so everything after it would be one cell. Add "
+                    "the closing quote, or remove the stray one, then import the file again."
+                ).format(line=line, label=label, column=column_letter(cell)),
                 line=line,
                 column=column,
             )
     if "expected after" in reason:
-        started = f" (this row starts on line {first}: a quote may be missing there)"
+        if broken.line != first:
+            text = _(
+                "Line {line} of {label} has text right after the closing quote of a cell "
+                "(this row starts on line {first}: a quote may be missing there). Inside a "
+                'quoted cell, write a quote as two quotes (""), and put nothing between a '
+                "closing quote and the next delimiter."
+            )
+        else:
+            text = _(
+                "Line {line} of {label} has text right after the closing quote of a cell. "
+                'Inside a quoted cell, write a quote as two quotes (""), and put nothing '
+                "between a closing quote and the next delimiter."
+            )
         return ImportFileError(
-            f"Line {broken.line} of {label} has text right after the closing quote of a "
-            f"cell{started if broken.line != first else ''}. Inside a quoted cell, write a "
-            'quote as two quotes (""), and put nothing between a closing quote and the next '
-            "delimiter.",
-            line=broken.line,
+            text.format(line=broken.line, label=label, first=first), line=broken.line
         )
     return ImportFileError(
-        f"The row that starts on line {first} of {label} cannot be read as CSV ({reason}). "
-        "Save the file again from Excel as CSV, then import it again.",
+        # Translators: {reason} is Python's own (English) words for what is wrong.
+        _(
+            "The row that starts on line {first} of {label} cannot be read as CSV ({reason}). "
+            "Save the file again from Excel as CSV, then import it again."
+        ).format(first=first, label=label, reason=reason),
         line=first,
     )
 
@@ -277,4 +306,5 @@ def _line_offset(text: str, line: int) -> int:
 
 
 def _delimiter_name(delimiter: str) -> str:
-    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "“|”"}[delimiter]
+    names = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": "“|”"}
+    return _(names[delimiter])
