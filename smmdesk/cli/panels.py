@@ -101,7 +101,7 @@ def speaks_text(panel: Panel) -> str:
         # Translators: the labels of "panel show": a panel's balance, what its API speaks
         # (the dialect), the panel software's family, settings made by hand, when it was checked.
         _line(_("balance:"), format_money(panel.balance, panel.currency)),
-        _line(_("speaks:"), ", ".join(dialect.describe())),
+        _line(_("speaks:"), ", ".join(dialect.described())),
     ]
     if dialect.family:
         lines.append(_line(_("family:"), dialect.family))
@@ -138,7 +138,7 @@ async def panel_add(ctx: Context) -> None:
         # Translators: the panel's API answered at another address than the one given.
         added += " " + _("Its API is at {url}.").format(url=panel.url)
     # Translators: {features} lists what the panel's API speaks ("drip-feed, refill").
-    speaks = _("It speaks: {features}.").format(features=", ".join(panel.dialect.describe()))
+    speaks = _("It speaks: {features}.").format(features=", ".join(panel.dialect.described()))
     ctx.out(panel_json(panel), f"{added}\n{speaks}")
 
 

@@ -207,7 +207,8 @@ async def send(
             store.set_refuses_subscriptions(db, panel.id, True)
         return _settle(db, order, OrderState.FAILED, str(refused), refused, prepared, hook)
     except BaseException:  # canceled mid-request (window closed, Ctrl+C) or a bug: maybe sent
-        _settle(db, order, OrderState.UNKNOWN, store.STOPPED_WHILE_SENDING, None, prepared, hook)
+        stopped = _(store.STOPPED_WHILE_SENDING)
+        _settle(db, order, OrderState.UNKNOWN, stopped, None, prepared, hook)
         raise
     try:
         return _settle(db, order, OrderState.PLACED, remote_id, None, prepared, hook)

@@ -99,7 +99,7 @@ class PanelManager(QDialog):
         self.list.clear()
         for panel in self._desk.panels():
             balance = left_to_right(money_text(panel.balance, panel.currency, missing="—"))
-            speaks = ", ".join(panel.dialect.describe())
+            speaks = ", ".join(panel.dialect.described())
             # Translators: {speaks} lists what the panel's API can do ("multiStatus, batch
             # refill, no cancel").
             said = _("speaks: {speaks}").format(speaks=speaks)
@@ -163,7 +163,7 @@ class PanelManager(QDialog):
 
     def _tested(self, name: str, balance: Balance, panel: store.Panel) -> None:
         amount = left_to_right(money_text(balance.amount, balance.currency))
-        speaks = ", ".join(panel.dialect.describe())
+        speaks = ", ".join(panel.dialect.described())
         # Translators: {panel} is a panel's name, {amount} its balance ("40.00 USD"), {speaks}
         # lists what its API can do ("multiStatus, batch refill, no cancel").
         text = _("{panel} answered: balance {amount}. It speaks: {speaks}.")

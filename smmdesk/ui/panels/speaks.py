@@ -116,7 +116,7 @@ class PanelSpeaksDialog(QDialog):
             _(
                 "{panel} speaks: {speaks}. Leave a line on “Detected” to let smmdesk decide; "
                 "choose a value only if the panel's API page says otherwise."
-            ).format(panel=panel.name, speaks=", ".join(dialect.describe()))
+            ).format(panel=panel.name, speaks=", ".join(dialect.described()))
         )
         for field, box in self.boxes.items():
             wanted = current_text(dialect, field) if field in dialect.overrides else AUTO
