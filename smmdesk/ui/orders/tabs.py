@@ -48,14 +48,14 @@ RECOUNT_MS = 400
 
 def tab_title(tab: int) -> str:
     """The title of TABS[tab] in the current language: which orders the tab shows."""
-    context = "orders with this status"  # "Open" orders, not "open" a file
+    # "Open" orders, not "open" a file; the context written out: the extractor reads literals
     titles = (
-        pgettext(context, "All"),
-        pgettext(context, "Open"),
-        pgettext(context, "Completed"),
-        pgettext(context, "Partial"),
-        pgettext(context, "Canceled"),
-        pgettext(context, "Unknown"),
+        pgettext("orders with this status", "All"),
+        pgettext("orders with this status", "Open"),
+        pgettext("orders with this status", "Completed"),
+        pgettext("orders with this status", "Partial"),
+        pgettext("orders with this status", "Canceled"),
+        pgettext("orders with this status", "Unknown"),
     )
     return titles[tab]
 
