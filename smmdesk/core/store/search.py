@@ -7,6 +7,10 @@ full-text index ``orders_fts`` (migration m005: trigram tokens, so any part of a
 id of three characters or more is found) only narrows down where to look: ``match_set`` is
 every order the index says may match, and each is still checked with ``text_clause``.
 
+A text shorter than that (one or two characters, but "#12") is looked for in the newest
+SHORT_TEXT_SCOPE orders only (by local id): without the index every order is read, and
+over a million orders "ab" or "7" matches in most anyway.
+
 Two ways to read a page of matches, chosen per page (``history`` does it):
   * walk the sort order (an index) checking each order, for at most WALK_ROWS orders: fast
     when matches are common ("customer", "instagram");
@@ -20,12 +24,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from smmdesk.core.store.migrations import FTS_COLUMNS
+from smmdesk.core.store.migrations import FOLDING_TEXT_SQL, FTS_COLUMNS
 
 # How many orders a page's walk along the sort order looks at before it asks the index.
 WALK_ROWS = 10_000
 # The trigram index finds texts of at least this many characters.
 INDEXED_LENGTH = 3
+# How many of the newest orders a text too short for the index is looked for in.
+SHORT_TEXT_SCOPE = 50_000
 # How far into a trigram's list of orders a probe looks to tell how common it is.
 PROBE = 1000
 # Trigrams in more than this share of the orders ("use" of "user_", "htt") are left out of
@@ -34,6 +40,11 @@ COMMON = 0.5
 
 _SEARCHED = ("o.remote_id", "o.link", "o.reference", "o.service_name")
 assert {c.split(".")[1] for c in _SEARCHED} == set(FTS_COLUMNS)
+# The characters the index folds into an ASCII letter and LIKE does not (every code point
+# tried: LATIN SMALL LETTER LONG S is "s" to the index, KELVIN SIGN "k"), and the orders
+# holding one in a searched column (the condition of m008's partial index).
+FOLDED = {"s": "\u017f", "k": "\u212a"}
+FOLDING_TEXT = FOLDING_TEXT_SQL
 
 
 def text_clause(text: str) -> tuple[str, list[Any]]:
@@ -41,12 +52,17 @@ def text_clause(text: str) -> tuple[str, list[Any]]:
     local = text[1:] if text.startswith("#") else text
     if text.startswith("#") and local.isdigit():
         return "o.id = ?", [int(local)]
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    likes = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in _SEARCHED)
-    params: list[Any] = [pattern] * len(_SEARCHED)
+    likes, params = _likes(text)
     if local.isdigit():
         return f"(o.id = ? OR {likes})", [int(local), *params]
-    return f"({likes})", params
+    return likes, params
+
+
+def _likes(text: str) -> tuple[str, list[Any]]:
+    """SQL true for the orders holding ``text`` in a searched column (as LIKE compares)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    likes = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in _SEARCHED)
+    return f"({likes})", [pattern] * len(_SEARCHED)
 
 
 def indexed(text: str) -> bool:
@@ -55,6 +71,15 @@ def indexed(text: str) -> bool:
     if text.startswith("#") and local.isdigit():
         return False  # "#12" is the local id alone: the primary key finds it
     return len(text) >= INDEXED_LENGTH
+
+
+def short_text_scope(db: Database) -> int | None:
+    """The local id after which a text too short for the index is looked for (the newest
+    SHORT_TEXT_SCOPE orders); None when there are no more orders than that."""
+    newest = db.execute("SELECT max(id) FROM orders").fetchone()[0]
+    if newest is None or newest <= SHORT_TEXT_SCOPE:
+        return None
+    return int(newest) - SHORT_TEXT_SCOPE
 
 
 def match_set(db: Database, text: str) -> tuple[str, list[Any]]:
@@ -67,6 +92,38 @@ def match_set(db: Database, text: str) -> tuple[str, list[Any]]:
         sql += " UNION SELECT ?"
         params.append(int(text))
     return sql, params
+
+
+def countable(text: str) -> bool:
+    """Whether ``count_matches`` counts ``text``'s matches from the index alone."""
+    return indexed(text) and text.isascii()
+
+
+def count_matches(db: Database, text: str) -> int:
+    """How many orders match ``text`` (``countable``), counted by the index alone.
+
+    For an ASCII text the index's phrase (every trigram, in order) finds exactly what LIKE
+    finds, but in orders holding a character the index folds into an ASCII letter and LIKE
+    does not: those are few, listed by the partial index ``orders_folding_text`` (m008),
+    and checked one by one. The order whose local id is the text is added when it holds
+    no match."""
+    phrase = _phrase(text)
+    count = db.execute(
+        "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH ?", (phrase,)
+    ).fetchone()[0]
+    likes, params = _likes(text)
+    if any(letter in text.lower() for letter in FOLDED):
+        count -= db.execute(
+            f"SELECT count(*) FROM orders o WHERE {FOLDING_TEXT} AND o.id IN "
+            f"(SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?) AND NOT coalesce({likes}, 0)",
+            [phrase, *params],
+        ).fetchone()[0]
+    if text.isdigit():
+        count += db.execute(
+            f"SELECT count(*) FROM orders o WHERE o.id = ? AND NOT coalesce({likes}, 0)",
+            [int(text), *params],
+        ).fetchone()[0]
+    return count
 
 
 def match_expression(db: Database, text: str) -> str:
