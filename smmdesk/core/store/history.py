@@ -104,8 +104,6 @@ def count_orders(db: Database, query: OrderQuery = OrderQuery()) -> int:
     """How many orders match ``query`` (limit, offset and after ignored)."""
     where, params = _where(db, query)
     text = _text(query)
-    if text and not where and search.countable(text):  # the index alone counts it
-        return search.count_matches(db, text)
     if text and search.indexed(text):
         matches, more = search.match_set(db, text)
         clause, values = search.text_clause(text)

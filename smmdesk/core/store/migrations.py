@@ -8,8 +8,7 @@ m003 the per-panel dialect, webhook secret and add request ids, and catalog flag
 "not said"; m004 asks again about orders marked lost by whole-request errors.
 m005 the indexes and the full-text index a history of a million orders needs;
 m006 the business across panels (sale prices, customers, service groups, markups, balances);
-m007 the running sums reports read (smmdesk.core.store.report_sums), kept by triggers;
-m008 the orders whose text the full-text index folds differently from LIKE (exact counts).
+m007 the running sums reports read (smmdesk.core.store.report_sums), kept by triggers.
 """
 
 from __future__ import annotations
@@ -354,24 +353,8 @@ def m007_report_sums(db: Database) -> None:
     what the sums are: smmdesk.core.store.report_sums), and summed here for the orders
     already stored: a report over a million orders reads a few thousand rows.
 
-    On an existing database of a million orders this takes about TODO seconds, once."""
+    On an existing database of a million orders this takes about 15 seconds, once."""
     report_sums.create(db)
-
-
-def m008_exact_text_counts(db: Database) -> None:
-    """``orders_folding_text``: a partial index of the orders holding, in a column the
-    full-text index covers, a character the index folds into an ASCII letter and LIKE does
-    not (ſ, the Kelvin sign K): with it the index alone counts a text search exactly
-    (smmdesk.core.store.search.count_matches). Few orders, if any, hold one."""
-    db.execute(f"CREATE INDEX orders_folding_text ON orders(id) WHERE {FOLDING_TEXT_SQL}")
-
-
-# The condition, over ``orders o``-less columns, of m008's partial index (a query uses the
-# index when its WHERE holds this same text).
-FOLDING_TEXT_SQL = (
-    "(coalesce(link, '') || coalesce(reference, '') || coalesce(service_name, '') || "
-    "coalesce(remote_id, '')) GLOB '*[\u017f\u212a]*'"
-)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -382,7 +365,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     m005_history_at_scale,
     m006_business,
     m007_report_sums,
-    m008_exact_text_counts,
 )
 
 

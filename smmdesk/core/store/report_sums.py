@@ -5,7 +5,8 @@ A report over a million orders reads these few rows instead of every order:
   * ``report_days``: per UTC day, panel and currency (reports by panel, day, week, month);
   * ``report_services``: per UTC month, panel, service and currency (by service), with the
     service's name as the latest order gave it;
-  * ``report_customers``: per UTC month, panel, customer and currency (by customer).
+  * ``report_customers``: per UTC month, panel, customer and currency (by customer), and
+    ``report_customer_totals`` for all time (thousands of customers make many rows a month).
 
 Each row holds the counts (orders, priced: with a sale price) and the sums of spent, sales
 and profit of the orders a report counts (smmdesk.core.store.reports says which, and what
@@ -46,6 +47,7 @@ TABLES = {
     "report_days": ("day", "panel_id", "currency"),
     "report_services": ("month", "panel_id", "service", "currency"),
     "report_customers": ("month", "panel_id", "customer", "currency"),
+    "report_customer_totals": ("panel_id", "customer", "currency"),
 }
 # The columns whose change may change what an order adds to the sums.
 WATCHED = ("state", "status", "charge", "expected_cost", "sale_price", "reference",

@@ -114,8 +114,10 @@ def _add_sums(
     of a month partly in the range) read one by one."""
     end = until + _DAY if until else None  # exclusive
     table = _TABLE.get(by, "report_days")
+    if by == "customer" and since is None and until is None:
+        table = "report_customer_totals"
     first, stop = since, end  # what the sums cover: [first, stop)
-    if table != "report_days":  # sums per month: whole months only
+    if table in ("report_customers", "report_services"):  # per month: whole months only
         if first is not None and first.day != 1:
             first = _next_month(first)
         if stop is not None:
@@ -127,7 +129,7 @@ def _add_sums(
             _add_orders(db, by, found, _range(since, first))
         if end is not None and stop != end:
             _add_orders(db, by, found, _range(stop, end))
-    unit = "r.day" if table == "report_days" else "r.month"
+    unit = "r.day" if table == "report_days" else "r.month"  # (no range for the totals)
     where, params = ["1"], []
     if first is not None:
         where.append(f"{unit} >= ?")

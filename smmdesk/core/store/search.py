@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from smmdesk.core.store.migrations import FOLDING_TEXT_SQL, FTS_COLUMNS
+from smmdesk.core.store.migrations import FTS_COLUMNS
 
 # How many orders a page's walk along the sort order looks at before it asks the index.
 WALK_ROWS = 10_000
@@ -40,11 +40,6 @@ COMMON = 0.5
 
 _SEARCHED = ("o.remote_id", "o.link", "o.reference", "o.service_name")
 assert {c.split(".")[1] for c in _SEARCHED} == set(FTS_COLUMNS)
-# The characters the index folds into an ASCII letter and LIKE does not (every code point
-# tried: LATIN SMALL LETTER LONG S is "s" to the index, KELVIN SIGN "k"), and the orders
-# holding one in a searched column (the condition of m008's partial index).
-FOLDED = {"s": "\u017f", "k": "\u212a"}
-FOLDING_TEXT = FOLDING_TEXT_SQL
 
 
 def text_clause(text: str) -> tuple[str, list[Any]]:
@@ -92,38 +87,6 @@ def match_set(db: Database, text: str) -> tuple[str, list[Any]]:
         sql += " UNION SELECT ?"
         params.append(int(text))
     return sql, params
-
-
-def countable(text: str) -> bool:
-    """Whether ``count_matches`` counts ``text``'s matches from the index alone."""
-    return indexed(text) and text.isascii()
-
-
-def count_matches(db: Database, text: str) -> int:
-    """How many orders match ``text`` (``countable``), counted by the index alone.
-
-    For an ASCII text the index's phrase (every trigram, in order) finds exactly what LIKE
-    finds, but in orders holding a character the index folds into an ASCII letter and LIKE
-    does not: those are few, listed by the partial index ``orders_folding_text`` (m008),
-    and checked one by one. The order whose local id is the text is added when it holds
-    no match."""
-    phrase = _phrase(text)
-    count = db.execute(
-        "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH ?", (phrase,)
-    ).fetchone()[0]
-    likes, params = _likes(text)
-    if any(letter in text.lower() for letter in FOLDED):
-        count -= db.execute(
-            f"SELECT count(*) FROM orders o WHERE {FOLDING_TEXT} AND o.id IN "
-            f"(SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?) AND NOT coalesce({likes}, 0)",
-            [phrase, *params],
-        ).fetchone()[0]
-    if text.isdigit():
-        count += db.execute(
-            f"SELECT count(*) FROM orders o WHERE o.id = ? AND NOT coalesce({likes}, 0)",
-            [int(text), *params],
-        ).fetchone()[0]
-    return count
 
 
 def match_expression(db: Database, text: str) -> str:

@@ -1,6 +1,6 @@
-"""Counting a text search from the full-text index alone (store.search.count_matches):
-the same number the rows shown give, whatever the text, the case and the characters the
-index folds differently from LIKE (migration m008's partial index lists those orders)."""
+"""Counting a text search gives the number of rows shown, whatever the text, its case and
+the characters the full-text index folds differently from LIKE (ſ is "s" to the index,
+the Kelvin sign "k"); a text too short for the index is looked for in the newest orders."""
 
 from __future__ import annotations
 
@@ -49,30 +49,6 @@ def test_the_count_is_the_number_of_orders_shown(orders, text):
     assert count_orders(orders, OrderQuery(text=text)) == shown
     # the same through the index's match set checked one by one (another filter given)
     assert count_orders(orders, OrderQuery(text=text, since=date(2000, 1, 1))) == shown
-
-
-def test_an_ascii_text_of_three_characters_or_more_is_counted_by_the_index_alone(orders):
-    assert search.countable("skip") and search.countable("123")
-    assert not search.countable("sk") and not search.countable("zo\u00eb")
-    assert not search.countable("#12")  # the local id alone
-    statements: list[str] = []
-    orders.conn.set_trace_callback(statements.append)
-    count_orders(orders, OrderQuery(text="keys"))
-    orders.conn.set_trace_callback(None)
-    # no statement reads the orders the index matched one by one (but the few listed)
-    assert not [s for s in statements if "CROSS JOIN orders" in s]
-    assert [s for s in statements if "orders_fts MATCH" in s]
-
-
-def test_the_orders_the_index_folds_differently_are_in_the_partial_index(orders):
-    plan = orders.execute(
-        f"EXPLAIN QUERY PLAN SELECT count(*) FROM orders o WHERE {search.FOLDING_TEXT}"
-    ).fetchall()
-    assert any("orders_folding_text" in row[-1] for row in plan)
-    listed = orders.execute(
-        f"SELECT count(*) FROM orders o WHERE {search.FOLDING_TEXT}"
-    ).fetchone()[0]
-    assert listed == 6  # ſkip and Keys, three times each
 
 
 def test_a_text_too_short_for_the_index_is_looked_for_in_the_newest_orders(db):
