@@ -10,7 +10,7 @@ key and currency; with an Exchange every amount it can convert is in its target 
 A sale price is in the order's currency (the panel's). Sums are exact Decimals, read from
 the running sums triggers keep (smmdesk.core.store.report_sums: a few thousand rows for a
 million orders); orders those leave out are read one by one. By service, a row's name is
-the one the service's latest order gave.
+one its orders gave (over all time: the latest order's).
 """
 
 from __future__ import annotations
