@@ -5,14 +5,16 @@ Times opening the view (the pane built, shown and painted), every filter, search
 the view offers (the rows shown and painted), then how long the count takes to show ("N
 orders", counted on a worker thread while the view stays usable), scrolling one page and
 fifty pages down, re-reading changed rows, exporting every order to CSV, and resident
-memory. Each step is printed with its budget and "ok" or "OVER": open < 300 ms; each
-filter, search or sort < 100 ms; a count < 200 ms; the export < 10 s; memory < 300 MB.
+memory, and each report (best of 3). Each step is printed with its budget and "ok" or
+"OVER": open < 300 ms; each filter, search or sort < 100 ms; a count < 200 ms; the export
+< 10 s; memory < 300 MB; a report < 0.5 s (< 1 s over more than 100,000 orders).
 
     QT_QPA_PLATFORM=offscreen python -m tests.benchmarks.bench_orders_view [--orders 1000000]
 
 The orders are written straight into the ``orders`` table (tests/helpers/history.py) of a
 database as smmdesk made it before migration m005, which is then applied and timed: how
-long an existing history takes to gain its indexes and full-text index. ``--orders 2000``
+long an existing history takes to gain its indexes and full-text index; then m007 (the
+reports' running sums), timed too. ``--orders 2000``
 is the reduced run the tests make. Not a pytest test: budgets are read, not asserted; it
 exits 0 whatever the figures.
 """
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -43,6 +46,7 @@ from smmdesk.core import store
 from smmdesk.core.desk import Desk
 from smmdesk.core.paths import database_path
 from smmdesk.core.secrets import KeyStore
+from smmdesk.core.store import reports as business_reports
 from smmdesk.core.store.migrations import MIGRATIONS, migrate
 from smmdesk.ui.events import DeskEvents
 from smmdesk.ui.jobs import Jobs
@@ -52,15 +56,17 @@ from tests.helpers import history
 from tests.helpers.keyrings import MemoryKeyring
 
 OPEN_S, STEP_S, COUNT_S, EXPORT_S, RSS_MB = 0.3, 0.1, 0.2, 10.0, 300
+REPORT_S, REPORT_MILLION_S = 0.5, 1.0
 
 # (what, seconds, budget)
 Row = tuple[str, float, float | None]
 
 
-def existing_history(folder: Path, count: int) -> tuple[float, float]:
+def existing_history(folder: Path, count: int) -> tuple[float, float, float]:
     """A data folder whose database holds ``count`` orders (tests/helpers/history.py)
-    written before migration m005, then opened by this smmdesk, which applies m005 (its
-    indexes and the full-text index built for every order). (seconds to write, to migrate)"""
+    written before migration m005, then migrated by this smmdesk: up to m006 (m005: its
+    indexes and the full-text index built for every order), then m007 (the reports' running
+    sums) and the rest as opening it does. (seconds to write, to migrate to m006, the rest)"""
     folder.mkdir(parents=True, exist_ok=True)
     db = Database(str(database_path(folder)))
     db.enable_wal()
@@ -68,10 +74,38 @@ def existing_history(folder: Path, count: int) -> tuple[float, float]:
     started = time.perf_counter()
     history.fill(db, count)
     written = time.perf_counter() - started
+    started = time.perf_counter()
+    migrate(db, tuple(m for m in MIGRATIONS if m.__name__ < "m007"))
+    to_m006 = time.perf_counter() - started
     db.close()
     started = time.perf_counter()
     store.open_db(database_path(folder)).close()
-    return written, time.perf_counter() - started
+    return written, to_m006, time.perf_counter() - started
+
+
+def reports(db: Database, count: int) -> list[Row]:
+    """Each report over every order (and over the last 45 days), best of 3 (as
+    tests/benchmarks/bench_business.py times them): < 0.5 s up to 100,000 orders, < 1 s
+    at a million."""
+    budget = REPORT_S if count <= 100_000 else REPORT_MILLION_S
+    last = db.execute("SELECT max(created_at) FROM orders").fetchone()[0]
+    since = date.fromisoformat(last[:10]) - timedelta(days=45) if last else None
+    rows: list[Row] = []
+    every = [(by, None) for by in business_reports.REPORT_BY]
+    for by, start in [*every, ("day", since), ("customer", since)]:
+        best = min(
+            timed_plain(lambda b=by, s=start: business_reports.report(db, b, since=s))
+            for _ in range(3)
+        )
+        label = f"report --by {by}" + (" --since (45 days ago)" if start else "")
+        rows.append((label, best, budget))
+    return rows
+
+
+def timed_plain(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
 
 
 def timed(app: QApplication, action: Callable[[], object]) -> float:
@@ -208,9 +242,10 @@ def main(argv: list[str] | None = None) -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        written, migrated = existing_history(folder, args.orders)
+        written, migrated, summed = existing_history(folder, args.orders)
         print(f"{args.orders:,} orders written in {written:.1f} s", flush=True)
         print(f"migration m005 on them (indexes, full-text index): {migrated:.1f} s", flush=True)
+        print(f"migration m007 on them (the reports' running sums): {summed:.1f} s", flush=True)
         desk = Desk(folder, KeyStore(MemoryKeyring()))
         desk.db.close()
         rss_before = rss_mb()
@@ -235,6 +270,7 @@ def main(argv: list[str] | None = None) -> None:
         rows += filters_and_counts(app, pane, "sorted by charge: ", sorted_steps)
         rows += sorts(app, pane)
         rows += scrolling(app, pane)
+        rows += reports(desk.db, args.orders)
         rss = rss_mb()
         exported, note = export_all(desk, pane, folder, args.orders)
         rows += exported

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from smmdesk.core import store
+from smmdesk.core.store import report_sums
 from smmdesk.core.store.sql import time_text
 from smmdesk.protocol import CANONICAL_STATUSES, FINAL_STATUSES
 
@@ -72,17 +74,26 @@ def fill(
                 f"customer {rng.randrange(5000)}", at, at, at, int(status in FINAL_STATUSES),
             )  # fmt: skip
 
-    with store.transaction(db):
-        # The full-text index is built once at the end, as migration m005 builds it, rather
-        # than row by row through its triggers (many times slower for a million rows).
-        triggers = db.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'orders' "
-            "AND name LIKE 'orders_fts%'"
-        ).fetchall()
-        for name, _ in triggers:
-            db.execute(f"DROP TRIGGER {name}")
+    with store.transaction(db), bulk_load(db):
         db.conn.executemany(INSERT, rows())
-        if triggers:
-            db.execute("INSERT INTO orders_fts(orders_fts) VALUES ('rebuild')")
-        for _, sql in triggers:
-            db.execute(sql)
+
+
+@contextmanager
+def bulk_load(db: Any) -> Iterator[None]:
+    """Orders written inside (one transaction) without the triggers on ``orders``: the
+    full-text index and the reports' running sums are then built once, as migrations m005
+    and m007 build them, rather than row by row (many times slower for a million rows)."""
+    triggers = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'orders' "
+        "AND (name LIKE 'orders_fts%' OR name LIKE 'report_sums%')"
+    ).fetchall()
+    for name, _ in triggers:
+        db.execute(f"DROP TRIGGER {name}")
+    yield
+    names = {name for name, _ in triggers}
+    if "orders_fts_insert" in names:
+        db.execute("INSERT INTO orders_fts(orders_fts) VALUES ('rebuild')")
+    if "report_sums_insert" in names:
+        report_sums.rebuild(db)
+    for _, sql in triggers:
+        db.execute(sql)

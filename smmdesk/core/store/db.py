@@ -4,6 +4,11 @@
 smmdesk processes (GUI and CLI) wait for each other instead of failing, then runs the
 migrations. Synchronous stays FULL: the order ledger must survive a power cut.
 
+Temporary storage is in memory: an order write that the reports' triggers follow
+(store.report_sums) keeps a statement journal, which on disk costs a temp file's writes
+per order (twice the trigger's own work); every big read goes through an index, so
+nothing large is sorted there.
+
 A Database belongs to the thread that opened it: background work opens its own.
 """
 
@@ -39,6 +44,7 @@ def open_db(path: str | Path) -> Database:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA temp_store = MEMORY")
         migrate(db)
     except sqlite3.DatabaseError as exc:
         db.close()

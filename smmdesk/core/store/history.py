@@ -309,6 +309,11 @@ def _where(db: Database, query: OrderQuery, how: str = "") -> tuple[str, list[An
         add("created_at >= ?", _bound(query.since, end_of_day=False))
     if query.until is not None:
         add("created_at < ?", _bound(query.until, end_of_day=True))
+    text = _text(query)
+    if text and not search.indexed(text) and not text.startswith("#"):
+        newest = search.short_text_scope(db)  # a text too short for the index
+        if newest is not None:
+            add("id > ?", newest)
     if query.open_only:
         # "final = 0" picks the partial index orders_open_by_created, which holds the rest
         # ("+" keeps the remote id's own index out of it)

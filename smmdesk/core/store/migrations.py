@@ -7,7 +7,8 @@ m001 makes panels, catalogs, orders, events and refills; m002 the bulk importer'
 m003 the per-panel dialect, webhook secret and add request ids, and catalog flags that may be
 "not said"; m004 asks again about orders marked lost by whole-request errors.
 m005 the indexes and the full-text index a history of a million orders needs;
-m006 the business across panels (sale prices, customers, service groups, markups, balances).
+m006 the business across panels (sale prices, customers, service groups, markups, balances);
+m007 the running sums reports read (smmdesk.core.store.report_sums), kept by triggers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from smmdesk.core.errors import RequestRefused
+from smmdesk.core.store import report_sums
 from smmdesk.core.store.sql import now, time_text, transaction
 
 Migration = Callable[[Database], None]
@@ -344,6 +346,17 @@ _HISTORY_SCHEMA = (
         BEGIN {_FTS_DELETE} {_FTS_INSERT} END""",
 )
 
+
+def m007_report_sums(db: Database) -> None:
+    """Spend, sales and profit summed per day, panel and currency, and per month and service
+    or customer, exactly, kept in step with ``orders`` by triggers (the tables, triggers and
+    what the sums are: smmdesk.core.store.report_sums), and summed here for the orders
+    already stored: a report over a million orders reads a few thousand rows.
+
+    On an existing database of a million orders this takes about 15 seconds, once."""
+    report_sums.create(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_imports,
@@ -351,6 +364,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m004_ask_lost_orders_again,
     m005_history_at_scale,
     m006_business,
+    m007_report_sums,
 )
 
 

@@ -28,7 +28,7 @@ from sqlite_utils import Database
 
 from smmdesk.core.api.models import Service
 from smmdesk.core.errors import FieldProblem, NotFoundLocally, ValidationError
-from smmdesk.core.i18n import N_, _, pgettext
+from smmdesk.core.i18n import N_, _
 from smmdesk.core.store.panels import get_panel_by_id
 from smmdesk.core.store.sql import (
     money_text,
@@ -343,26 +343,19 @@ def order_from_row(r: tuple[Any, ...]) -> Order:
 # --- helpers -----------------------------------------------------------------------------
 
 
-# Translators: {state} is an order's state: sending, placed, failed, unknown or tracked.
+# Translators: {state} is an order's state in its words: sending, placed, not placed, tracked.
 _CANNOT_PLACE = N_("Order #{id} is {state}, so it cannot be marked as placed.")
-# Translators: {state} is an order's state: sending, placed, failed, unknown or tracked.
+# Translators: {state} is an order's state in its words: sending, placed, not placed, tracked.
 _CANNOT_FAIL = N_("Order #{id} is {state}, so it cannot be marked as failed.")
-# Translators: {state} is an order's state: sending, placed, failed, unknown or tracked.
+# Translators: {state} is an order's state in its words: sending, placed, not placed, tracked.
 _CANNOT_UNKNOWN = N_("Order #{id} is {state}, so it cannot be marked as unknown.")
-# Translators: {state} is an order's state: sending, placed, failed, unknown or tracked.
+# Translators: {state} is an order's state in its words: sending, placed, not placed, tracked.
 _CANNOT_RESOLVE = N_("Order #{id} is {state}, so it cannot be resolved.")
 
 
 def _state_word(state: OrderState) -> str:
-    """The state's own word ("failed"), in the current language."""
-    words = {
-        OrderState.SENDING: pgettext("order state", "sending"),
-        OrderState.PLACED: pgettext("order state", "placed"),
-        OrderState.FAILED: pgettext("order state", "failed"),
-        OrderState.UNKNOWN: pgettext("order state", "unknown"),
-        OrderState.TRACKED: pgettext("order state", "tracked"),
-    }
-    return words.get(state, str(state))
+    """The state in the vocabulary's words ("not placed"), in the current language."""
+    return state.words
 
 
 def _outcome_unknown(error: str) -> str:

@@ -7,6 +7,10 @@ full-text index ``orders_fts`` (migration m005: trigram tokens, so any part of a
 id of three characters or more is found) only narrows down where to look: ``match_set`` is
 every order the index says may match, and each is still checked with ``text_clause``.
 
+A text shorter than that (one or two characters, but "#12") is looked for in the newest
+SHORT_TEXT_SCOPE orders only (by local id): without the index every order is read, and
+over a million orders "ab" or "7" matches in most anyway.
+
 Two ways to read a page of matches, chosen per page (``history`` does it):
   * walk the sort order (an index) checking each order, for at most WALK_ROWS orders: fast
     when matches are common ("customer", "instagram");
@@ -26,6 +30,8 @@ from smmdesk.core.store.migrations import FTS_COLUMNS
 WALK_ROWS = 10_000
 # The trigram index finds texts of at least this many characters.
 INDEXED_LENGTH = 3
+# How many of the newest orders a text too short for the index is looked for in.
+SHORT_TEXT_SCOPE = 50_000
 # How far into a trigram's list of orders a probe looks to tell how common it is.
 PROBE = 1000
 # Trigrams in more than this share of the orders ("use" of "user_", "htt") are left out of
@@ -41,12 +47,17 @@ def text_clause(text: str) -> tuple[str, list[Any]]:
     local = text[1:] if text.startswith("#") else text
     if text.startswith("#") and local.isdigit():
         return "o.id = ?", [int(local)]
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    likes = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in _SEARCHED)
-    params: list[Any] = [pattern] * len(_SEARCHED)
+    likes, params = _likes(text)
     if local.isdigit():
         return f"(o.id = ? OR {likes})", [int(local), *params]
-    return f"({likes})", params
+    return likes, params
+
+
+def _likes(text: str) -> tuple[str, list[Any]]:
+    """SQL true for the orders holding ``text`` in a searched column (as LIKE compares)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    likes = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in _SEARCHED)
+    return f"({likes})", [pattern] * len(_SEARCHED)
 
 
 def indexed(text: str) -> bool:
@@ -55,6 +66,15 @@ def indexed(text: str) -> bool:
     if text.startswith("#") and local.isdigit():
         return False  # "#12" is the local id alone: the primary key finds it
     return len(text) >= INDEXED_LENGTH
+
+
+def short_text_scope(db: Database) -> int | None:
+    """The local id after which a text too short for the index is looked for (the newest
+    SHORT_TEXT_SCOPE orders); None when there are no more orders than that."""
+    newest = db.execute("SELECT max(id) FROM orders").fetchone()[0]
+    if newest is None or newest <= SHORT_TEXT_SCOPE:
+        return None
+    return int(newest) - SHORT_TEXT_SCOPE
 
 
 def match_set(db: Database, text: str) -> tuple[str, list[Any]]:

@@ -187,8 +187,10 @@ _UPDATE_ORDER = (
 # An answer that changed neither status, charge nor finality touches fewer columns, so the
 # indexes on those (smmdesk.core.store.migrations m005) are not rewritten at every refresh:
 # delivery progress (start count, remains), or nothing at all but the time it was asked.
+# (nor the currency: the running sums of the reports, store.report_sums, are kept by a
+# trigger on the columns that change them, and only a statement setting one calls it)
 _UPDATE_PROGRESS = (
-    "UPDATE orders SET raw_status = ?, start_count = ?, remains = ?, currency = ?, "
+    "UPDATE orders SET raw_status = ?, start_count = ?, remains = ?, "
     "not_found_count = 0, error = NULL, updated_at = ?, checked_at = ? WHERE id = ?"
 )
 _UPDATE_CHECKED = "UPDATE orders SET not_found_count = 0, error = NULL, checked_at = ? WHERE id = ?"
@@ -274,11 +276,8 @@ class _Batch:
         if same and same_currency and not changed and misses == 0 and answer.raw_status == raw:
             self.checked.append((self.stamp, order_id))
             return
-        if same:
-            self.progress.append(
-                (answer.raw_status, start, remains, answer.currency or currency, updated,
-                 self.stamp, order_id)
-            )  # fmt: skip
+        if same and same_currency:
+            self.progress.append((answer.raw_status, start, remains, updated, self.stamp, order_id))
             return
         self.updates.append(
             (

@@ -163,6 +163,8 @@ def test_the_benchmarks_reduced_run_prints_every_budget(tmp_path):
     assert any(line.startswith("open the view") and line.split()[-2] == "300" for line in lines)
     assert any(line.startswith("export all 2,000 orders") for line in lines)
     assert any(line.startswith("sort by charge descending") for line in lines)
+    assert any(line.startswith("report --by customer") and line.split()[-2] == "500"
+               for line in lines)  # fmt: skip
     assert sum("then the count shown" in line for line in lines) >= 20
     assert "export: 2,000 rows (2,000 in the file" in done.stdout
 
