@@ -100,22 +100,28 @@ def order_rows(
     return _select(db, columns, query, wanted)
 
 
-def count_orders(db: Database, query: OrderQuery = OrderQuery()) -> int:
-    """How many orders match ``query`` (limit, offset and after ignored)."""
+def count_orders(
+    db: Database, query: OrderQuery = OrderQuery(), *, at_most: int | None = None
+) -> int:
+    """How many orders match ``query`` (limit, offset and after ignored). With ``at_most``
+    the counting stops past it: a result over ``at_most`` means "more than at_most" (a text
+    found in half of a million orders is told in milliseconds, the exact count after)."""
     where, params = _where(db, query)
     text = _text(query)
     if text and search.indexed(text):
         matches, more = search.match_set(db, text)
         clause, values = search.text_clause(text)
-        sql = (
-            f"SELECT count(*) FROM ({matches}) m CROSS JOIN orders o ON o.id = m.id"
-            f"{_and(where, clause)}"
-        )
-        return db.execute(sql, [*more, *params, *values]).fetchone()[0]
-    if text:
-        clause, values = search.text_clause(text)
-        where, params = _and(where, clause), [*params, *values]
-    return db.execute(f"SELECT count(*) FROM orders o{where}", params).fetchone()[0]
+        rows = f"FROM ({matches}) m CROSS JOIN orders o ON o.id = m.id{_and(where, clause)}"
+        params = [*more, *params, *values]
+    else:
+        if text:
+            clause, values = search.text_clause(text)
+            where, params = _and(where, clause), [*params, *values]
+        rows = f"FROM orders o{where}"
+    if at_most is None:
+        return db.execute(f"SELECT count(*) {rows}", params).fetchone()[0]
+    sql = f"SELECT count(*) FROM (SELECT 1 {rows} LIMIT ?)"
+    return db.execute(sql, [*params, at_most + 1]).fetchone()[0]
 
 
 def sort_key_of(db: Database, order_id: int, order_by: str) -> tuple[Any, ...] | None:

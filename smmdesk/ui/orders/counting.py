@@ -4,10 +4,12 @@ Over a million orders a count can take a while (a text found in most orders: eve
 checked), and the window must not wait for it. ``Counter.count(query)`` counts on a worker
 thread with its own SQLite connection and emits ``counted`` on the window's thread when it
 is done. A newer request interrupts the one still running; only the newest result is
-emitted.
+emitted. Past ``QUICK`` matches the count is told in two steps: "more than QUICK" at once
+(the first QUICK matches are found in milliseconds), then the exact figure.
 
 Signals:
-    counted(int)   how many orders match the query last asked about
+    counted(int, bool)   how many orders match the query last asked about; True: "more
+                         than" this many, the exact count follows
 """
 
 from __future__ import annotations
@@ -26,13 +28,17 @@ from smmdesk.core.store import OrderQuery, count_orders
 log = logging.getLogger(__name__)
 
 
-class Counter(QObject):
-    counted = Signal(int)
-    _finished = Signal(int, int)  # (request number, count): crosses to the window's thread
+QUICK = 10_000  # past this many matches, "more than" is told before the exact count
 
-    def __init__(self, file_name: str, parent: QObject | None = None):
+
+class Counter(QObject):
+    counted = Signal(int, bool)
+    _finished = Signal(int, int, bool)  # (request, count, more): to the window's thread
+
+    def __init__(self, file_name: str, parent: QObject | None = None, *, quick: int = QUICK):
         super().__init__(parent)
         self._file_name = file_name
+        self._quick = quick
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmdesk-count")
         self._lock = threading.Lock()
         self._asked = 0  # number of the newest request
@@ -64,22 +70,25 @@ class Counter(QObject):
             with self._lock:
                 self._running = conn
             try:
-                total = count_orders(Database(conn), query)
+                total = count_orders(Database(conn), query, at_most=self._quick)
+                if total > self._quick:
+                    self._finished.emit(number, self._quick, True)
+                    total = count_orders(Database(conn), query)
             except NotFoundLocally:  # the filter's panel was just removed
                 total = 0
             except sqlite3.OperationalError:
                 if number != self._asked:  # interrupted: a newer count follows
                     return
                 raise
-            self._finished.emit(number, total)
+            self._finished.emit(number, total, False)
         finally:
             with self._lock:
                 self._running = None
             conn.close()
 
-    def _deliver(self, number: int, total: int) -> None:
+    def _deliver(self, number: int, total: int, more: bool) -> None:
         if number == self._asked:
-            self.counted.emit(total)
+            self.counted.emit(total, more)
 
 
 def _log_failure(future: Future[None]) -> None:

@@ -42,7 +42,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class OrdersModel(QAbstractTableModel):
-    counted = Signal(int)  # how many orders match the filters (after count_later)
+    counted = Signal(int, bool)  # how many match the filters; True: more than that so far
 
     def __init__(self, read: Reads, parent: Any = None, *, page: int = PAGE):
         super().__init__(parent)
@@ -89,7 +89,7 @@ class OrdersModel(QAbstractTableModel):
     def count_later(self) -> None:
         """Count the orders matching the filters on a worker thread; ``counted`` tells."""
         if self._counter is None:
-            self.counted.emit(self.count_matching())
+            self.counted.emit(self.count_matching(), False)
         else:
             self._counter.count(self._query)
 

@@ -305,8 +305,17 @@ class OrdersPane(QWidget):
         self._counting.start()
         self.model.count_later()
 
-    def _show_count(self, total: int) -> None:
+    def _show_count(self, total: int, more: bool = False) -> None:
         self._counting.stop()
+        if more:  # the exact figure follows
+            self.count_label.setText(
+                ngettext(
+                    "More than {count} order (counting…)",
+                    "More than {count} orders (counting…)",
+                    total,
+                ).format(count=format_integer(total))
+            )
+            return
         self.count_label.setText(
             ngettext("{count} order", "{count} orders", total).format(count=format_integer(total))
         )

@@ -151,3 +151,24 @@ def test_many_new_rows_at_once_keep_the_view_to_a_page(history_desk, make_servic
     while model.canFetchMore():
         model.fetchMore()
     assert shown_ids(model) == [o.id for o in query_orders(history_desk.db, OrderQuery())]
+
+
+def test_a_big_count_says_more_than_at_once_then_the_exact_figure(history_desk, qtbot):
+    """Past ``quick`` matches the counter tells "more than" first (the view shows "More
+    than N orders (counting…)"), then the exact count; a small count is told once."""
+    from smmdesk.ui.orders.counting import Counter
+
+    counter = Counter(history_desk.read.file_name, quick=3)
+    said: list[tuple[int, bool]] = []
+    counter.counted.connect(lambda total, more: said.append((total, more)))
+    try:
+        counter.count(OrderQuery())
+        qtbot.waitUntil(lambda: len(said) == 2, timeout=10_000)
+        assert said == [(3, True), (7, False)]
+        counter.count(OrderQuery(panel="other"))
+        qtbot.waitUntil(lambda: len(said) == 3, timeout=10_000)
+        assert said[2][1] is False and said[2][0] <= 3
+    finally:
+        counter.close()
+    assert store.count_orders(history_desk.db, OrderQuery(), at_most=3) == 4  # "more than 3"
+    assert store.count_orders(history_desk.db, OrderQuery(), at_most=10) == 7
