@@ -60,6 +60,13 @@ class FieldEditor(QWidget):
         return self
 
 
+# What a number field takes as it is typed: digits (Latin, Arabic-Indic, Devanagari: the
+# languages whose digits core.formats reads), grouped by spaces, commas, dots or the
+# no-break spaces locales group with. Python puts the characters in (PCRE has no \u escape).
+_DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9\u0966-\u096f"
+NUMBER_TYPED = f"[{_DIGITS}][{_DIGITS} ,.\u00a0\u202f]{{0,14}}"
+
+
 class NumberEdit(QLineEdit):
     """A whole number; Up/Down add or take one within [low, high]."""
 
@@ -67,9 +74,7 @@ class NumberEdit(QLineEdit):
         super().__init__(parent)
         self.low, self.high = low, high
         # digits grouped the user's way too: "1 000", "1,000", "1.000" (core.formats reads them)
-        self.setValidator(
-            QRegularExpressionValidator(QRegularExpression(r"[0-9][0-9 ,.\u00a0\u202f]{0,14}"))
-        )
+        self.setValidator(QRegularExpressionValidator(QRegularExpression(NUMBER_TYPED), self))
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
         if low is not None and high is not None:
             self.setPlaceholderText(f"{format_integer(low)} – {format_integer(high)}")

@@ -203,3 +203,19 @@ def test_a_panel_refusing_subscriptions_is_said_up_front(
     assert not form.place_button.isEnabled()
     form.set_service("demo", catalog["1"])  # other types are not concerned
     assert not form.track_button.isVisibleTo(form)
+
+
+def test_a_number_field_takes_digits_grouped_any_way_and_nothing_else(qtbot) -> None:
+    from PySide6.QtGui import QValidator
+
+    from smmdesk.ui.orderform.widgets import NumberEdit
+
+    edit = NumberEdit(10, 50_000)
+    qtbot.addWidget(edit)
+    validator = edit.validator()
+    assert validator.regularExpression().isValid()
+    acceptable = QValidator.State.Acceptable
+    for typed in ("1000", "1 000", "1,000", "1.000", "1\u00a0000", "١٢٣", "१२३"):
+        assert validator.validate(typed, 0)[0] == acceptable, typed
+    for typed in ("12a", "-5", "1e3"):
+        assert validator.validate(typed, 0)[0] != acceptable, typed
