@@ -83,3 +83,18 @@ def test_the_settings_dialog_saves_the_language(tmp_path: Any, qtbot: Any) -> No
     with qtbot.waitSignal(dialog.saved):
         dialog.save()
     assert Settings.load(tmp_path).language == "pt_BR"
+
+
+def test_amounts_and_ids_in_the_arabic_orders_table_stay_left_to_right(
+    arabic_window: Any, qtbot: Any
+) -> None:
+    from smmdesk.core.i18n import LRI, PDI
+    from smmdesk.ui.orders.columns import COLUMNS
+    from tests.helpers.gui import wait_for
+
+    values = {"link": "https://instagram.com/p/Ar1", "quantity": "100"}
+    order = wait_for(arabic_window.desk.place_order("demo", "2", values), qtbot).order
+    cells = {c.title: c.text(order) for c in COLUMNS}
+    for title in ("#", "Order id", "Link", "Charge", "Created"):
+        assert cells[title].startswith(LRI) and cells[title].endswith(PDI), title
+    assert cells["Charge"] == f"{LRI}~0.04 USD{PDI}"  # "0.04 USD", never "USD 0.04"

@@ -45,8 +45,9 @@ def local_time(moment: datetime | None) -> str:
 
 def charge_text(order: Order) -> str:
     """What the order cost, as smmdesk.core.vocabulary says it, in the window's even
-    two-decimal amounts (the exact amount is in the tooltip: ``cost_tip``)."""
-    return order_cost(order, amount_text)
+    two-decimal amounts (the exact amount is in the tooltip: ``cost_tip``); "0.60 USD"
+    stays in that order in a right-to-left window."""
+    return left_to_right(order_cost(order, amount_text))
 
 
 def service_text(order: Order) -> str:
