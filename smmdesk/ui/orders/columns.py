@@ -19,10 +19,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from smmdesk.core.i18n import N_, _, left_to_right
-from smmdesk.core.money import amount_text
 from smmdesk.core.store import Order, OrderState
 from smmdesk.core.vocabulary import cost_tip, order_cost, order_status
 from smmdesk.protocol import CANCELED, COMPLETED, FAILED, IN_PROGRESS, PARTIAL, PENDING
+from smmdesk.ui.i18n import money_text
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def charge_text(order: Order) -> str:
     """What the order cost, as smmdesk.core.vocabulary says it, in the window's even
     two-decimal amounts (the exact amount is in the tooltip: ``cost_tip``); "0.60 USD"
     stays in that order in a right-to-left window."""
-    return left_to_right(order_cost(order, amount_text))
+    return left_to_right(order_cost(order, money_text))
 
 
 def service_text(order: Order) -> str:
