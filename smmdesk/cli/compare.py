@@ -16,6 +16,7 @@ from smmdesk.cli.common import Context, add_command, add_group, fail, jsonable, 
 from smmdesk.core.api.models import offered
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.exchange import Exchange
+from smmdesk.core.formats import duration_text
 from smmdesk.core.i18n import N_, _, ngettext
 from smmdesk.core.money import format_money
 from smmdesk.core.offers.compare import Compared, Comparison
@@ -141,7 +142,7 @@ def _text(found: list[Comparison]) -> str:
                 f"{c.offer.service.min}..{c.offer.service.max}",
                 offered(c.offer.service.refill),
                 offered(c.offer.service.cancel),
-                _duration(c.stats.completed_median_s),
+                duration_text(c.stats.completed_median_s),
                 _percent(c.stats.partial_rate),
                 c.stats.finished or "",
             )
@@ -159,17 +160,6 @@ def _text(found: list[Comparison]) -> str:
 
 def _percent(rate: float | None) -> str:
     return "" if rate is None else f"{rate:.0%}"
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        # Translators: a duration in minutes, short ("12 min").
-        return _("{minutes} min").format(minutes=max(minutes, 1))
-    # Translators: a duration in hours and minutes, short ("2 h 05").
-    return _("{hours} h {minutes}").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 async def _resolve(ctx: Context, ref: tuple[str, str]) -> tuple[int, str]:

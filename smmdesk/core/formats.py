@@ -39,7 +39,7 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from smmdesk.core.i18n import current_language, typed_language
+from smmdesk.core.i18n import _, current_language, typed_language
 from smmdesk.core.money import plain
 
 _CENTS = Decimal("0.01")
@@ -254,3 +254,15 @@ def day_first(language: str | None = None) -> bool:
     """Whether ``language`` writes the day before the month in short dates (31/12/2025)."""
     pattern = babel_locale(_lang(language)).date_formats["short"].pattern
     return pattern.lower().find("d") < pattern.find("M")
+
+
+def duration_text(seconds: float | None) -> str:
+    """A time to complete, short: "12 min", "2 h 05" ("" when unknown)."""
+    if seconds is None:
+        return ""
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        # Translators: a duration in minutes, short ("12 min").
+        return _("{minutes} min").format(minutes=max(minutes, 1))
+    # Translators: a duration in hours and minutes, short ("2 h 05"; {minutes} has two digits).
+    return _("{hours} h {minutes}").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from smmdesk.core.api.models import offered
 from smmdesk.core.desk import Desk
 from smmdesk.core.exchange import Exchange
-from smmdesk.core.formats import format_integer
+from smmdesk.core.formats import duration_text, format_integer
 from smmdesk.core.i18n import N_, _, left_to_right, pgettext
 from smmdesk.core.money import format_money
 from smmdesk.core.offers.compare import Compared, Comparison
@@ -47,17 +47,6 @@ COLUMNS = (N_("Panel"), N_("ID"), N_("Name"), N_("Rate / 1000"), N_("Min..max"),
 MOVE_COLUMNS = (N_("Panel"), N_("ID"), N_("Name"), N_("Was"), N_("Now"), N_("Change"),
                 N_("Since"))  # fmt: skip
 REF_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def duration_text(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        # Translators: a duration in minutes ("5 min").
-        return _("{minutes} min").format(minutes=max(minutes, 1))
-    # Translators: a duration in hours and minutes ("2 h 05"; {minutes} has two digits).
-    return _("{hours} h {minutes}").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 def _percent(rate: float | None) -> str:

@@ -44,11 +44,11 @@ from smmdesk.core.desk import Desk
 from smmdesk.core.errors import SmmdeskError
 from smmdesk.core.exchange import Exchange
 from smmdesk.core.export import write_csv
+from smmdesk.core.formats import duration_text
 from smmdesk.core.i18n import N_, _, pgettext
 from smmdesk.core.money import format_money, plain
 from smmdesk.core.settings import Settings
 from smmdesk.core.store.reports import REPORT_BY, ReportRow
-from smmdesk.ui.business.compare import duration_text
 from smmdesk.ui.errors import show_error
 
 HEADERS = (N_("Orders"), N_("Spent"), N_("Sales"), N_("Profit"), N_("Currency"))
