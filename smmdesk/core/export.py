@@ -23,7 +23,6 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -34,8 +33,8 @@ from smmdesk.core.errors import LocalFileError, SmmdeskError
 from smmdesk.core.i18n import _
 from smmdesk.core.store.history import OrderQuery, count_orders, order_rows
 from smmdesk.core.store.orders import LOST_AFTER
-from smmdesk.core.store.sql import parse_money
-from smmdesk.core.vocabulary import cost_text, status_text
+from smmdesk.core.store.sql import parse_money, sql_in
+from smmdesk.core.vocabulary import ESTIMATED, NEVER_PLACED, cost_text, status_sql
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 5_000  # rows read, written and reported at a time
@@ -64,12 +63,11 @@ COLUMNS = (
 )
 
 
-# The words columns, made in Python from these stored columns (after COLUMNS in the SELECT).
+# The words columns: the status and the cost as the window and the CLI say them (English),
+# written by SQL from the vocabulary's own wording (``status_sql``) and from the stored
+# amounts' plain text (``_cost_sql``); an amount stored in another form ("1E+2", from an old
+# version) comes out NULL and is worded in Python (``_odd_costs``).
 WORDS_COLUMNS = ("status_text", "cost_text")
-_WORDS_SOURCES = (
-    "o.state", "o.status", "o.raw_status", "o.not_found_count", "o.charge", "o.expected_cost",
-    "o.currency",
-)  # fmt: skip
 
 
 class ExportCancelled(SmmdeskError):
@@ -101,9 +99,44 @@ def _quote(text: str) -> str:
     return {"\t": "char(9)", "\r": "char(13)"}.get(text, f"'{text}'")
 
 
+def _plain_sql(amount: str) -> str:
+    """``money.plain`` of a stored amount's text, in SQL: "0.03500" -> "0.035", "5" ->
+    "5.00"; NULL for a text not in the plain form ``money_text`` writes."""
+    trimmed = f"rtrim({amount}, '0')"
+    return (
+        f"CASE WHEN {amount} GLOB '*[^0-9.-]*' OR {amount} = '' THEN NULL "
+        f"WHEN instr({amount}, '.') = 0 THEN {amount} || '.00' "
+        f"ELSE CASE length({trimmed}) - instr({amount}, '.') WHEN 0 THEN {trimmed} || '00' "
+        f"WHEN 1 THEN {trimmed} || '0' ELSE {trimmed} END END"
+    )
+
+
+def _cost_sql() -> str:
+    """``cost_text`` of an order in SQL (formula-safe like every text cell)."""
+    currency = "CASE WHEN coalesce(o.currency, '') = '' THEN '' ELSE ' ' || o.currency END"
+    never = sql_in(*NEVER_PLACED)
+    negative = "CASE WHEN substr(o.charge, 1, 1) = '-' THEN '''' ELSE '' END"  # a formula
+    return (  # an estimate starts with "~", which starts no formula: no guard there
+        f"CASE WHEN o.charge IS NOT NULL THEN {negative} || {_plain_sql('o.charge')} || "
+        f"{currency} WHEN o.expected_cost IS NULL OR o.state IN {never} THEN '' "
+        f"ELSE '{ESTIMATED}' || {_plain_sql('o.expected_cost')} || {currency} END"
+    )
+
+
+_STATUS_SQL = status_sql(
+    "o.state",
+    "o.status",
+    "o.raw_status",
+    "o.not_found_count",
+    lost_after=LOST_AFTER,
+    shown=lambda column: _sql(column, "text"),
+)
 BY_ID = OrderQuery(order_by="id")
-EXPORT_SELECT = ", ".join([*(_sql(column, kind) for __, column, kind in COLUMNS), *_WORDS_SOURCES])
-_DATA = len(COLUMNS)
+EXPORT_SELECT = ", ".join(
+    [*(_sql(column, kind) for __, column, kind in COLUMNS), _STATUS_SQL,
+     _cost_sql()]
+)  # fmt: skip
+_ODD_SOURCES = "o.state, o.charge, o.expected_cost, o.currency"
 
 
 def export_orders(
@@ -127,7 +160,9 @@ def export_orders(
         while chunk := _take(rows, CHUNK):
             if cancel is not None and cancel.is_set():
                 raise ExportCancelled(_("The export was stopped; no file was written."))
-            writer.writerows([(*row[:_DATA], *_words(row[_DATA:])) for row in chunk])
+            if any(row[-1] is None for row in chunk):
+                chunk = _odd_costs(db, chunk)
+            writer.writerows(chunk)
             count += len(chunk)
             if progress is not None:
                 progress(count)
@@ -201,20 +236,19 @@ def _write_atomically(path: Path | str, write: Callable[[Any], int]) -> int:
     return count
 
 
-def _words(stored: Sequence[Any]) -> tuple[str, str]:
-    """The status and cost of one order in words, from its stored state, status, raw status,
-    not-found count, charge, expected cost and currency."""
-    state, status, raw_status, not_found, charge, expected, currency = stored
-    lost = (not_found or 0) >= LOST_AFTER
-    return (
-        cell(status_text(state, status, raw_status, lost, translated=False)),
-        _cost(state, charge, expected, currency),
-    )
-
-
-@lru_cache(maxsize=4096)  # few distinct amounts repeat over many orders
-def _cost(state: str, charge: str | None, expected: str | None, currency: str | None) -> str:
-    return cell(cost_text(state, parse_money(charge), parse_money(expected), currency))
+def _odd_costs(db: Database, chunk: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """The rows of ``chunk`` whose cost SQL could not word (an amount stored in another
+    form), worded with Decimal by ``cost_text``."""
+    fixed = []
+    for row in chunk:
+        if row[-1] is None:
+            state, charge, expected, currency = db.execute(
+                f"SELECT {_ODD_SOURCES} FROM orders o WHERE o.id = ?", [row[0]]
+            ).fetchone()
+            words = cost_text(state, parse_money(charge), parse_money(expected), currency)
+            row = (*row[:-1], cell(words))
+        fixed.append(row)
+    return fixed
 
 
 def _take(rows: Iterator[tuple[object, ...]], size: int) -> list[tuple[object, ...]]:
