@@ -48,8 +48,8 @@ from typing import TypeVar
 import httpx
 
 from smmdesk import USER_AGENT
-from smmdesk.core.api import batches, parse
-from smmdesk.core.api.answers import NOT_AN_API, is_json
+from smmdesk.core.api import batches, parse, wording
+from smmdesk.core.api.answers import is_json
 from smmdesk.core.api.chunks import as_answered, chunks, in_turn, merged
 from smmdesk.core.api.dialect import Dialect
 from smmdesk.core.api.kinds import Kind
@@ -67,15 +67,12 @@ from smmdesk.core.api.urls import check_panel_url, origin
 from smmdesk.core.errors import (
     AddOutcomeUnknown,
     BadRequest,
-    FieldProblem,
     InvalidResponse,
-    NotFound,
     RateLimited,
     RequestRefused,
     SmmdeskError,
     TransportError,
     UpstreamFailure,
-    ValidationError,
 )
 from smmdesk.core.formats import format_decimal
 from smmdesk.core.i18n import N_, _
@@ -95,37 +92,6 @@ _RESERVED_FIELDS = frozenset({"key", "action", "service"})
 _MASK = "[API key hidden]"
 _DROPPED = N_("The connection to the panel broke before its answer arrived.")
 _CUT_OFF = N_("The panel's answer was cut off before it was complete.")
-# What a refused request was, by action: "The panel refused the ... request."
-_REFUSED = {
-    "balance": N_("The panel refused the balance request."),
-    "services": N_("The panel refused the service list request."),
-    "status": N_("The panel refused the order status request."),
-    "multiStatus": N_("The panel refused the order status request."),
-    "refill_status": N_("The panel refused the refill status request."),
-    "cancel": N_("The panel refused the cancel request."),
-    "refill": N_("The panel refused the refill request."),
-}
-# A write whose result is unknown, by action; {problem} is the sentence saying what broke.
-_UNKNOWN_RESULT = {
-    "cancel": N_(
-        "{problem} smmdesk cannot tell whether the panel received the cancel request, and did "
-        "not send it again. Refresh the orders to see their real state."
-    ),
-    "refill": N_(
-        "{problem} smmdesk cannot tell whether the panel received the refill request, and did "
-        "not send it again. Refresh the orders to see their real state."
-    ),
-}
-_UNKNOWN_OTHER = N_(
-    "{problem} smmdesk cannot tell whether the panel received the request, and did not send "
-    "it again. Refresh the orders to see their real state."
-)
-# A malformed id, by the kind of id (the field's name stays the program's: "order").
-_NOT_AN_ID = {
-    "order": N_("{value} is not a valid order id."),
-    "service": N_("{value} is not a valid service id."),
-    "refill": N_("{value} is not a valid refill id."),
-}
 
 
 def _seconds(value: float) -> str:
@@ -273,7 +239,7 @@ class PanelClient:
         reserved = _RESERVED_FIELDS.intersection(params)
         if reserved:
             raise ValueError(f"order fields may not include {sorted(reserved)}")
-        fields = {"service": _one_id(service_id, "service")}
+        fields = {"service": wording.one_id(service_id, "service")}
         fields.update({name: str(value) for name, value in params.items()})
         token = request_id or uuid.uuid4().hex
         if self.dialect.request_id:
@@ -289,7 +255,7 @@ class PanelClient:
                                 Kind.ADD_ONCE)  # fmt: skip
 
     async def status(self, order_id: str) -> OrderStatus:
-        fields = {"order": _one_id(order_id, "order")}
+        fields = {"order": wording.one_id(order_id, "order")}
         return await self._call("status", fields, parse.parse_status, Kind.SAFE)
 
     async def multi_status(
@@ -299,7 +265,7 @@ class PanelClient:
         the panel's batch dialect (one call per order where it has none), up to
         ``concurrency`` calls at once (all under the pacer)."""
         fetch = partial(batches.statuses, self)
-        return await merged(chunks(_ids(ids, "order")), fetch, concurrency)
+        return await merged(chunks(wording.ids(ids, "order")), fetch, concurrency)
 
     def multi_status_chunks(
         self, ids: Iterable[str], *, concurrency: int = 4
@@ -309,24 +275,24 @@ class PanelClient:
         The first error cancels the chunks not answered yet and is raised; so does closing
         the iterator early (use ``contextlib.aclosing``)."""
         fetch = partial(batches.statuses, self)
-        return as_answered(chunks(_ids(ids, "order")), fetch, concurrency)
+        return as_answered(chunks(wording.ids(ids, "order")), fetch, concurrency)
 
     async def cancel(self, ids: Iterable[str]) -> list[CancelResult]:
         """Ask the panel to cancel orders. ``ok`` means *requested*: refresh to see.
         Raises Unsupported (before sending anything) on a panel without cancel."""
-        return await in_turn(chunks(_ids(ids, "order")), partial(batches.cancel, self))
+        return await in_turn(chunks(wording.ids(ids, "order")), partial(batches.cancel, self))
 
     async def refill(self, order_id: str) -> str:
         """Ask for a refill of one order; return the refill id."""
-        fields = {"order": _one_id(order_id, "order")}
+        fields = {"order": wording.one_id(order_id, "order")}
         return await self._call("refill", fields, parse.parse_refill, Kind.WRITE)
 
     async def refill_many(self, ids: Iterable[str]) -> list[RefillResult]:
         """Ask for refills, in batches where the panel takes them, else one by one."""
-        return await in_turn(chunks(_ids(ids, "order")), partial(batches.refill, self))
+        return await in_turn(chunks(wording.ids(ids, "order")), partial(batches.refill, self))
 
     async def refill_status(self, refill_id: str) -> RefillStatus:
-        refill_id = _one_id(refill_id, "refill")
+        refill_id = wording.one_id(refill_id, "refill")
         parser = partial(parse.parse_refill_status, refill_id=refill_id)
         return await self._call("refill_status", {"refill": refill_id}, parser, Kind.SAFE)
 
@@ -334,7 +300,7 @@ class PanelClient:
         self, ids: Iterable[str], *, concurrency: int = 4
     ) -> dict[str, RefillStatus | ItemError]:
         fetch = partial(batches.refill_statuses, self)
-        return await merged(chunks(_ids(ids, "refill")), fetch, concurrency)
+        return await merged(chunks(wording.ids(ids, "refill")), fetch, concurrency)
 
     async def request(
         self, action: str, fields: dict[str, str], parser: Parser[T], kind: Kind = Kind.SAFE
@@ -350,7 +316,7 @@ class PanelClient:
             return await self._attempts(action, fields, parser, kind)
         except SmmdeskError as exc:
             self._mask(exc)
-            explained = _explained(action, exc)
+            explained = wording.explained(action, exc)
             if explained is exc:
                 raise
             raise explained from None
@@ -484,9 +450,9 @@ class PanelClient:
 
     def _broken_error(self, action: str, kind: Kind, broken: _Broken) -> SmmdeskError:
         if kind in (Kind.ADD, Kind.ADD_ONCE) and broken.reached:
-            return AddOutcomeUnknown(_unknown_add_text(broken.message))
+            return AddOutcomeUnknown(wording.unknown_add_text(broken.message))
         if kind is Kind.WRITE and broken.reached:
-            return TransportError(_unknown_result(action, broken.message))
+            return TransportError(wording.unknown_result(action, broken.message))
         if broken.cut_off:
             # Translators: {problem} is a sentence saying what broke.
             return InvalidResponse(_("{problem} Try again later.").format(problem=broken.message))
@@ -511,7 +477,7 @@ class PanelClient:
             raise _unknown_add(reply)
         if unknown and kind is Kind.WRITE:
             unreadable = _("The panel's answer could not be read.")
-            raise TransportError(_unknown_result(action, unreadable))
+            raise TransportError(wording.unknown_result(action, unreadable))
         if kind is Kind.SAFE and isinstance(error, UpstreamFailure):
             return self._delay(attempt)
         return None
@@ -575,54 +541,4 @@ def _unknown_add(reply: _Reply) -> AddOutcomeUnknown:
         if reply.status_code >= 500
         else _("The panel's answer to the order could not be read.")
     )
-    return AddOutcomeUnknown(_unknown_add_text(what))
-
-
-def _unknown_add_text(problem: str) -> str:
-    """``problem`` (a sentence saying what broke) followed by what an unknown add means."""
-    # Translators: {problem} is a sentence saying what broke; {advice} is the long
-    # explanation that the order was not sent again and what to check.
-    return _("{problem} {advice}").format(
-        problem=problem, advice=_(AddOutcomeUnknown.default_message)
-    )
-
-
-def _explained(action: str, exc: SmmdeskError) -> SmmdeskError:
-    """``exc`` in the words of ``action``: a refused balance or status request is not about
-    "the order's fields", and a balance or catalog "not found" means a wrong address."""
-    refused = _REFUSED.get(action)
-    if refused is None or type(exc) not in (BadRequest, NotFound):
-        return exc
-    if action in ("balance", "services") and isinstance(exc, NotFound):
-        replaced: SmmdeskError = InvalidResponse(
-            _(NOT_AN_API), panel_message=exc.panel_message, status_code=exc.status_code
-        )
-    elif isinstance(exc, BadRequest) and exc.user_message in (
-        BadRequest.default_message,
-        _(BadRequest.default_message),
-    ):
-        replaced = BadRequest(
-            _(refused),
-            panel_message=exc.panel_message,
-            status_code=exc.status_code,
-        )
-    else:
-        return exc
-    return replaced
-
-
-def _unknown_result(action: str, what: str) -> str:
-    return _(_UNKNOWN_RESULT.get(action, _UNKNOWN_OTHER)).format(problem=what)
-
-
-def _one_id(value: object, field: str) -> str:
-    ident = parse.to_id(value if isinstance(value, str) else str(value))
-    if ident is None:
-        text = _NOT_AN_ID.get(field, N_("{value} is not a valid id."))
-        raise ValidationError([FieldProblem(field, _(text).format(value=repr(value)))])
-    return ident
-
-
-def _ids(values: Iterable[object], field: str) -> list[str]:
-    """Ids as strings, each once, in the order given."""
-    return list(dict.fromkeys(_one_id(v, field) for v in values))
+    return AddOutcomeUnknown(wording.unknown_add_text(what))
