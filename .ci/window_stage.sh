@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # CI stage: the installed program in a real X window, as a new user meets it.
 #
-#   bash .ci/window_stage.sh        (inside the CI's virtual environment; needs xvfb, openbox,
+#   bash .ci/window_stage.sh [WIDTHxHEIGHT]   (default 1366x768; inside the CI's virtual environment; needs xvfb, openbox,
 #                                    xdotool, imagemagick, x11-utils, gnome-keyring, dbus)
 #
-# Xvfb (1366x768) with a window manager (openbox); a demo panel started as its own process
+# Xvfb (1366x768, or the size given) with a window manager (openbox); a demo panel started as its own process
 # (smmdesk-demo-panel --port 0); the panel added with `smmdesk-cli panel add` (the key on
 # stdin, kept by gnome-keyring under a private D-Bus session); then `smmdesk --data-dir` is
 # started on that folder, its window found (xdotool) and measured (xwininfo), the screen
-# saved (import -window root) to build/ci/window-1366x768.png and checked; the program is
+# saved (import -window root) to build/ci/window-SIZE-first.png and checked; the program is
 # closed with Ctrl+Q and must exit 0. Then it is started a second time on the layout it kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,10 +21,12 @@ cleanup() {
     rm -rf "$scratch"
 }
 trap cleanup EXIT
+size=${1:-1366x768}  # the screen: a common laptop (1366x768) or a desktop (1920x1080)
+width=${size%x*} height=${size#*x}
 
 export DISPLAY=:77 HOME="$scratch/home" QT_QPA_PLATFORM=xcb
 mkdir -p "$HOME"
-Xvfb "$DISPLAY" -screen 0 1366x768x24 -nolisten tcp >"$scratch/xvfb.log" 2>&1 &
+Xvfb "$DISPLAY" -screen 0 "${size}x24" -nolisten tcp >"$scratch/xvfb.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 xdpyinfo >/dev/null || { echo "window stage: Xvfb did not start" >&2; exit 1; }
@@ -38,9 +40,9 @@ url=$(sed -n 's/^Demo panel: *//p' "$scratch/panel.txt")
 key=$(sed -n 's/^API key: *//p' "$scratch/panel.txt")
 [ -n "$url" ] && [ -n "$key" ] || { echo "window stage: no demo panel" >&2; exit 1; }
 
-timeout -k 10 240 dbus-run-session -- bash -s "$url" "$key" "$scratch/data" "$out" <<'EOF'
+timeout -k 10 240 dbus-run-session -- bash -s "$url" "$key" "$scratch/data" "$out" "$size" <<'EOF'
 set -euo pipefail
-url=$1 key=$2 data=$3 out=$4
+url=$1 key=$2 data=$3 out=$4 size=$5
 echo -n ci-unlock | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 printf '%s\n' "$key" | smmdesk-cli --data-dir "$data" panel add "My panel" "$url"
 
@@ -62,25 +64,26 @@ one_start() {  # $1: the picture's name
     wait "$app"  # exits 0 when it closed cleanly (set -e)
     echo "window stage: $1 saved, smmdesk closed cleanly"
 }
-one_start window-1366x768-first.png
-one_start window-1366x768-second.png
+one_start "window-$size-first.png"
+one_start "window-$size-second.png"
 EOF
 
-python - "$out/window-1366x768-first.png" "$out/window-1366x768-second.png" <<'EOF'
+python - "$width" "$height" "$out/window-$size-first.png" "$out/window-$size-second.png" <<'EOF'
 import sys
 
 from PySide6.QtGui import QGuiApplication, QImage
 
 app = QGuiApplication(["check", "-platform", "offscreen"])
-for path in sys.argv[1:]:
+width, height = int(sys.argv[1]), int(sys.argv[2])
+for path in sys.argv[3:]:
     image = QImage(path)
-    if image.isNull() or (image.width(), image.height()) != (1366, 768):
+    if image.isNull() or (image.width(), image.height()) != (width, height):
         sys.exit(f"window stage: {path} is not a screen picture ({image.width()}x{image.height()})")
     step = 9
     colours = {image.pixel(x, y) for x in range(0, image.width(), step)
                for y in range(0, image.height(), step)}
     if len(colours) < 24:
         sys.exit(f"window stage: {path} is nearly blank ({len(colours)} colours)")
-    print(f"window stage: {path}: 1366x768, {len(colours)} colours sampled")
+    print(f"window stage: {path}: {width}x{height}, {len(colours)} colours sampled")
 EOF
 echo "== window stage passed"
